@@ -1,0 +1,214 @@
+//! The command line: clap derive definitions, and the dispatch of each
+//! command to `cmd::<verb>`, which returns the exit code (0 ok, 1 ran and
+//! found problems, 2 could not run).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit code: everything went well (warnings allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the command ran and found problems.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: the command could not run.
+pub const EXIT_FAILED: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "farvel",
+    version,
+    about = "Anonymous exit surveys: YAML → static HTML forms → findings reports"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check survey files and report every problem.
+    Check(CheckArgs),
+    /// Start a new survey from a template.
+    New(NewArgs),
+    /// Print or write the JSON Schema of the survey format.
+    Schema(SchemaArgs),
+    /// Compile surveys into self-contained HTML forms.
+    Build(BuildArgs),
+    /// Work with themes.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+    /// Read exports and print the reconciliation (optionally write the normalised CSV).
+    Ingest(IngestArgs),
+    /// Write the findings report.
+    Report(ReportArgs),
+    /// Create and inspect the custodian's keys for sealed responses.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders (default: surveys/).
+    pub paths: Vec<PathBuf>,
+    /// Treat warnings as problems (exit 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Template {
+    ExitInterview,
+    Pulse,
+    Blank,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new survey's id (a slug such as `exit-2026` → file surveys/ID.yaml).
+    pub id: String,
+    #[arg(long, value_enum, default_value = "exit-interview")]
+    pub template: Template,
+    /// Comma-separated languages, the first being the default.
+    #[arg(long, value_delimiter = ',', default_value = "nb,en")]
+    pub languages: Vec<String>,
+    /// The project folder (holds surveys/).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Survey files or folders (default: surveys/).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, default_value = "dist")]
+    pub out: PathBuf,
+    /// A theme in themes/NAME/ overriding the default file by file.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Rebuild even when nothing changed.
+    #[arg(long)]
+    pub force: bool,
+    /// Send to this URL instead of the service's (keeps the adapter).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Write the default theme's files into DIR.
+    Export { dir: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IngestPeriod {
+    Quarter,
+    Half,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportPeriod {
+    Auto,
+    Quarter,
+    Half,
+    Year,
+    All,
+}
+
+/// Options for reading exports, shared by `ingest` and `report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
+    /// The custodian's private key, to open sealed responses (or FARVEL_KEY_FILE).
+    #[arg(long, env = "FARVEL_KEY_FILE")]
+    pub key: Option<PathBuf>,
+    /// A YAML file mapping export headers to question ids.
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// The exports' text encoding: utf-8 (default) or windows-1252.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// The field delimiter (default: sniffed, ',' or ';').
+    #[arg(long)]
+    pub delimiter: Option<char>,
+    /// Day/month order of dates, when a file does not settle it.
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrder>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    pub survey: PathBuf,
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the normalised CSV (owner-readable only: it is microdata).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "quarter")]
+    pub period: IngestPeriod,
+    /// Exit 1 when anything was dropped or a question had no column.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub survey: PathBuf,
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[arg(long, default_value = "report.md")]
+    pub out: PathBuf,
+    /// Report language: nb or en (default: the survey's first language when shipped, else en).
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub period: ReportPeriod,
+    /// How many people were invited (for the response rate).
+    #[arg(long)]
+    pub invited: Option<u32>,
+    /// A file of names (one per line) to remove from verbatims.
+    #[arg(long)]
+    pub names: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key pair: custodian.key (private) and survey.pub.
+    New {
+        #[arg(long, default_value = "keys")]
+        out: PathBuf,
+    },
+    /// Print the short fingerprint of a public or private key file.
+    Show { file: PathBuf },
+}
+
+/// Run a parsed command line and return the exit code.
+pub fn run(cli: Cli) -> u8 {
+    use crate::cmd;
+    match cli.command {
+        Command::Check(a) => cmd::check::run(&a),
+        Command::New(a) => cmd::new::run(&a),
+        Command::Schema(a) => cmd::schema::run(&a),
+        Command::Build(a) => cmd::build::run(&a),
+        Command::Theme(ThemeCommand::Export { dir }) => cmd::build::export_theme(&dir),
+        Command::Ingest(a) => cmd::ingest::run(&a),
+        Command::Report(a) => cmd::report::run(&a),
+        Command::Keys(k) => cmd::keys::run(&k),
+    }
+}

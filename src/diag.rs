@@ -1,0 +1,106 @@
+//! Diagnostics: a problem found in an input file, with its position, and
+//! their rustc-style rendering (`path:line:col: error: message`, the source
+//! line, a caret under the culprit, and a hint).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A 1-based line and column in a file (column counted in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: PathBuf,
+    /// Where the culprit starts; `None` for problems about the whole file.
+    pub pos: Option<Pos>,
+    /// How many characters the caret underlines (at least 1).
+    pub width: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: &Path, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.to_path_buf(),
+            pos,
+            width: 1,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: &Path, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, pos, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = width.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render with the source line and caret, taking the line from `source`
+    /// (the file's text).
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = String::new();
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = self.path.display();
+        match self.pos {
+            Some(p) => out.push_str(&format!(
+                "{path}:{}:{}: {sev}: {}\n",
+                p.line, p.col, self.message
+            )),
+            None => out.push_str(&format!("{path}: {sev}: {}\n", self.message)),
+        }
+        if let (Some(p), Some(src)) = (self.pos, source) {
+            if let Some(line) = src.lines().nth(p.line.saturating_sub(1)) {
+                let num = p.line.to_string();
+                let pad = " ".repeat(num.len());
+                out.push_str(&format!("{pad} |\n{num} | {line}\n"));
+                let indent: String = line
+                    .chars()
+                    .take(p.col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("{pad} | {indent}{}\n", "^".repeat(self.width)));
+            }
+        }
+        if let Some(h) = &self.hint {
+            out.push_str(&format!("  = hint: {h}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.render(None).trim_end())
+    }
+}
