@@ -79,18 +79,18 @@ impl Diagnostic {
             )),
             None => out.push_str(&format!("{path}: {sev}: {}\n", self.message)),
         }
-        if let (Some(p), Some(src)) = (self.pos, source) {
-            if let Some(line) = src.lines().nth(p.line.saturating_sub(1)) {
-                let num = p.line.to_string();
-                let pad = " ".repeat(num.len());
-                out.push_str(&format!("{pad} |\n{num} | {line}\n"));
-                let indent: String = line
-                    .chars()
-                    .take(p.col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                out.push_str(&format!("{pad} | {indent}{}\n", "^".repeat(self.width)));
-            }
+        if let (Some(p), Some(src)) = (self.pos, source)
+            && let Some(line) = src.lines().nth(p.line.saturating_sub(1))
+        {
+            let num = p.line.to_string();
+            let pad = " ".repeat(num.len());
+            out.push_str(&format!("{pad} |\n{num} | {line}\n"));
+            let indent: String = line
+                .chars()
+                .take(p.col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!("{pad} | {indent}{}\n", "^".repeat(self.width)));
         }
         if let Some(h) = &self.hint {
             out.push_str(&format!("  = hint: {h}\n"));

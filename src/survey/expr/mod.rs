@@ -1,8 +1,11 @@
 //! The `show_if` condition language: a parser producing a typed AST with
-//! byte spans (so diagnostics can point inside the expression).
+//! byte spans (so diagnostics can point inside the expression), and the
+//! evaluator shared by ingest and (in JSON form) the page's script.
 
 mod ast;
+mod eval;
 mod parse;
 
 pub use ast::*;
+pub use eval::{Value, evaluate, lookup, visible_questions};
 pub use parse::{ParseError, parse};

@@ -1,0 +1,154 @@
+//! Evaluating a `show_if` expression against answers, with the shared
+//! semantics: a question that was not answered, or was hidden by its own
+//! condition, makes every comparison on it false and `answered()` false;
+//! `not` then negates as usual. The page's JavaScript evaluator
+//! (`themes/default/conditions.js`) implements the same rules over the
+//! JSON form of the AST ([`Expr::to_json`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value as Json, json};
+
+use super::ast::*;
+use crate::answers::Answer;
+use crate::survey::model::Survey;
+
+/// What a reference resolves to, for comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// choice (option value) and yesno (`yes` / `no`)
+    Str(&'a str),
+    /// scale, nps, number, matrix row
+    Num(f64),
+    /// multi: ticked option values
+    Set(&'a [String]),
+    /// answered, but not comparable (text, date, ranking)
+    Opaque,
+}
+
+/// Resolve a reference in a set of (shown) answers.
+pub fn lookup<'a>(
+    answers: &'a BTreeMap<String, Answer>,
+    q: &str,
+    row: Option<&str>,
+) -> Option<Value<'a>> {
+    let a = answers.get(q)?;
+    Some(match (a, row) {
+        (Answer::Matrix(rows), Some(r)) => Value::Num(*rows.get(r)? as f64),
+        (_, Some(_)) => return None,
+        (Answer::Choice(v), None) => Value::Str(v),
+        (Answer::YesNo(b), None) => Value::Str(if *b { "yes" } else { "no" }),
+        (Answer::Point(p), None) => Value::Num(*p as f64),
+        (Answer::Number(n), None) => Value::Num(*n),
+        (Answer::Multi(v), None) => Value::Set(v),
+        (Answer::Matrix(m), None) if m.is_empty() => return None,
+        _ => Value::Opaque,
+    })
+}
+
+fn compare(v: &Value, op: CmpOp, lit: &Literal) -> bool {
+    match (v, lit) {
+        (Value::Str(s), Literal::Str(l)) => match op {
+            CmpOp::Eq => s == l,
+            CmpOp::Ne => s != l,
+            _ => false,
+        },
+        (Value::Num(n), Literal::Number(l)) => match op {
+            CmpOp::Eq => n == l,
+            CmpOp::Ne => n != l,
+            CmpOp::Lt => n < l,
+            CmpOp::Le => n <= l,
+            CmpOp::Gt => n > l,
+            CmpOp::Ge => n >= l,
+        },
+        (Value::Str(s), Literal::Bool(b)) => match op {
+            CmpOp::Eq => (*s == "yes") == *b,
+            CmpOp::Ne => (*s == "yes") != *b,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Evaluate `expr`; `get` resolves a reference, `None` meaning not answered
+/// or hidden.
+pub fn evaluate<'a>(expr: &Expr, get: &dyn Fn(&str, Option<&str>) -> Option<Value<'a>>) -> bool {
+    match expr {
+        Expr::Or(a, b) => evaluate(a, get) || evaluate(b, get),
+        Expr::And(a, b) => evaluate(a, get) && evaluate(b, get),
+        Expr::Not(a) => !evaluate(a, get),
+        Expr::Answered(r) => get(&r.question, r.row.as_deref()).is_some(),
+        Expr::Compare {
+            target, op, value, ..
+        } => get(&target.question, target.row.as_deref()).is_some_and(|v| compare(&v, *op, value)),
+        Expr::Contains { value, target, .. } => match (get(&target.question, None), value) {
+            (Some(Value::Set(set)), Literal::Str(s)) => set.iter().any(|x| x == s),
+            _ => false,
+        },
+        Expr::InList { target, values } => get(&target.question, target.row.as_deref())
+            .is_some_and(|v| values.iter().any(|(l, _)| compare(&v, CmpOp::Eq, l))),
+    }
+}
+
+/// The ids of the questions shown to a respondent with these answers, in
+/// survey order. A question is shown when it has no condition or its
+/// condition holds over the answers to questions shown before it.
+pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) -> BTreeSet<String> {
+    let mut shown: BTreeSet<String> = BTreeSet::new();
+    for q in survey.questions() {
+        let visible = match &q.show_if {
+            None => true,
+            Some(c) => {
+                let get = |id: &str, row: Option<&str>| {
+                    if shown.contains(id) {
+                        lookup(answers, id, row)
+                    } else {
+                        None
+                    }
+                };
+                evaluate(&c.expr, &get)
+            }
+        };
+        if visible {
+            shown.insert(q.id.clone());
+        }
+    }
+    shown
+}
+
+fn lit_json(l: &Literal) -> Json {
+    match l {
+        Literal::Number(n) => json!(n),
+        Literal::Str(s) => json!(s),
+        Literal::Bool(b) => json!(b),
+    }
+}
+
+impl Expr {
+    /// The JSON form the page's script evaluates:
+    /// `{"or":[a,b]}`, `{"and":[a,b]}`, `{"not":a}`,
+    /// `{"answered":{"q":id,"row":row|null}}`,
+    /// `{"cmp":{"q":id,"row":row|null,"op":"==","v":lit}}`,
+    /// `{"has":{"q":id,"v":lit}}` (`'v' in q`),
+    /// `{"in":{"q":id,"row":row|null,"vs":[lit,…]}}`.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Expr::Or(a, b) => json!({"or": [a.to_json(), b.to_json()]}),
+            Expr::And(a, b) => json!({"and": [a.to_json(), b.to_json()]}),
+            Expr::Not(a) => json!({"not": a.to_json()}),
+            Expr::Answered(r) => json!({"answered": {"q": r.question, "row": r.row}}),
+            Expr::Compare {
+                target, op, value, ..
+            } => json!({"cmp": {
+                "q": target.question, "row": target.row, "op": op.symbol(), "v": lit_json(value)
+            }}),
+            Expr::Contains { value, target, .. } => {
+                json!({"has": {"q": target.question, "v": lit_json(value)}})
+            }
+            Expr::InList { target, values } => json!({"in": {
+                "q": target.question, "row": target.row,
+                "vs": values.iter().map(|(l, _)| lit_json(l)).collect::<Vec<_>>()
+            }}),
+        }
+    }
+}
