@@ -56,6 +56,8 @@ pub enum Expr {
     Compare {
         target: Ref,
         op: CmpOp,
+        /// Where the operator stands.
+        op_span: Span,
         value: Literal,
         value_span: Span,
     },

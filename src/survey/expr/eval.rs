@@ -26,13 +26,23 @@ pub enum Value<'a> {
     Opaque,
 }
 
-/// Resolve a reference in a set of (shown) answers.
+/// Resolve a reference in a set of (shown) answers. An empty answer (no
+/// option ticked, blank text, no rows, nothing ranked) counts as not
+/// answered, as on the page.
 pub fn lookup<'a>(
     answers: &'a BTreeMap<String, Answer>,
     q: &str,
     row: Option<&str>,
 ) -> Option<Value<'a>> {
     let a = answers.get(q)?;
+    let empty = match a {
+        Answer::Multi(v) | Answer::Ranking(v) => v.is_empty(),
+        Answer::Text(t) | Answer::Choice(t) => t.trim().is_empty(),
+        _ => false,
+    };
+    if empty {
+        return None;
+    }
     Some(match (a, row) {
         (Answer::Matrix(rows), Some(r)) => Value::Num(*rows.get(r)? as f64),
         (_, Some(_)) => return None,

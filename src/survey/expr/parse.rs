@@ -261,11 +261,12 @@ impl Parser {
                 let target = self.reference()?;
                 match self.peek().clone() {
                     Tok::Op(op) => {
-                        self.bump();
+                        let (_, op_span) = self.bump();
                         let (value, value_span) = self.literal()?;
                         Ok(Expr::Compare {
                             target,
                             op,
+                            op_span,
                             value,
                             value_span,
                         })
