@@ -188,6 +188,110 @@ fn sealed_fixture_uses_the_demo_key() {
     assert_eq!(pk, Some(Ok(key.public_key())));
 }
 
+/// The sealed export fixture: formspree.csv (6 sealed rows, newest first)
+/// opens with the DEMO key to exactly answers.json; formspree-rejected.csv
+/// holds one row per rejection reason. FARVEL_WRITE_SEALED_FIXTURES=1
+/// regenerates both CSV files from answers.json.
+#[test]
+fn sealed_fixture_export_opens_to_its_answers() {
+    let dir = repo_path("tests/fixtures/sealed");
+    let key = load_private_key(&dir.join("DEMO-custodian-key.txt")).expect("demo key");
+    let survey = farvel::survey::load_survey(&dir.join("survey.yaml")).expect("survey loads");
+    let fp = survey.short_fingerprint();
+    let rows: Vec<FixtureRow> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("answers.json")).expect("json"))
+            .expect("answers.json parses");
+    if std::env::var("FARVEL_WRITE_SEALED_FIXTURES").as_deref() == Ok("1") {
+        write_fixture_exports(&dir, &key, fp, &rows);
+    }
+    let export = read_export(&dir.join("formspree.csv"));
+    assert_eq!(export.len(), rows.len());
+    for (id, _date, envelope) in &export {
+        let row = rows.iter().find(|r| &r.id.to_string() == id).expect("row in answers.json");
+        assert_eq!(row.fields[0], ("_survey".to_string(), fp.to_string()));
+        assert_eq!(open_envelope(&key, fp, envelope).as_ref(), Ok(&row.fields));
+    }
+    let text = std::fs::read_to_string(dir.join("formspree.csv")).expect("csv");
+    for word in ["manager", "reason", "Bergen", "bonusen", "_nonce", fp] {
+        assert!(!text.contains(word), "{word} visible in the service's rows");
+    }
+    let rejected = read_export(&dir.join("formspree-rejected.csv"));
+    let reasons: Vec<_> = rejected
+        .iter()
+        .map(|(_, _, env)| open_envelope(&key, fp, env).err())
+        .collect();
+    assert_eq!(reasons, REJECTED.iter().map(|r| Some(*r)).collect::<Vec<_>>());
+}
+
+const REJECTED: [SealError; 5] = [
+    SealError::WrongKeyOrTampered, // a flipped bit
+    SealError::WrongKeyOrTampered, // sealed with another key
+    SealError::Truncated,
+    SealError::OtherSurvey,
+    SealError::UnknownVersion,
+];
+
+#[derive(serde::Deserialize)]
+struct FixtureRow {
+    id: u32,
+    date: String,
+    fields: Vec<(String, String)>,
+}
+
+fn read_export(path: &Path) -> Vec<(String, String, String)> {
+    let mut reader = csv::Reader::from_path(path).expect("csv opens");
+    let headers = reader.headers().expect("header").clone();
+    assert_eq!(headers.iter().collect::<Vec<_>>(), ["id", "date", "sealed"]);
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (r[0].to_string(), r[1].to_string(), r[2].to_string())
+        })
+        .collect()
+}
+
+fn write_fixture_exports(dir: &Path, key: &PrivateKey, fp: &str, rows: &[FixtureRow]) {
+    let pk = key.public_key();
+    let write = |name: &str, records: Vec<(String, String, String)>| {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_path(dir.join(name))
+            .expect("create csv");
+        w.write_record(["id", "date", "sealed"]).expect("header");
+        for (id, date, env) in records {
+            w.write_record([id, date, env]).expect("record");
+        }
+        w.flush().expect("flush");
+    };
+    let mut sorted: Vec<&FixtureRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| b.id.cmp(&a.id));
+    let sealed = sorted
+        .iter()
+        .map(|r| (r.id.to_string(), r.date.clone(), seal_fields(&pk, fp, &r.fields)))
+        .collect();
+    write("formspree.csv", sealed);
+    let first = &rows[0].fields;
+    let mut flipped = URL_SAFE_NO_PAD.decode(seal_fields(&pk, fp, first)).expect("b64");
+    flipped[300] ^= 0x04;
+    let mut version = URL_SAFE_NO_PAD.decode(seal_fields(&pk, fp, first)).expect("b64");
+    version[0] = 9;
+    let whole = seal_fields(&pk, fp, first);
+    let envelopes = [
+        URL_SAFE_NO_PAD.encode(flipped),
+        seal_fields(&PrivateKey::generate().public_key(), fp, first),
+        whole[..whole.len() / 2].to_string(),
+        seal_fields(&pk, "000000000000", first),
+        URL_SAFE_NO_PAD.encode(version),
+    ];
+    let records = envelopes
+        .into_iter()
+        .enumerate()
+        .map(|(i, env)| ((2005 - i).to_string(), format!("2025-03-2{}T09:00:00", 4 - i), env))
+        .collect();
+    write("formspree-rejected.csv", records);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
