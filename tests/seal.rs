@@ -21,16 +21,28 @@ use proptest::prelude::*;
 const FP: &str = "3f1a9c0277de";
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    list.iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Answers that stress the canonical form: quotes, backslashes, controls,
 /// non-ASCII, emoji, repeats, an empty value, and one over a bucket.
 fn tricky_cases() -> Vec<Vec<(String, String)>> {
     vec![
-        pairs(&[("reason", "pay"), ("factors", "workload"), ("factors", "culture")]),
-        pairs(&[("improve", "«Sjefen» sa: \"nei\" \\ C:\\tmp\r\nny linje\tTAB \u{1} \u{7f}")]),
-        pairs(&[("improve", "Æ ø å € 😀 \u{2028} \u{feff} </script>"), ("enps", "")]),
+        pairs(&[
+            ("reason", "pay"),
+            ("factors", "workload"),
+            ("factors", "culture"),
+        ]),
+        pairs(&[(
+            "improve",
+            "«Sjefen» sa: \"nei\" \\ C:\\tmp\r\nny linje\tTAB \u{1} \u{7f}",
+        )]),
+        pairs(&[
+            ("improve", "Æ ø å € 😀 \u{2028} \u{feff} </script>"),
+            ("enps", ""),
+        ]),
         pairs(&[]),
         pairs(&[("improve", &"Arbeidsmengden var for høy. ".repeat(60))]),
     ]
@@ -51,7 +63,9 @@ fn node_make(pk: &str, cases: &[Vec<(String, String)>], plaintext: bool) -> Opti
             eprintln!("skipped: node not found and FARVEL_SKIP_NODE=1");
             return None;
         }
-        panic!("node (Node.js 20+) is needed for the seal.js tests; install it or set FARVEL_SKIP_NODE=1");
+        panic!(
+            "node (Node.js 20+) is needed for the seal.js tests; install it or set FARVEL_SKIP_NODE=1"
+        );
     }
     let job = serde_json::json!({ "public_key": pk, "fingerprint": FP, "cases": cases });
     let mut cmd = Command::new("node");
@@ -99,7 +113,11 @@ fn envelopes_made_by_seal_js_open_in_rust() {
     for (env, case) in envs.iter().zip(&cases) {
         assert_eq!(open_envelope(&key, FP, env).as_ref(), Ok(case));
         let rust = seal_fields(&key.public_key(), FP, case);
-        assert_eq!(env.len(), rust.len(), "JS and Rust envelopes differ in length");
+        assert_eq!(
+            env.len(),
+            rust.len(),
+            "JS and Rust envelopes differ in length"
+        );
     }
 }
 
@@ -133,10 +151,19 @@ fn seal_js_envelopes_are_rejected_with_their_reason() {
     let flipped = URL_SAFE_NO_PAD.encode(&bytes);
     let other_key = PrivateKey::generate();
     let checks = [
-        (open_envelope(&key, FP, &flipped), SealError::WrongKeyOrTampered),
-        (open_envelope(&other_key, FP, env), SealError::WrongKeyOrTampered),
+        (
+            open_envelope(&key, FP, &flipped),
+            SealError::WrongKeyOrTampered,
+        ),
+        (
+            open_envelope(&other_key, FP, env),
+            SealError::WrongKeyOrTampered,
+        ),
         (open_envelope(&key, FP, &truncated), SealError::Truncated),
-        (open_envelope(&key, "ffffffffffff", env), SealError::OtherSurvey),
+        (
+            open_envelope(&key, "ffffffffffff", env),
+            SealError::OtherSurvey,
+        ),
     ];
     for (got, want) in checks {
         assert_eq!(got, Err(want));
@@ -145,7 +172,10 @@ fn seal_js_envelopes_are_rejected_with_their_reason() {
         SealError::WrongKeyOrTampered.to_string(),
         "wrong key or tampered envelope"
     );
-    assert_eq!(SealError::OtherSurvey.to_string(), "sealed for another survey");
+    assert_eq!(
+        SealError::OtherSurvey.to_string(),
+        "sealed for another survey"
+    );
 }
 
 #[test]
@@ -159,7 +189,10 @@ fn seal_js_node_tests_pass() {
         .output()
         .expect("run node --test");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "tests/js/seal_test.js failed:\n{stdout}");
+    assert!(
+        out.status.success(),
+        "tests/js/seal_test.js failed:\n{stdout}"
+    );
     assert!(stdout.contains("# pass 6"), "{stdout}");
 }
 
@@ -207,7 +240,10 @@ fn sealed_fixture_export_opens_to_its_answers() {
     let export = read_export(&dir.join("formspree.csv"));
     assert_eq!(export.len(), rows.len());
     for (id, _date, envelope) in &export {
-        let row = rows.iter().find(|r| &r.id.to_string() == id).expect("row in answers.json");
+        let row = rows
+            .iter()
+            .find(|r| &r.id.to_string() == id)
+            .expect("row in answers.json");
         assert_eq!(row.fields[0], ("_survey".to_string(), fp.to_string()));
         assert_eq!(open_envelope(&key, fp, envelope).as_ref(), Ok(&row.fields));
     }
@@ -220,7 +256,10 @@ fn sealed_fixture_export_opens_to_its_answers() {
         .iter()
         .map(|(_, _, env)| open_envelope(&key, fp, env).err())
         .collect();
-    assert_eq!(reasons, REJECTED.iter().map(|r| Some(*r)).collect::<Vec<_>>());
+    assert_eq!(
+        reasons,
+        REJECTED.iter().map(|r| Some(*r)).collect::<Vec<_>>()
+    );
 }
 
 const REJECTED: [SealError; 5] = [
@@ -265,16 +304,26 @@ fn write_fixture_exports(dir: &Path, key: &PrivateKey, fp: &str, rows: &[Fixture
         w.flush().expect("flush");
     };
     let mut sorted: Vec<&FixtureRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| b.id.cmp(&a.id));
+    sorted.sort_by_key(|r| std::cmp::Reverse(r.id));
     let sealed = sorted
         .iter()
-        .map(|r| (r.id.to_string(), r.date.clone(), seal_fields(&pk, fp, &r.fields)))
+        .map(|r| {
+            (
+                r.id.to_string(),
+                r.date.clone(),
+                seal_fields(&pk, fp, &r.fields),
+            )
+        })
         .collect();
     write("formspree.csv", sealed);
     let first = &rows[0].fields;
-    let mut flipped = URL_SAFE_NO_PAD.decode(seal_fields(&pk, fp, first)).expect("b64");
+    let mut flipped = URL_SAFE_NO_PAD
+        .decode(seal_fields(&pk, fp, first))
+        .expect("b64");
     flipped[300] ^= 0x04;
-    let mut version = URL_SAFE_NO_PAD.decode(seal_fields(&pk, fp, first)).expect("b64");
+    let mut version = URL_SAFE_NO_PAD
+        .decode(seal_fields(&pk, fp, first))
+        .expect("b64");
     version[0] = 9;
     let whole = seal_fields(&pk, fp, first);
     let envelopes = [
@@ -287,7 +336,13 @@ fn write_fixture_exports(dir: &Path, key: &PrivateKey, fp: &str, rows: &[Fixture
     let records = envelopes
         .into_iter()
         .enumerate()
-        .map(|(i, env)| ((2005 - i).to_string(), format!("2025-03-2{}T09:00:00", 4 - i), env))
+        .map(|(i, env)| {
+            (
+                (2005 - i).to_string(),
+                format!("2025-03-2{}T09:00:00", 4 - i),
+                env,
+            )
+        })
         .collect();
     write("formspree-rejected.csv", records);
 }

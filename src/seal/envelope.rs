@@ -90,7 +90,7 @@ pub fn open_envelope(
         return Err(SealError::OtherSurvey);
     }
     let body_len = bytes.len().saturating_sub(PREFIX_LEN + GCM_TAG_LEN);
-    if bytes.len() < PREFIX_LEN + GCM_TAG_LEN + BUCKET || body_len % BUCKET != 0 {
+    if bytes.len() < PREFIX_LEN + GCM_TAG_LEN + BUCKET || !body_len.is_multiple_of(BUCKET) {
         return Err(SealError::Truncated);
     }
     let (ephemeral_sec1, rest) = bytes[HEADER_LEN..].split_at(POINT_LEN);
