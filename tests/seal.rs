@@ -483,3 +483,52 @@ fn keys_show_reads_a_survey_and_explains_other_files() {
         .code(2)
         .stderr(predicates::str::contains("missing.key"));
 }
+
+#[test]
+fn keys_new_split_writes_two_shares_that_only_open_together() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    farvel(tmp.path())
+        .args(["keys", "new", "--split"])
+        .assert()
+        .success();
+    let keys = tmp.path().join("keys");
+    assert!(!keys.join("custodian.key").exists(), "no whole key on disk");
+    let public = std::fs::read_to_string(keys.join("survey.pub")).expect("survey.pub");
+    let pk = parse_public_key(&public).expect("public key");
+    let (a, b) = (
+        keys.join("custodian-share-1.key"),
+        keys.join("custodian-share-2.key"),
+    );
+    #[cfg(unix)]
+    for share in [&a, &b] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(share).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let both = std::env::join_paths([&a, &b]).expect("join");
+    let key = load_private_key(Path::new(&both)).expect("shares join");
+    assert_eq!(key.public_key(), pk);
+    let env = seal_fields(&pk, FP, &pairs(&[("reason", "pay")]));
+    assert_eq!(
+        open_envelope(&key, FP, &env),
+        Ok(pairs(&[("reason", "pay")]))
+    );
+    let alone = load_private_key(&a)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(alone.contains("one share of a two-person key"), "{alone}");
+    farvel(tmp.path())
+        .arg("keys")
+        .arg("show")
+        .arg(&both)
+        .assert()
+        .success()
+        .stdout(format!("{}\n", pk.fingerprint()));
+    farvel(tmp.path())
+        .args(["keys", "show", "keys/custodian-share-2.key"])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", pk.fingerprint()))
+        .stderr(predicates::str::contains("one share only"));
+}

@@ -1,7 +1,8 @@
-//! `farvel keys new [--out DIR]` writes the custodian's key pair
-//! (`custodian.key`, owner-only, and `survey.pub`) and prints the public key
-//! line; `farvel keys show FILE` prints the short fingerprint of the public
-//! key in a key file or a survey's `public_key`.
+//! `farvel keys new [--out DIR] [--split]` writes the custodian's key pair
+//! (`custodian.key`, or with `--split` two share files, owner-only; and
+//! `survey.pub`) and prints the public key line; `farvel keys show FILE`
+//! prints the short fingerprint of the public key in a key file, a share, a
+//! pair of shares (`a:b`) or a survey's `public_key`.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -12,10 +13,11 @@ use crate::seal::{self, PrivateKey, PublicKey};
 
 pub const PRIVATE_FILE: &str = "custodian.key";
 pub const PUBLIC_FILE: &str = "survey.pub";
+pub const SHARE_FILES: [&str; 2] = ["custodian-share-1.key", "custodian-share-2.key"];
 
 pub fn run(cmd: &KeysCommand) -> u8 {
     let result = match cmd {
-        KeysCommand::New { out } => new_keys(out),
+        KeysCommand::New { out, split } => new_keys(out, *split),
         KeysCommand::Show { file } => show(file),
     };
     match result {
@@ -24,27 +26,50 @@ pub fn run(cmd: &KeysCommand) -> u8 {
     }
 }
 
-fn new_keys(out: &Path) -> Result<()> {
-    let public = write_key_pair(out)?;
+fn new_keys(out: &Path, split: bool) -> Result<()> {
+    let public = write_key_pair(out, split)?;
     println!("{}", public.to_text());
+    let private = if split {
+        format!(
+            "{} and {} (two shares, both needed: give them to two people, \
+             then delete these copies; see docs/custodians.md)",
+            out.join(SHARE_FILES[0]).display(),
+            out.join(SHARE_FILES[1]).display()
+        )
+    } else {
+        format!(
+            "{} (private: keep it secret, see docs/custodians.md)",
+            out.join(PRIVATE_FILE).display()
+        )
+    };
     eprintln!(
-        "wrote {} (private: keep it secret, see docs/custodians.md) and {}\n\
+        "wrote {private} and {}\n\
          public key fingerprint: {}\n\
          put the line above in the survey as `public_key:` and `collection: sealed`",
-        out.join(PRIVATE_FILE).display(),
         out.join(PUBLIC_FILE).display(),
         public.fingerprint()
     );
     Ok(())
 }
 
+/// The private files `keys new` writes.
+fn private_files(split: bool) -> Vec<&'static str> {
+    if split {
+        SHARE_FILES.to_vec()
+    } else {
+        vec![PRIVATE_FILE]
+    }
+}
+
 /// Create a key pair in `out` after [`check_key_dir`]; never overwrites.
 /// Returns the public key (also written to `survey.pub`).
-pub fn write_key_pair(out: &Path) -> Result<PublicKey> {
-    check_key_dir(out)?;
-    let private_path = out.join(PRIVATE_FILE);
+pub fn write_key_pair(out: &Path, split: bool) -> Result<PublicKey> {
+    let names = private_files(split);
+    check_key_dir(out, &names)?;
     let public_path = out.join(PUBLIC_FILE);
-    for path in [&private_path, &public_path] {
+    let mut paths: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+    paths.push(public_path.clone());
+    for path in &paths {
         if path.exists() {
             return Err(Error::msg(format!(
                 "{} already exists; farvel never overwrites keys (answers sealed with the old key need it)\n\
@@ -55,8 +80,18 @@ pub fn write_key_pair(out: &Path) -> Result<PublicKey> {
     }
     create_private_dir(out)?;
     let key = PrivateKey::generate();
-    let text = seal::private_key_file_text(&key, &[]);
-    crate::fsutil::write_atomic_mode(&private_path, text.as_bytes(), Some(0o600))?;
+    let texts = if split {
+        let [a, b] = seal::split_key(&key);
+        vec![
+            seal::share_file_text(&key, &a, 1),
+            seal::share_file_text(&key, &b, 2),
+        ]
+    } else {
+        vec![seal::private_key_file_text(&key, &[])]
+    };
+    for (path, text) in paths.iter().zip(&texts) {
+        crate::fsutil::write_atomic_mode(path, text.as_bytes(), Some(0o600))?;
+    }
     let public = key.public_key();
     let line = format!("{}\n", public.to_text());
     crate::fsutil::write_atomic_mode(&public_path, line.as_bytes(), Some(0o644))?;
@@ -76,9 +111,9 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Refuse a key folder under `dist/` (the published site) or inside a git
-/// work tree where `custodian.key` would not be git-ignored. Outside git (or
-/// without git installed) any other folder is allowed.
-pub fn check_key_dir(out: &Path) -> Result<()> {
+/// work tree where the private files `names` would not be git-ignored.
+/// Outside git (or without git installed) any other folder is allowed.
+pub fn check_key_dir(out: &Path, names: &[&str]) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let abs = normalize(&cwd.join(out));
     let (existing, rest) = split_existing(&abs);
@@ -101,21 +136,27 @@ pub fn check_key_dir(out: &Path) -> Result<()> {
     if toplevel.is_none() {
         return Ok(());
     }
-    let key_rel = rest.join(PRIVATE_FILE);
-    match git_check_ignore(&existing, &key_rel) {
-        Some(true) => Ok(()),
-        Some(false) => Err(Error::msg(format!(
-            "refusing to write {}: it is inside the git work tree {} and not git-ignored, \
-             so it could be committed\nhint: add `{}/` to .gitignore, or use --out with a folder outside the project",
-            out.join(PRIVATE_FILE).display(),
-            root.display(),
-            relative.display()
-        ))),
-        None => Err(Error::msg(format!(
-            "git could not tell whether {} is ignored; refusing to write the private key there",
-            out.join(PRIVATE_FILE).display()
-        ))),
+    for name in names {
+        match git_check_ignore(&existing, &rest.join(name)) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(Error::msg(format!(
+                    "refusing to write {}: it is inside the git work tree {} and not git-ignored, \
+                     so it could be committed\nhint: add `{}/` to .gitignore, or use --out with a folder outside the project",
+                    out.join(name).display(),
+                    root.display(),
+                    relative.display()
+                )));
+            }
+            None => {
+                return Err(Error::msg(format!(
+                    "git could not tell whether {} is ignored; refusing to write the private key there",
+                    out.join(name).display()
+                )));
+            }
+        }
     }
+    Ok(())
 }
 
 /// Remove `.` and resolve `..` without touching the file system.
@@ -186,15 +227,32 @@ fn git_check_ignore(dir: &Path, rel: &Path) -> Option<bool> {
 }
 
 fn show(file: &Path) -> Result<()> {
-    let public = public_key_of(file)?;
-    println!("{}", public.fingerprint());
+    if !file.exists() && std::env::split_paths(file.as_os_str()).count() == 2 {
+        let key = seal::load_private_key(file)?;
+        println!("{}", key.public_key().fingerprint());
+        return Ok(());
+    }
+    let text = crate::fsutil::read_to_string(file)?;
+    if seal::is_share_text(&text) {
+        let claimed = seal::claimed_fingerprint(&text).ok_or_else(|| {
+            Error::msg(format!(
+                "{}: this share has no `# public key fingerprint:` line; show both shares (a:b)",
+                file.display()
+            ))
+        })?;
+        println!("{claimed}");
+        eprintln!(
+            "one share only: this is the fingerprint written in it; show both (a:b) to verify"
+        );
+        return Ok(());
+    }
+    println!("{}", public_key_of(file, &text)?.fingerprint());
     Ok(())
 }
 
 /// The public key in a private key file, a `survey.pub`, or a survey's
 /// `public_key:`.
-fn public_key_of(file: &Path) -> Result<PublicKey> {
-    let text = crate::fsutil::read_to_string(file)?;
+fn public_key_of(file: &Path, text: &str) -> Result<PublicKey> {
     let at = |e: String| Error::msg(format!("{}: {e}", file.display()));
     let has_line = |prefix: &str| {
         text.lines()
@@ -207,9 +265,9 @@ fn public_key_of(file: &Path) -> Result<PublicKey> {
             .map_err(at);
     }
     if text.trim().starts_with(seal::PUBLIC_PREFIX) {
-        return seal::parse_public_key(&text).map_err(at);
+        return seal::parse_public_key(text).map_err(at);
     }
-    let yaml: Option<serde_yaml::Value> = serde_yaml::from_str(&text).ok();
+    let yaml: Option<serde_yaml::Value> = serde_yaml::from_str(text).ok();
     match yaml.as_ref().and_then(|y| y.get("public_key")) {
         Some(serde_yaml::Value::String(pk)) => seal::parse_public_key(pk).map_err(at),
         _ => Err(at(format!(

@@ -141,9 +141,29 @@ pub fn parse_private_key(text: &str) -> Result<PrivateKey, String> {
     }
 }
 
-/// Load the custodian's private key file (`--key` / `FARVEL_KEY_FILE`).
+/// Load the custodian's private key (`--key` / `FARVEL_KEY_FILE`): a key
+/// file, or two share files joined like a search path (`a.key:b.key` on
+/// Unix, `;` on Windows) when no file has that whole name.
 pub fn load_private_key(path: &Path) -> Result<PrivateKey> {
+    let parts: Vec<_> = std::env::split_paths(path.as_os_str()).collect();
+    if let [a, b] = &parts[..]
+        && !path.exists()
+    {
+        let (ta, tb) = (
+            crate::fsutil::read_to_string(a)?,
+            crate::fsutil::read_to_string(b)?,
+        );
+        return super::shares::join_shares(&ta, &tb)
+            .map_err(|e| Error::msg(format!("{} and {}: {e}", a.display(), b.display())));
+    }
     let text = crate::fsutil::read_to_string(path)?;
+    if super::shares::is_share_text(&text) {
+        return Err(Error::msg(format!(
+            "{}: this is one share of a two-person key; give both, separated by `{}`",
+            path.display(),
+            if cfg!(windows) { ';' } else { ':' }
+        )));
+    }
     parse_private_key(&text).map_err(|e| Error::msg(format!("{}: {e}", path.display())))
 }
 

@@ -19,6 +19,9 @@
 //!   from paper).
 //! - key fingerprint (what `farvel keys show` prints): the first 16 hex
 //!   digits of sha256(SEC1 uncompressed point), in groups of four.
+//! - two-person keys (`farvel keys new --split`): two share files with a
+//!   `farvel-ks1:` line each, 32 bytes whose XOR is the scalar; both are
+//!   needed (`--key a:b`), see `shares.rs`.
 //!
 //! # Envelope format v1
 //!
@@ -49,6 +52,7 @@
 mod envelope;
 mod keys;
 mod plaintext;
+mod shares;
 
 pub use envelope::{open_envelope, seal_fields};
 pub use keys::{
@@ -56,6 +60,9 @@ pub use keys::{
     private_key_file_text,
 };
 pub use plaintext::{decode_plaintext, encode_plaintext};
+pub use shares::{
+    SHARE_PREFIX, claimed_fingerprint, is_share_text, join_shares, share_file_text, split_key,
+};
 
 /// The envelope format version this build writes and reads.
 pub const ENVELOPE_VERSION: u8 = 1;
