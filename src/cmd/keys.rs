@@ -260,7 +260,7 @@ fn public_key_of(file: &Path, text: &str) -> Result<PublicKey> {
             .any(|l| l.starts_with(prefix) && !l.starts_with('#'))
     };
     if has_line(seal::PRIVATE_PREFIX) {
-        return seal::parse_private_key(&text)
+        return seal::parse_private_key(text)
             .map(|k| k.public_key())
             .map_err(at);
     }
