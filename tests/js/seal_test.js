@@ -65,3 +65,9 @@ test('accepts FormData', async () => {
   assert.strictEqual(bytes[json.length], 0x80);
   assert.strictEqual(bytes.length, 1024);
 });
+
+test('lone surrogates become U+FFFD, as FormData makes them', () => {
+  const bytes = seal.plaintext([['c', 'a\ud800b']]);
+  const json = '{"v":1,"f":[["c","a\ufffdb"]]}';
+  assert.strictEqual(Buffer.from(bytes.subarray(0, Buffer.byteLength(json))).toString(), json);
+});
