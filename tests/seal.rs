@@ -193,7 +193,10 @@ fn seal_js_node_tests_pass() {
         out.status.success(),
         "tests/js/seal_test.js failed:\n{stdout}"
     );
-    assert!(stdout.contains("# fail 0") && !stdout.contains("# pass 0"), "{stdout}");
+    assert!(
+        stdout.contains("# fail 0") && !stdout.contains("# pass 0"),
+        "{stdout}"
+    );
 }
 
 #[test]
