@@ -193,6 +193,9 @@ pub enum KeysCommand {
     New {
         #[arg(long, default_value = "keys")]
         out: PathBuf,
+        /// Write the private key as two shares (both needed to open) instead of custodian.key.
+        #[arg(long)]
+        split: bool,
     },
     /// Print the short fingerprint of a public or private key file.
     Show { file: PathBuf },

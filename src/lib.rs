@@ -16,6 +16,7 @@ pub mod diag;
 pub mod error;
 pub mod fsutil;
 pub mod responses;
+pub mod seal;
 pub mod survey;
 
 pub use error::{Error, Result};
