@@ -54,11 +54,12 @@ pub fn type_keys(kind: &str) -> &'static [&'static str] {
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let len = word.chars().count();
+    let limit = (len / 3).clamp(1, 3);
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, _)| *d <= limit && d * 2 < len)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
