@@ -32,8 +32,10 @@ pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
     if map_of(ctx, e, "endpoint").is_none() {
         return;
     }
+    // Missing keys are reported at `endpoint:` itself.
+    let at = root.entry("endpoint").map_or(e, |(k, _)| k);
     let names: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
-    let service = required(ctx, e, "service", e, " in the endpoint").and_then(|v| {
+    let service = required(ctx, e, "service", at, " in the endpoint").and_then(|v| {
         let name = str_of(ctx, v, "service")?;
         let s = Service::from_name(name);
         if s.is_none() {
@@ -56,7 +58,7 @@ pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
             .then(|| format!("'{k}' does not apply to service '{sname}'"))
     });
     for key in needed {
-        required(ctx, e, key, e, &format!(": service '{sname}' needs it"));
+        required(ctx, e, key, at, &format!(": service '{sname}' needs it"));
     }
     for key in ["url", "thanks_url"] {
         if let Some(v) = e.get(key)
@@ -74,7 +76,7 @@ pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
     bool_of(ctx, e, "honeypot");
     word_of(ctx, e, "multi", &["repeat", "brackets", "split"]);
     if service == Service::GoogleForms {
-        google(ctx, e, qs);
+        google(ctx, e, at, qs);
     }
 }
 
@@ -117,7 +119,7 @@ pub fn check_url(u: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn google(ctx: &mut Ctx, e: &Node, qs: &[Q]) {
+fn google(ctx: &mut Ctx, e: &Node, at: &Node, qs: &[Q]) {
     if let Some(v) = e.get("labels_language")
         && let Some(l) = str_of(ctx, v, "labels_language")
         && !ctx.languages.iter().any(|x| x == l)
@@ -125,7 +127,7 @@ fn google(ctx: &mut Ctx, e: &Node, qs: &[Q]) {
         let msg = format!("'{l}' is not a language of this survey ({})", ctx.languages.join(", "));
         ctx.error(v, msg);
     } else if e.get("labels_language").is_none() && ctx.multilingual() {
-        ctx.error(e, "service 'google-forms' needs 'labels_language' in a survey with several languages");
+        ctx.error(at, "service 'google-forms' needs 'labels_language' in a survey with several languages");
         ctx.hint("the Google form's option labels are in one language; name it");
     }
     let Some(entries_node) = e.get("entries") else {

@@ -140,11 +140,11 @@ fn endpoint_and_survey_blocks() {
     let e = |endpoint: &str| format!("title: T\ncustodian: C\nendpoint:\n{endpoint}sections:\n  - questions:\n{CHOICE}");
     table(&[
         (e("  service: formspre\n  url: https://formspree.io/f/x\n"), "4:12: error: unknown service 'formspre' — did you mean 'formspree'?"),
-        (e("  service: formspree\n"), "4:3: error: missing 'url': service 'formspree' needs it"),
+        (e("  service: formspree\n"), "3:1: error: missing 'url': service 'formspree' needs it"),
         (e("  service: formspree\n  url: http://formspree.io/f/x\n"), "5:8: error: 'url' must use https:// (http only for localhost), found 'http://formspree.io/f/x'"),
         (e("  service: url\n  url: http://localhost:8080/collect\n  multi: comma\n"), "6:10: error: 'multi' must be repeat or brackets or split, found 'comma'"),
         (e("  service: url\n  url: https://bad host/x\n"), "5:8: error: 'url' is not a valid address: 'https://bad host/x'"),
-        (e("  service: web3forms\n"), "4:3: error: missing 'access_key': service 'web3forms' needs it"),
+        (e("  service: web3forms\n"), "3:1: error: missing 'access_key': service 'web3forms' needs it"),
         (e("  service: formspree\n  url: https://formspree.io/f/x\n  access_key: k\n"), "6:3: error: 'access_key' does not apply to service 'formspree'"),
         (e("  service: netlify\n  thanks_url: ftp://x\n"), "5:15: error: 'thanks_url' must be an https:// address, found 'ftp://x'"),
         (e("  service: google-forms\n  url: https://docs.google.com/forms/d/e/x/formResponse\n  entries: {reason: entry.1, why: entry.2}\n"), "6:30: error: unknown question 'why'"),

@@ -1,0 +1,105 @@
+//! `farvel check` end to end: the real binary over the fixture folders in
+//! tests/fixtures/check/<case>/, with exit code, stdout and stderr
+//! snapshotted.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// Run `farvel check ARGS…` from the crate root; the exit code and output
+/// as one text for a snapshot.
+fn check(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("farvel")
+        .expect("the farvel binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("farvel runs");
+    let code = out.status.code().unwrap_or(-1);
+    let text = format!(
+        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, text)
+}
+
+fn case(name: &str) -> String {
+    let dir = format!("tests/fixtures/check/{name}");
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir).is_dir(), "{dir}");
+    dir
+}
+
+#[test]
+fn clean_survey_passes() {
+    let (code, text) = check(&[&case("ok")]);
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!("ok", text);
+}
+
+#[test]
+fn six_mistakes_are_all_named_at_their_places() {
+    let (code, text) = check(&[&case("six-mistakes")]);
+    assert_eq!(code, 1, "{text}");
+    let file = "tests/fixtures/check/six-mistakes/exit.yaml";
+    for place in ["5:1", "8:14", "14:9", "19:19", "22:29", "24:13"] {
+        assert!(text.contains(&format!("{file}:{place}: error: ")), "{place} in {text}");
+    }
+    assert!(text.contains("checked 1 file: 6 errors, 1 warning"), "{text}");
+    insta::assert_snapshot!("six_mistakes", text);
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let (code, text) = check(&[&case("warnings")]);
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!("warnings", text);
+    let (code, denied) = check(&["--deny-warnings", &case("warnings")]);
+    assert_eq!(code, 1, "{denied}");
+    assert_eq!(denied.replace("exit: 1", "exit: 0"), text);
+}
+
+#[test]
+fn yaml_syntax_error_is_placed() {
+    let (code, text) = check(&[&case("syntax")]);
+    assert_eq!(code, 1, "{text}");
+    insta::assert_snapshot!("syntax", text);
+}
+
+#[test]
+fn folders_are_walked_in_order_and_only_yaml_is_read() {
+    let (code, text) = check(&[&case("folder")]);
+    assert_eq!(code, 1, "{text}");
+    let a = text.find("a-exit.yml").unwrap_or(usize::MAX);
+    let b = text.find("checked 2 files").unwrap_or(0);
+    assert!(a < b, "{text}");
+    insta::assert_snapshot!("folder", text);
+}
+
+#[test]
+fn translations_are_complete() {
+    let (code, text) = check(&[&case("translations")]);
+    assert_eq!(code, 1, "{text}");
+    insta::assert_snapshot!("translations", text);
+}
+
+#[test]
+fn a_missing_path_cannot_run_but_the_rest_is_checked() {
+    let (code, text) = check(&[&case("ok"), "tests/fixtures/check/no-such-case"]);
+    assert_eq!(code, 2, "{text}");
+    insta::assert_snapshot!("missing_path", text);
+}
+
+#[test]
+fn the_default_is_the_surveys_folder() {
+    let out = Command::cargo_bin("farvel")
+        .expect("the farvel binary")
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(case("folder")))
+        .arg("check")
+        .output()
+        .expect("farvel runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("surveys/a-exit.yml:6:15: error: 'id' is a reserved name"), "{err}");
+}
