@@ -27,7 +27,10 @@ fn check(args: &[&str]) -> (i32, String) {
 
 fn case(name: &str) -> String {
     let dir = format!("tests/fixtures/check/{name}");
-    assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir).is_dir(), "{dir}");
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir).is_dir(),
+        "{dir}"
+    );
     dir
 }
 
@@ -44,9 +47,15 @@ fn six_mistakes_are_all_named_at_their_places() {
     assert_eq!(code, 1, "{text}");
     let file = "tests/fixtures/check/six-mistakes/exit.yaml";
     for place in ["5:1", "8:14", "14:9", "19:19", "22:29", "24:13"] {
-        assert!(text.contains(&format!("{file}:{place}: error: ")), "{place} in {text}");
+        assert!(
+            text.contains(&format!("{file}:{place}: error: ")),
+            "{place} in {text}"
+        );
     }
-    assert!(text.contains("checked 1 file: 6 errors, 1 warning"), "{text}");
+    assert!(
+        text.contains("checked 1 file: 6 errors, 1 warning"),
+        "{text}"
+    );
     insta::assert_snapshot!("six_mistakes", text);
 }
 
@@ -101,5 +110,80 @@ fn the_default_is_the_surveys_folder() {
         .expect("farvel runs");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("surveys/a-exit.yml:6:15: error: 'id' is a reserved name"), "{err}");
+    assert!(
+        err.contains("surveys/a-exit.yml:6:15: error: 'id' is a reserved name"),
+        "{err}"
+    );
+}
+
+mod never_panics {
+    use std::path::Path;
+
+    use farvel::survey::check_survey;
+    use proptest::prelude::*;
+
+    const MINI: &str = include_str!("fixtures/mini.yaml");
+    const TOKENS: &[&str] = &[
+        ":", ": ", "- ", "{", "}", "[", "]", ",", "'", "\"", "\\", "\n", "  ", "\t", "|", ">-",
+        "&a ", "*a", "#", "é", "~", "null", "true", "3", "-1", "__", "_other", "payy", "---\n",
+        "? ", "!!str ", "\u{feff}",
+    ];
+
+    fn check(src: &str) {
+        let (survey, diags) = check_survey(src, Path::new("p.yaml"));
+        for d in &diags {
+            let _ = d.render(Some(src));
+        }
+        assert!(survey.is_some() || diags.iter().any(|d| d.is_error()));
+    }
+
+    /// Cut, insert or duplicate at char boundaries of the text.
+    fn mutate(src: &str, edits: &[(usize, usize, usize, u8)]) -> String {
+        let mut s: Vec<char> = src.chars().collect();
+        for &(at, len, token, op) in edits {
+            let at = at % (s.len() + 1);
+            let end = (at + len % 8).min(s.len());
+            match op % 3 {
+                0 => {
+                    s.drain(at..end);
+                }
+                1 => {
+                    let t = TOKENS[token % TOKENS.len()];
+                    s.splice(at..at, t.chars());
+                }
+                _ => {
+                    let piece: Vec<char> = s[at..end].to_vec();
+                    s.splice(at..at, piece);
+                }
+            }
+        }
+        s.into_iter().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn yamlish_strings(src in "[a-z_:{}\\[\\],'\"|>&*!#?~ 0-9\\-\n\t.é]{0,160}") {
+            check(&src);
+        }
+
+        #[test]
+        fn mutations_of_mini(edits in prop::collection::vec((0usize..4000, 0usize..64, 0usize..64, 0u8..3), 1..6)) {
+            check(&mutate(MINI, &edits));
+        }
+
+        #[test]
+        fn conditions_and_patterns(expr in "[a-z_.'\"\\\\()\\[\\]<>=!, 0-9é]{0,40}", quote in 0usize..3) {
+            let value = match quote {
+                0 => format!("'{}'", expr.replace('\'', "''")),
+                1 => format!("\"{}\"", expr.replace('\\', "\\\\").replace('"', "\\\"")),
+                _ => format!("|\n          {expr}"),
+            };
+            let src = MINI
+                .replace("\"reason == 'manager' or workload >= 4\"", &value)
+                .replace("multiline: true", &format!("pattern: {value}"));
+            check(&src);
+        }
+    }
 }

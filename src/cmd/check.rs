@@ -35,7 +35,10 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
             continue;
         }
         if !p.exists() {
-            failed.push(Error::msg(format!("{}: no such file or folder", p.display())));
+            failed.push(Error::msg(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
             continue;
         }
         for entry in walkdir::WalkDir::new(p).sort_by_file_name() {

@@ -35,7 +35,9 @@ pub fn show_if(ctx: &mut Ctx, node: &Node, src: &str, qs: &[Q], n: usize) {
     let earlier: Vec<&Question> = qs[..n].iter().filter_map(|q| q.model.as_ref()).collect();
     let mut forward: Vec<Span> = Vec::new();
     for r in parsed.refs() {
-        let later = qs[n + 1..].iter().any(|q| q.id.as_deref() == Some(&r.question));
+        let later = qs[n + 1..]
+            .iter()
+            .any(|q| q.id.as_deref() == Some(&r.question));
         if r.question != own && later && !earlier.iter().any(|q| q.id == r.question) {
             let msg = format!(
                 "'{}' comes after {}: show_if may only refer to earlier questions",
@@ -47,7 +49,10 @@ pub fn show_if(ctx: &mut Ctx, node: &Node, src: &str, qs: &[Q], n: usize) {
         }
     }
     for p in expr_check(&parsed, &earlier, own) {
-        if forward.iter().any(|s| s.start <= p.span.start && p.span.start < s.end.max(s.start + 1)) {
+        if forward
+            .iter()
+            .any(|s| s.start <= p.span.start && p.span.start < s.end.max(s.start + 1))
+        {
             continue;
         }
         at(ctx, p.span, p.message);
@@ -145,13 +150,21 @@ impl<'a> Checker<'a> {
             (Kind::Matrix { rows, .. }, Some(row)) if !rows.contains_key(row) => {
                 let names: Vec<&str> = rows.keys().map(String::as_str).collect();
                 let tail = did_you_mean(row, names.iter().copied());
-                let msg = format!("'{row}' is not a row of '{}' ({}){tail}", q.id, names.join(", "));
+                let msg = format!(
+                    "'{row}' is not a row of '{}' ({}){tail}",
+                    q.id,
+                    names.join(", ")
+                );
                 self.problem(r.span, msg, None);
                 None
             }
             (Kind::Matrix { .. }, _) => Some(q),
             (_, Some(row)) => {
-                let msg = format!("'{}' is a {} question and has no row '{row}'", q.id, q.kind.name());
+                let msg = format!(
+                    "'{}' is a {} question and has no row '{row}'",
+                    q.id,
+                    q.kind.name()
+                );
                 self.problem(r.span, msg, None);
                 None
             }
@@ -170,7 +183,10 @@ impl<'a> Checker<'a> {
         match &q.kind {
             Kind::Choice { .. } | Kind::YesNo => {
                 if !equality {
-                    let msg = format!("'{opname}' does not fit '{id}', a {} question", q.kind.name());
+                    let msg = format!(
+                        "'{opname}' does not fit '{id}', a {} question",
+                        q.kind.name()
+                    );
                     self.problem(whole, msg, Some("use == or != (or 'in [...]')".into()));
                     return;
                 }
@@ -185,7 +201,8 @@ impl<'a> Checker<'a> {
             Kind::Scale { .. } | Kind::Nps | Kind::Number { .. } | Kind::Matrix { .. } => {
                 if let (Kind::Matrix { rows, .. }, None) = (&q.kind, &target.row) {
                     let first = rows.keys().next().map_or("row", String::as_str);
-                    let msg = format!("'{id}' is a matrix: compare one of its rows, e.g. {id}.{first}");
+                    let msg =
+                        format!("'{id}' is a matrix: compare one of its rows, e.g. {id}.{first}");
                     self.problem(target.span, msg, None);
                     return;
                 }
@@ -195,7 +212,11 @@ impl<'a> Checker<'a> {
             }
             Kind::Multi { .. } => {
                 let msg = format!("'{opname}' does not fit '{id}', a multi question");
-                self.problem(whole, msg, Some(format!("ask whether an option was ticked: 'value' in {id}")));
+                self.problem(
+                    whole,
+                    msg,
+                    Some(format!("ask whether an option was ticked: 'value' in {id}")),
+                );
             }
             k => {
                 let msg = format!("'{opname}' does not fit '{id}', a {} question", k.name());
@@ -210,11 +231,19 @@ impl<'a> Checker<'a> {
             Literal::Str(s) if options.contains(&s.as_str()) => {}
             Literal::Str(s) => {
                 let tail = did_you_mean(s, options.iter().copied());
-                self.problem(span, format!("'{s}' is not an option of '{id}' ({list}){tail}"), None);
+                self.problem(
+                    span,
+                    format!("'{s}' is not an option of '{id}' ({list}){tail}"),
+                    None,
+                );
             }
             other => {
                 let msg = format!("{} is not an option of '{id}' ({list})", show(other));
-                self.problem(span, msg, Some("option values are strings in quotes".into()));
+                self.problem(
+                    span,
+                    msg,
+                    Some("option values are strings in quotes".into()),
+                );
             }
         }
     }
@@ -249,9 +278,17 @@ impl<'a> Checker<'a> {
             return;
         };
         if !matches!(q.kind, Kind::Multi { .. }) {
-            let msg = format!("'{}' is a {} question; 'value' in q only fits multi questions", q.id, q.kind.name());
-            let hint = matches!(q.kind, Kind::Choice { .. })
-                .then(|| format!("for a choice question write {} in [...]  or {} == 'value'", q.id, q.id));
+            let msg = format!(
+                "'{}' is a {} question; 'value' in q only fits multi questions",
+                q.id,
+                q.kind.name()
+            );
+            let hint = matches!(q.kind, Kind::Choice { .. }).then(|| {
+                format!(
+                    "for a choice question write {} in [...]  or {} == 'value'",
+                    q.id, q.id
+                )
+            });
             self.problem(join(value_span, target.span), msg, hint);
             return;
         }

@@ -26,7 +26,13 @@ fn service_keys(s: Service) -> (&'static [&'static str], &'static [&'static str]
 }
 
 pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
-    let Some(e) = required(ctx, root, "endpoint", root, ": where should answers be sent?") else {
+    let Some(e) = required(
+        ctx,
+        root,
+        "endpoint",
+        root,
+        ": where should answers be sent?",
+    ) else {
         return;
     };
     if map_of(ctx, e, "endpoint").is_none() {
@@ -106,7 +112,9 @@ pub fn check_url(u: &str) -> Result<(), String> {
     let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, ""));
     let host_ok = !host.is_empty()
         && !host.starts_with(['.', '-'])
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     if !host_ok || !port.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("is not a valid address: '{u}'"));
     }
@@ -114,7 +122,9 @@ pub fn check_url(u: &str) -> Result<(), String> {
         return Err(format!("must not contain spaces: '{u}'"));
     }
     if !local_ok && host != "127.0.0.1" && host != "localhost" {
-        return Err(format!("must use https:// (http only for localhost), found '{u}'"));
+        return Err(format!(
+            "must use https:// (http only for localhost), found '{u}'"
+        ));
     }
     Ok(())
 }
@@ -124,10 +134,16 @@ fn google(ctx: &mut Ctx, e: &Node, at: &Node, qs: &[Q]) {
         && let Some(l) = str_of(ctx, v, "labels_language")
         && !ctx.languages.iter().any(|x| x == l)
     {
-        let msg = format!("'{l}' is not a language of this survey ({})", ctx.languages.join(", "));
+        let msg = format!(
+            "'{l}' is not a language of this survey ({})",
+            ctx.languages.join(", ")
+        );
         ctx.error(v, msg);
     } else if e.get("labels_language").is_none() && ctx.multilingual() {
-        ctx.error(at, "service 'google-forms' needs 'labels_language' in a survey with several languages");
+        ctx.error(
+            at,
+            "service 'google-forms' needs 'labels_language' in a survey with several languages",
+        );
         ctx.hint("the Google form's option labels are in one language; name it");
     }
     let Some(entries_node) = e.get("entries") else {
@@ -140,7 +156,10 @@ fn google(ctx: &mut Ctx, e: &Node, at: &Node, qs: &[Q]) {
         let id = k.text().unwrap_or("");
         let Some(q) = qs.iter().find(|q| q.id.as_deref() == Some(id)) else {
             let ids = qs.iter().filter_map(|q| q.id.as_deref());
-            ctx.error(k, format!("unknown question '{id}'{}", did_you_mean(id, ids)));
+            ctx.error(
+                k,
+                format!("unknown question '{id}'{}", did_you_mean(id, ids)),
+            );
             continue;
         };
         match (q.model.as_ref().map(|m| &m.kind), v.entries()) {
@@ -179,7 +198,9 @@ fn entry_name(ctx: &mut Ctx, v: &Node) {
     let Some(t) = str_of(ctx, v, "an entry") else {
         return;
     };
-    let ok = t.strip_prefix("entry.").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let ok = t
+        .strip_prefix("entry.")
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
     if !ok {
         ctx.error(v, format!("'{t}' is not an entry name like entry.123456"));
     }
@@ -195,7 +216,12 @@ pub fn timezone(ctx: &mut Ctx, root: &Node) {
     if tz.parse::<chrono_tz::Tz>().is_err() {
         let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
         let close = names
-            .map(|n| (strsim::jaro_winkler(&tz.to_lowercase(), &n.to_lowercase()), n))
+            .map(|n| {
+                (
+                    strsim::jaro_winkler(&tz.to_lowercase(), &n.to_lowercase()),
+                    n,
+                )
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(s, _)| *s > 0.85);
         let tail = close.map_or_else(String::new, |(_, n)| format!(" — did you mean '{n}'?"));
@@ -218,7 +244,10 @@ pub fn anonymity(ctx: &mut Ctx, root: &Node) {
         ctx.error(v, format!("'min_group' is {k}, but it is never below 5"));
         ctx.hint("smaller groups let readers of the report recognise individuals");
     }
-    if let (Some(0), Some(v)) = (count_of(ctx, a, "expected_respondents"), a.get("expected_respondents")) {
+    if let (Some(0), Some(v)) = (
+        count_of(ctx, a, "expected_respondents"),
+        a.get("expected_respondents"),
+    ) {
         ctx.error(v, "'expected_respondents' must be at least 1");
     }
 }
@@ -229,7 +258,9 @@ pub fn collection(ctx: &mut Ctx, root: &Node) {
         (None, true) => {
             if let Some((k, _)) = root.entry("collection") {
                 ctx.error(k, "'collection: sealed' needs 'public_key'");
-                ctx.hint("create the custodian's keys with `farvel keys new` and paste the public key");
+                ctx.hint(
+                    "create the custodian's keys with `farvel keys new` and paste the public key",
+                );
             }
         }
         (Some(v), _) => {
@@ -237,7 +268,10 @@ pub fn collection(ctx: &mut Ctx, root: &Node) {
                 return;
             };
             let t = t.trim().trim_end_matches('=');
-            let ok = !t.is_empty() && base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t).is_ok();
+            let ok = !t.is_empty()
+                && base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(t)
+                    .is_ok();
             if !ok {
                 ctx.error(v, "'public_key' is not base64url text");
                 ctx.hint("paste the public key exactly as `farvel keys` printed it");
@@ -264,7 +298,10 @@ pub fn columns(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
         };
         if !qs.iter().any(|q| q.id.as_deref() == Some(base)) {
             let ids = qs.iter().filter_map(|q| q.id.as_deref());
-            ctx.error(v, format!("unknown question '{base}'{}", did_you_mean(base, ids)));
+            ctx.error(
+                v,
+                format!("unknown question '{base}'{}", did_you_mean(base, ids)),
+            );
         }
     }
 }
@@ -277,13 +314,19 @@ pub fn ui(ctx: &mut Ctx, root: &Node) {
     for (k, v) in map_of(ctx, u, "ui").unwrap_or(&[]) {
         let lang = k.text().unwrap_or("");
         if !is_language_code(lang) || !ctx.languages.iter().any(|l| l == lang) {
-            let msg = format!("'{lang}' is not a language of this survey ({})", ctx.languages.join(", "));
+            let msg = format!(
+                "'{lang}' is not a language of this survey ({})",
+                ctx.languages.join(", ")
+            );
             ctx.error(k, msg);
             continue;
         }
         for (_, s) in map_of(ctx, v, "ui strings").unwrap_or(&[]) {
             if !is_text_scalar(s) {
-                ctx.error(s, format!("a UI string must be text, found {}", s.describe()));
+                ctx.error(
+                    s,
+                    format!("a UI string must be text, found {}", s.describe()),
+                );
             }
         }
     }

@@ -98,7 +98,13 @@ pub fn unknown_keys(
 }
 
 /// A required key: its value, or an error at `at` (the map, or its key).
-pub fn required<'a>(ctx: &mut Ctx, map: &'a Node, key: &str, at: &Node, what: &str) -> Option<&'a Node> {
+pub fn required<'a>(
+    ctx: &mut Ctx,
+    map: &'a Node,
+    key: &str,
+    at: &Node,
+    what: &str,
+) -> Option<&'a Node> {
     match map.entry(key) {
         Some((k, v)) if v.is_null() => {
             ctx.error(k, format!("'{key}' has no value{what}"));
@@ -113,7 +119,10 @@ pub fn required<'a>(ctx: &mut Ctx, map: &'a Node, key: &str, at: &Node, what: &s
 }
 
 fn wrong(ctx: &mut Ctx, node: &Node, key: &str, expected: &str) {
-    ctx.error(node, format!("'{key}' must be {expected}, found {}", node.describe()));
+    ctx.error(
+        node,
+        format!("'{key}' must be {expected}, found {}", node.describe()),
+    );
 }
 
 /// A plain scalar read as YAML does: true/false.
@@ -197,7 +206,13 @@ pub fn word_of<'a>(ctx: &mut Ctx, q: &'a Node, key: &str, allowed: &[&str]) -> O
         return Some(t);
     }
     let tail = did_you_mean(t, allowed.iter().copied());
-    ctx.error(v, format!("'{key}' must be {}, found '{t}'{tail}", allowed.join(" or ")));
+    ctx.error(
+        v,
+        format!(
+            "'{key}' must be {}, found '{t}'{tail}",
+            allowed.join(" or ")
+        ),
+    );
     None
 }
 
@@ -227,9 +242,18 @@ pub fn text(ctx: &mut Ctx, node: &Node, what: &str) {
             let lang = k.text().unwrap_or("");
             if !langs.iter().any(|l| l == lang) {
                 let tail = did_you_mean(lang, langs.iter().map(String::as_str));
-                ctx.error(k, format!("'{lang}' is not a language of this survey ({}){tail}", langs.join(", ")));
+                ctx.error(
+                    k,
+                    format!(
+                        "'{lang}' is not a language of this survey ({}){tail}",
+                        langs.join(", ")
+                    ),
+                );
             } else if !is_text_scalar(v) {
-                ctx.error(v, format!("{what} in '{lang}' must be text, found {}", v.describe()));
+                ctx.error(
+                    v,
+                    format!("{what} in '{lang}' must be text, found {}", v.describe()),
+                );
                 text_hint(ctx, v);
             }
         }
@@ -241,12 +265,24 @@ pub fn text(ctx: &mut Ctx, node: &Node, what: &str) {
         return;
     }
     if !is_text_scalar(node) {
-        ctx.error(node, format!("{what} must be text, found {}", node.describe()));
+        ctx.error(
+            node,
+            format!("{what} must be text, found {}", node.describe()),
+        );
         text_hint(ctx, node);
     } else if langs.len() > 1 {
-        ctx.error(node, format!("{what} needs a translation for each language ({}), found plain text", langs.join(", ")));
+        ctx.error(
+            node,
+            format!(
+                "{what} needs a translation for each language ({}), found plain text",
+                langs.join(", ")
+            ),
+        );
         let first = langs.first().cloned().unwrap_or_default();
-        ctx.hint(format!("write it as a map, e.g. {{ {first}: …, {}: … }}", langs.get(1).cloned().unwrap_or_default()));
+        ctx.hint(format!(
+            "write it as a map, e.g. {{ {first}: …, {}: … }}",
+            langs.get(1).cloned().unwrap_or_default()
+        ));
     }
 }
 

@@ -88,7 +88,10 @@ fn choice(ctx: &mut Ctx, q: &Node, kind: &str, label: &str) {
             };
             if !values.is_empty() && !values.iter().any(|x| x == p) {
                 let tail = did_you_mean(p, values.iter().map(String::as_str));
-                let msg = format!("'{p}' is not an option of {label} ({}){tail}", values.join(", "));
+                let msg = format!(
+                    "'{p}' is not an option of {label} ({}){tail}",
+                    values.join(", ")
+                );
                 ctx.error(item, msg);
             }
         }
@@ -128,19 +131,27 @@ fn options(ctx: &mut Ctx, q: &Node, label: &str) -> Vec<String> {
         }
     } else if let Some(items) = v.items() {
         if ctx.multilingual() {
-            ctx.error(v, "options as a list of labels only work in a one-language survey");
+            ctx.error(
+                v,
+                "options as a list of labels only work in a one-language survey",
+            );
             ctx.hint("write a map instead: value: { nb: …, en: … }");
         }
         let mut lines: Vec<(String, usize)> = Vec::new();
         for item in items {
             if !is_text_scalar(item) {
-                ctx.error(item, format!("an option label must be text, found {}", item.describe()));
+                ctx.error(
+                    item,
+                    format!("an option label must be text, found {}", item.describe()),
+                );
                 continue;
             }
             let text = item.text().unwrap_or("");
             let value = slugify(text);
             if let Some((_, line)) = lines.iter().find(|(x, _)| *x == value) {
-                let msg = format!("option '{text}' gets the value '{value}', like the option at line {line}");
+                let msg = format!(
+                    "option '{text}' gets the value '{value}', like the option at line {line}"
+                );
                 ctx.error(item, msg);
                 continue;
             }
@@ -149,7 +160,13 @@ fn options(ctx: &mut Ctx, q: &Node, label: &str) -> Vec<String> {
             values.push(value);
         }
     } else {
-        ctx.error(v, format!("'options' must be a map (value: label) or a list, found {}", v.describe()));
+        ctx.error(
+            v,
+            format!(
+                "'options' must be a map (value: label) or a list, found {}",
+                v.describe()
+            ),
+        );
     }
     if values.is_empty() && (v.entries().is_some() || v.items().is_some()) {
         ctx.error(v, format!("'options' of {label} is empty"));
@@ -158,10 +175,18 @@ fn options(ctx: &mut Ctx, q: &Node, label: &str) -> Vec<String> {
 }
 
 fn option_value(ctx: &mut Ctx, node: &Node, value: &str, from_label: Option<&str>) {
-    let shown = from_label.map_or_else(|| format!("'{value}'"), |l| format!("'{l}' (value '{value}')"));
+    let shown = from_label.map_or_else(
+        || format!("'{value}'"),
+        |l| format!("'{l}' (value '{value}')"),
+    );
     if value == "other" || value == "none" {
-        ctx.error(node, format!("option {shown} uses the reserved value '{value}'"));
-        ctx.hint(format!("write '{value}: true' on the question to add this option"));
+        ctx.error(
+            node,
+            format!("option {shown} uses the reserved value '{value}'"),
+        );
+        ctx.hint(format!(
+            "write '{value}: true' on the question to add this option"
+        ));
     } else if !is_slug(value) {
         ctx.error(node, format!("option value {shown} is not a valid value"));
         ctx.hint(super::questions::ID_HINT);
@@ -173,16 +198,31 @@ fn range(ctx: &mut Ctx, q: &Node) -> Option<(i64, i64)> {
     let v = q.get("range")?;
     let items = seq_of(ctx, v, "range")?;
     let [a, b] = items else {
-        ctx.error(v, format!("'range' must list two whole numbers, e.g. [1, 5]; found {}", items.len()));
+        ctx.error(
+            v,
+            format!(
+                "'range' must list two whole numbers, e.g. [1, 5]; found {}",
+                items.len()
+            ),
+        );
         return None;
     };
     let (a, b) = (int_of(ctx, a, "range")?, int_of(ctx, b, "range")?);
     if a >= b {
-        ctx.error(v, format!("the range [{a}, {b}] is empty: the first number must be the lower"));
+        ctx.error(
+            v,
+            format!("the range [{a}, {b}] is empty: the first number must be the lower"),
+        );
         return None;
     }
     if b - a + 1 > 11 {
-        ctx.error(v, format!("a scale has at most 11 points; [{a}, {b}] has {}", b - a + 1));
+        ctx.error(
+            v,
+            format!(
+                "a scale has at most 11 points; [{a}, {b}] has {}",
+                b - a + 1
+            ),
+        );
         return None;
     }
     Some((a, b))
@@ -195,11 +235,20 @@ fn labels(ctx: &mut Ctx, q: &Node, range: Option<(i64, i64)>, label: &str) {
     let (lo, hi) = range.unwrap_or((1, 5));
     for (k, t) in map_of(ctx, v, "labels").unwrap_or(&[]) {
         let Some(point) = as_int(k) else {
-            ctx.error(k, format!("a label's key must be a point of the scale, found {}", k.describe()));
+            ctx.error(
+                k,
+                format!(
+                    "a label's key must be a point of the scale, found {}",
+                    k.describe()
+                ),
+            );
             continue;
         };
         if point < lo || point > hi {
-            ctx.error(k, format!("label {point} is outside the range [{lo}, {hi}]"));
+            ctx.error(
+                k,
+                format!("label {point} is outside the range [{lo}, {hi}]"),
+            );
         }
         text(ctx, t, &format!("label {point} of {label}"));
     }
@@ -229,10 +278,16 @@ fn matrix(ctx: &mut Ctx, q: &Node, label: &str) {
         }
         (None, None) => {
             ctx.error(q, format!("{label} needs 'scale' (a preset) or 'range'"));
-            ctx.hint(format!("e.g. scale: agree5; the presets are {}", names.join(", ")));
+            ctx.hint(format!(
+                "e.g. scale: agree5; the presets are {}",
+                names.join(", ")
+            ));
         }
         (Some((k, _)), None) if q.get("labels").is_some() => {
-            ctx.error(k, "a preset brings its own labels; use 'range' and 'labels' for your own");
+            ctx.error(
+                k,
+                "a preset brings its own labels; use 'range' and 'labels' for your own",
+            );
         }
         _ => {}
     }

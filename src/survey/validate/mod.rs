@@ -137,7 +137,9 @@ fn survey(ctx: &mut Ctx, root: &Node) {
 }
 
 fn is_survey_id(id: &str) -> bool {
-    id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
@@ -160,7 +162,10 @@ fn languages(ctx: &mut Ctx, root: &Node) {
         return;
     };
     if items.is_empty() {
-        ctx.error(v, "'languages' is empty: list at least one language, e.g. [en]");
+        ctx.error(
+            v,
+            "'languages' is empty: list at least one language, e.g. [en]",
+        );
         return;
     }
     let mut langs: Vec<String> = Vec::new();

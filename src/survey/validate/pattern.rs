@@ -41,7 +41,8 @@ pub fn problems(pattern: &str) -> Vec<Problem> {
                 start: s.start.offset,
                 end: s.end.offset,
                 message: format!("pattern: {}", e.kind()),
-                hint: "the pattern must be a regular expression both browsers and farvel read".into(),
+                hint: "the pattern must be a regular expression both browsers and farvel read"
+                    .into(),
             }];
         }
     };
@@ -77,7 +78,12 @@ const JS_CLASS_PUNCT: &str = "&-!#%,:;<=>@`~";
 fn walk(a: &Ast, src: &str, out: &mut Vec<Problem>) {
     match a {
         Ast::Empty(_) | Ast::Dot(_) => {}
-        Ast::Flags(f) => bad(out, &f.span, "inline flags are not read by browsers", "remove the flags; write both cases, e.g. [Aa]"),
+        Ast::Flags(f) => bad(
+            out,
+            &f.span,
+            "inline flags are not read by browsers",
+            "remove the flags; write both cases, e.g. [Aa]",
+        ),
         Ast::Literal(l) => literal(l, false, out),
         Ast::Assertion(x) => assertion(x, out),
         Ast::ClassUnicode(c) => unicode(c, out),
@@ -86,8 +92,21 @@ fn walk(a: &Ast, src: &str, out: &mut Vec<Problem>) {
         Ast::Repetition(r) => walk(&r.ast, src, out),
         Ast::Group(g) => {
             match &g.kind {
-                GroupKind::CaptureName { starts_with_p: true, .. } => bad(out, &g.span, "'(?P<name>' is not read by browsers", "write (?<name>…) or (…)"),
-                GroupKind::NonCapturing(flags) if !flags.items.is_empty() => bad(out, &flags.span, "inline flags are not read by browsers", "remove the flags; write both cases, e.g. [Aa]"),
+                GroupKind::CaptureName {
+                    starts_with_p: true,
+                    ..
+                } => bad(
+                    out,
+                    &g.span,
+                    "'(?P<name>' is not read by browsers",
+                    "write (?<name>…) or (…)",
+                ),
+                GroupKind::NonCapturing(flags) if !flags.items.is_empty() => bad(
+                    out,
+                    &flags.span,
+                    "inline flags are not read by browsers",
+                    "remove the flags; write both cases, e.g. [Aa]",
+                ),
                 _ => {}
             }
             walk(&g.ast, src, out);
@@ -112,17 +131,36 @@ fn literal(l: &ast::Literal, in_class: bool, out: &mut Vec<Problem>) {
             let ok = JS_SYNTAX.contains(l.c) || (in_class && JS_CLASS_PUNCT.contains(l.c));
             if !ok {
                 let msg = format!("browsers reject the escape '\\{}'", l.c);
-                bad(out, &l.span, &msg, &format!("write {} without the backslash", l.c));
+                bad(
+                    out,
+                    &l.span,
+                    &msg,
+                    &format!("write {} without the backslash", l.c),
+                );
             }
         }
-        LiteralKind::Octal => bad(out, &l.span, "octal escapes are read differently", "write the character itself"),
-        LiteralKind::HexBrace(ast::HexLiteralKind::X) | LiteralKind::HexFixed(ast::HexLiteralKind::UnicodeLong) => {
-            bad(out, &l.span, "browsers don't read this escape", "write \\u{…} or the character itself")
+        LiteralKind::Octal => bad(
+            out,
+            &l.span,
+            "octal escapes are read differently",
+            "write the character itself",
+        ),
+        LiteralKind::HexBrace(ast::HexLiteralKind::X)
+        | LiteralKind::HexFixed(ast::HexLiteralKind::UnicodeLong) => bad(
+            out,
+            &l.span,
+            "browsers don't read this escape",
+            "write \\u{…} or the character itself",
+        ),
+        LiteralKind::HexBrace(ast::HexLiteralKind::UnicodeLong) => bad(
+            out,
+            &l.span,
+            "browsers don't read this escape",
+            "write \\u{…} or the character itself",
+        ),
+        LiteralKind::Special(ast::SpecialLiteralKind::Bell) => {
+            bad(out, &l.span, "browsers don't read '\\a'", "write \\x07")
         }
-        LiteralKind::HexBrace(ast::HexLiteralKind::UnicodeLong) => {
-            bad(out, &l.span, "browsers don't read this escape", "write \\u{…} or the character itself")
-        }
-        LiteralKind::Special(ast::SpecialLiteralKind::Bell) => bad(out, &l.span, "browsers don't read '\\a'", "write \\x07"),
         _ => {}
     }
 }
@@ -130,10 +168,18 @@ fn literal(l: &ast::Literal, in_class: bool, out: &mut Vec<Problem>) {
 fn assertion(x: &Assertion, out: &mut Vec<Problem>) {
     match x.kind {
         AssertionKind::StartLine | AssertionKind::EndLine => {}
-        AssertionKind::StartText | AssertionKind::EndText => {
-            bad(out, &x.span, "'\\A' and '\\z' are not read by browsers", "leave them out: the whole answer must match anyway")
-        }
-        _ => bad(out, &x.span, "word boundaries differ between browsers and farvel", "leave them out or spell out the characters"),
+        AssertionKind::StartText | AssertionKind::EndText => bad(
+            out,
+            &x.span,
+            "'\\A' and '\\z' are not read by browsers",
+            "leave them out: the whole answer must match anyway",
+        ),
+        _ => bad(
+            out,
+            &x.span,
+            "word boundaries differ between browsers and farvel",
+            "leave them out or spell out the characters",
+        ),
     }
 }
 
@@ -143,7 +189,12 @@ fn perl(kind: ClassPerlKind, span: &ast::Span, out: &mut Vec<Problem>) {
         ClassPerlKind::Word => "write [A-Za-z0-9_]",
         ClassPerlKind::Space => "write a space, or [ \\t]",
     };
-    bad(out, span, "browsers read \\d, \\w and \\s as ASCII, farvel as Unicode", hint);
+    bad(
+        out,
+        span,
+        "browsers read \\d, \\w and \\s as ASCII, farvel as Unicode",
+        hint,
+    );
 }
 
 fn unicode(c: &ast::ClassUnicode, out: &mut Vec<Problem>) {
@@ -151,7 +202,9 @@ fn unicode(c: &ast::ClassUnicode, out: &mut Vec<Problem>) {
         ClassUnicodeKind::OneLetter(_) => false,
         ClassUnicodeKind::Named(n) => {
             let b = n.as_bytes();
-            (1..=2).contains(&b.len()) && b[0].is_ascii_uppercase() && b.get(1).is_none_or(u8::is_ascii_lowercase)
+            (1..=2).contains(&b.len())
+                && b[0].is_ascii_uppercase()
+                && b.get(1).is_none_or(u8::is_ascii_lowercase)
         }
         ClassUnicodeKind::NamedValue { op, name, value } => {
             matches!(op, ast::ClassUnicodeOpKind::Equal)
@@ -161,13 +214,23 @@ fn unicode(c: &ast::ClassUnicode, out: &mut Vec<Problem>) {
         }
     };
     if !ok {
-        bad(out, &c.span, "this Unicode class may be read differently by browsers", "use a category in braces such as \\p{L} or \\p{Lu}, or \\p{Script=Latin}");
+        bad(
+            out,
+            &c.span,
+            "this Unicode class may be read differently by browsers",
+            "use a category in braces such as \\p{L} or \\p{Lu}, or \\p{Script=Latin}",
+        );
     }
 }
 
 fn class(set: &ClassSet, src: &str, out: &mut Vec<Problem>) {
     match set {
-        ClassSet::BinaryOp(op) => bad(out, &op.span, "class operations (&&, --, ~~) are read differently", "list the characters instead"),
+        ClassSet::BinaryOp(op) => bad(
+            out,
+            &op.span,
+            "class operations (&&, --, ~~) are read differently",
+            "list the characters instead",
+        ),
         ClassSet::Item(item) => class_item(item, src, out),
     }
 }
@@ -180,7 +243,12 @@ fn class_item(item: &ClassSetItem, src: &str, out: &mut Vec<Problem>) {
             literal(&r.start, true, out);
             literal(&r.end, true, out);
         }
-        ClassSetItem::Ascii(a) => bad(out, &a.span, "POSIX classes like [[:alpha:]] are not read by browsers", "write the range, e.g. [a-zA-Z]"),
+        ClassSetItem::Ascii(a) => bad(
+            out,
+            &a.span,
+            "POSIX classes like [[:alpha:]] are not read by browsers",
+            "write the range, e.g. [a-zA-Z]",
+        ),
         ClassSetItem::Unicode(c) => unicode(c, out),
         ClassSetItem::Perl(c) => perl(c.kind.clone(), &c.span, out),
         ClassSetItem::Bracketed(b) => class(&b.kind, src, out),
@@ -235,9 +303,9 @@ mod tests {
         let mut wrong = Vec::new();
         for &(p, s, e, words) in cases {
             let got = problems(p);
-            let ok = got.first().is_some_and(|f| {
-                (f.start, f.end) == (s, e) && f.message.contains(words)
-            });
+            let ok = got
+                .first()
+                .is_some_and(|f| (f.start, f.end) == (s, e) && f.message.contains(words));
             if !ok {
                 wrong.push(format!("{p}: {got:?}"));
             }

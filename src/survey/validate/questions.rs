@@ -70,20 +70,31 @@ pub const ID_HINT: &str =
 
 /// Check the sections and every question; the questions in order.
 pub fn sections<'a>(ctx: &mut Ctx, root: &'a Node) -> Vec<Q<'a>> {
-    let Some(sv) = required(ctx, root, "sections", root, ": a survey needs at least one section")
-    else {
+    let Some(sv) = required(
+        ctx,
+        root,
+        "sections",
+        root,
+        ": a survey needs at least one section",
+    ) else {
         return Vec::new();
     };
     let Some(secs) = seq_of(ctx, sv, "sections") else {
         return Vec::new();
     };
     if secs.is_empty() {
-        ctx.error(sv, "'sections' is empty: a survey needs at least one section");
+        ctx.error(
+            sv,
+            "'sections' is empty: a survey needs at least one section",
+        );
     }
     let mut nodes = Vec::new();
     for (n, s) in secs.iter().enumerate() {
         if s.entries().is_none() {
-            let msg = format!("a section must be a map (title, questions), found {}", s.describe());
+            let msg = format!(
+                "a section must be a map (title, questions), found {}",
+                s.describe()
+            );
             ctx.error(s, msg);
             continue;
         }
@@ -120,7 +131,8 @@ fn read(node: &Node, n: usize) -> Q<'_> {
         .get("type")
         .and_then(Node::text)
         .and_then(|t| TYPES.iter().copied().find(|k| *k == t));
-    let model = kind.map(|k| kinds::model(node, k, id.clone().unwrap_or_else(|| format!("info_{n}"))));
+    let model =
+        kind.map(|k| kinds::model(node, k, id.clone().unwrap_or_else(|| format!("info_{n}"))));
     Q {
         node,
         n,
@@ -134,7 +146,10 @@ fn question(ctx: &mut Ctx, qs: &[Q], n: usize) {
     let q = &qs[n];
     let node = q.node;
     if node.entries().is_none() {
-        let msg = format!("a question must be a map (id, type, text, …), found {}", node.describe());
+        let msg = format!(
+            "a question must be a map (id, type, text, …), found {}",
+            node.describe()
+        );
         ctx.error(node, msg);
         return;
     }
@@ -146,7 +161,11 @@ fn question(ctx: &mut Ctx, qs: &[Q], n: usize) {
         None => TYPES.iter().for_each(|t| known.extend(type_keys(t))),
     }
     let elsewhere = |key: &str| {
-        let owners: Vec<&str> = TYPES.iter().copied().filter(|t| type_keys(t).contains(&key)).collect();
+        let owners: Vec<&str> = TYPES
+            .iter()
+            .copied()
+            .filter(|t| type_keys(t).contains(&key))
+            .collect();
         (!owners.is_empty()).then(|| {
             format!(
                 "'{key}' does not apply to a question of type '{}' (only to {})",
@@ -169,7 +188,10 @@ fn question(ctx: &mut Ctx, qs: &[Q], n: usize) {
         && kind.is_some_and(|k| k != "choice" && k != "yesno")
         && let Some((k, _)) = node.entry("segment")
     {
-        ctx.error(k, "'segment: true' only applies to choice and yesno questions");
+        ctx.error(
+            k,
+            "'segment: true' only applies to choice and yesno questions",
+        );
         ctx.hint("reports break results down by a segment's options; other types have none");
     }
     if let Some(v) = node.get("show_if")
@@ -219,7 +241,10 @@ fn question_id(ctx: &mut Ctx, qs: &[Q], n: usize, kind: Option<&str>) {
         .find(|o| o.id.as_deref() == Some(id))
         .and_then(|o| o.node.get("id"));
     if let Some(first) = first {
-        let msg = format!("duplicate question id '{id}' (first at line {})", first.pos.line);
+        let msg = format!(
+            "duplicate question id '{id}' (first at line {})",
+            first.pos.line
+        );
         ctx.error(v, msg);
     }
 }

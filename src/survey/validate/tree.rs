@@ -27,7 +27,10 @@ pub enum Value {
     /// Entries in file order; duplicate keys are kept (see [`duplicate_keys`]).
     Map(Vec<(Node, Node)>),
     Seq(Vec<Node>),
-    Scalar { text: String, style: Style },
+    Scalar {
+        text: String,
+        style: Style,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -347,7 +350,8 @@ mod tests {
 
     #[test]
     fn positions_of_nodes() {
-        let src = "a: 1\nb:\n  c: 'x y'\n  d: \"q\\\"\"\n  é: [1, {x: 2}]\ne: |\n  block\nf:\n  - k: v\n";
+        let src =
+            "a: 1\nb:\n  c: 'x y'\n  d: \"q\\\"\"\n  é: [1, {x: 2}]\ne: |\n  block\nf:\n  - k: v\n";
         let root = load(src).unwrap().unwrap();
         let cases: Vec<(&Node, (usize, usize, usize))> = vec![
             (root.get("a").unwrap(), (1, 4, 1)),

@@ -17,14 +17,23 @@ const IDENTIFYING: &[&str] = &[
 
 pub fn warnings(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
     if root.entry("custodian").is_none() {
-        ctx.warn(None, "no 'custodian': say who receives the raw answers (not HR, not the manager)");
+        ctx.warn(
+            None,
+            "no 'custodian': say who receives the raw answers (not HR, not the manager)",
+        );
         ctx.hint("e.g. custodian: the safety representative");
     }
     for q in qs {
         identifying(ctx, q);
         if q.kind == Some("date") && q.node.get("precision").and_then(Node::text) != Some("month") {
             let at = q.node.get("type").unwrap_or(q.node);
-            ctx.warn(Some(at), format!("{} asks for a full date, which can identify a person", q.label()));
+            ctx.warn(
+                Some(at),
+                format!(
+                    "{} asks for a full date, which can identify a person",
+                    q.label()
+                ),
+            );
             ctx.hint("add 'precision: month'");
         }
     }
@@ -57,7 +66,10 @@ fn identifying(ctx: &mut Ctx, q: &Q) {
         .find_map(|w| IDENTIFYING.iter().find(|i| w.starts_with(*i)).copied());
     if let Some(word) = hit {
         let at = q.node.get("id").or(q.node.get("text")).unwrap_or(q.node);
-        let msg = format!("{} seems to ask for a name, e-mail or phone number ('{word}')", q.label());
+        let msg = format!(
+            "{} seems to ask for a name, e-mail or phone number ('{word}')",
+            q.label()
+        );
         ctx.warn(Some(at), msg);
         ctx.hint("an answer like that identifies the respondent; leave the question out");
     }
@@ -81,7 +93,13 @@ fn segments(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
         .collect();
     if let Some(third) = segs.get(2) {
         let at = third.node.get("segment").unwrap_or(third.node);
-        ctx.warn(Some(at), format!("{} segment questions; more than two make small groups", segs.len()));
+        ctx.warn(
+            Some(at),
+            format!(
+                "{} segment questions; more than two make small groups",
+                segs.len()
+            ),
+        );
         ctx.hint("keep the two that matter most for the report");
     }
     let anon = root.get("anonymity");
@@ -100,7 +118,10 @@ fn segments(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
     let combos: u64 = segs.iter().map(|q| groups(q)).product();
     let avg = n as f64 / combos as f64;
     if avg < k as f64 {
-        let names: Vec<String> = segs.iter().map(|q| q.id.clone().unwrap_or_default()).collect();
+        let names: Vec<String> = segs
+            .iter()
+            .map(|q| q.id.clone().unwrap_or_default())
+            .collect();
         let msg = format!(
             "the segments ({}) make {combos} combinations: {n} respondents average {avg:.1} per group, below min_group {k}",
             names.join(", ")
@@ -117,12 +138,21 @@ fn emailing(ctx: &mut Ctx, root: &Node) {
     let service = s.text().and_then(Service::from_name);
     let mails = matches!(
         service,
-        Some(Service::Formspree | Service::Formsubmit | Service::Web3forms | Service::Getform | Service::Basin)
+        Some(
+            Service::Formspree
+                | Service::Formsubmit
+                | Service::Web3forms
+                | Service::Getform
+                | Service::Basin
+        )
     );
     let sealed = root.get("collection").and_then(Node::text) == Some("sealed");
     if mails && !sealed {
         let name = s.text().unwrap_or("");
-        ctx.warn(Some(s), format!("'{name}' e-mails every submission by default, so answers sit in mailboxes"));
+        ctx.warn(
+            Some(s),
+            format!("'{name}' e-mails every submission by default, so answers sit in mailboxes"),
+        );
         ctx.hint("turn the e-mail notifications off in the service's settings, or use 'collection: sealed'");
     }
 }
