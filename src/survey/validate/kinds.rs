@@ -125,6 +125,11 @@ fn options(ctx: &mut Ctx, q: &Node, label: &str) -> Vec<String> {
     if let Some(entries) = v.entries() {
         for (k, l) in entries {
             let value = k.text().unwrap_or("");
+            if !is_text_scalar(k) {
+                ctx.error(k, format!("option value '{value}' must be text"));
+                ctx.hint(format!("put it in quotes: '{value}'"));
+                continue;
+            }
             option_value(ctx, k, value, None);
             text(ctx, l, &format!("the label of option '{value}' of {label}"));
             values.push(value.to_string());
