@@ -8,6 +8,7 @@ mod condition;
 mod endpoint;
 mod keys;
 mod kinds;
+mod lenient;
 mod pattern;
 mod positions;
 mod questions;

@@ -5,7 +5,7 @@
 
 use super::keys::*;
 use super::tree::Node;
-use super::{Ctx, condition, kinds};
+use super::{Ctx, condition, kinds, lenient};
 use crate::survey::model::Question;
 use crate::survey::slug::is_slug;
 
@@ -132,7 +132,7 @@ fn read(node: &Node, n: usize) -> Q<'_> {
         .and_then(Node::text)
         .and_then(|t| TYPES.iter().copied().find(|k| *k == t));
     let model =
-        kind.map(|k| kinds::model(node, k, id.clone().unwrap_or_else(|| format!("info_{n}"))));
+        kind.map(|k| lenient::model(node, k, id.clone().unwrap_or_else(|| format!("info_{n}"))));
     Q {
         node,
         n,

@@ -539,3 +539,75 @@ fn warnings() {
 fn seg(id: &str) -> String {
     format!("      - id: {id}\n        type: yesno\n        text: A\n        segment: true\n")
 }
+
+#[test]
+fn more_blocks_and_conditions() {
+    let google = |entries: &str| {
+        format!(
+            "languages: [nb, en]\ntitle: {{nb: T, en: T}}\ncustodian: {{nb: C, en: C}}\nendpoint:\n  service: google-forms\n  url: https://docs.google.com/forms/d/e/x/formResponse\n{entries}sections:\n  - questions:\n      - id: grid\n        type: matrix\n        text: {{nb: G, en: G}}\n        scale: agree5\n        rows: {{fair: {{nb: F, en: F}}, clear: {{nb: C, en: C}}}}\n"
+        )
+    };
+    let c = |cond: &str| {
+        one(&format!(
+            "      - id: factors\n        type: multi\n        text: F\n        options: {{workload: W, culture: C}}\n        none: true\n      - id: back\n        type: yesno\n        text: B\n      - id: years\n        type: number\n        text: Y\n        min: 0\n        max: 40\n      - id: when\n        type: date\n        precision: month\n        text: W\n      - id: more\n        type: text\n        text: M\n        show_if: {cond}\n"
+        ))
+    };
+    let clean = c("\"'workload' in factors and (back == 'yes' or years >= 2) and answered(when)\"");
+    assert_eq!(run(&clean), Vec::<String>::new());
+    table(&[
+        (
+            google("  entries: {grid: {fair: entry.1, clear: entry.2}}\n"),
+            "4:1: error: service 'google-forms' needs 'labels_language' in a survey with several languages",
+        ),
+        (
+            google("  labels_language: de\n  entries: {grid: {fair: entry.1, clear: entry.2}}\n"),
+            "7:20: error: 'de' is not a language of this survey (nb, en)",
+        ),
+        (
+            google("  labels_language: nb\n  entries: {grid: {fair: entry.1}}\n"),
+            "8:19: error: no entry for row 'clear' of 'grid'",
+        ),
+        (
+            google("  labels_language: nb\n  entries: {grid: entry.1}\n"),
+            "8:19: error: 'grid' is a matrix: give a map row → entry.N",
+        ),
+        (
+            one(
+                "      - id: m\n        type: matrix\n        text: A\n        rows: {a: A}\n        scale: agree5\n        labels: {1: No}\n",
+            ),
+            "11:9: error: a preset brings its own labels; use 'range' and 'labels' for your own",
+        ),
+        (
+            "title: T\nui:\n  en: {submit: [x]}\n".into(),
+            "3:16: error: a UI string must be text, found a list",
+        ),
+        (
+            c("\"'stress' in factors\""),
+            "27:19: error: 'stress' is not an option of 'factors' (workload, culture, none)",
+        ),
+        (
+            c("factors == 'none'"),
+            "27:18: error: '==' does not fit 'factors', a multi question",
+        ),
+        (
+            c("back == 'maybe'"),
+            "27:26: error: 'maybe' is not an option of 'back' (yes, no)",
+        ),
+        (
+            c("years in [1, 50]"),
+            "27:31: error: 50 is outside the range of 'years' (0–40)",
+        ),
+        (
+            c("years > 'ten'"),
+            "27:26: error: 'years' takes numbers; found 'ten'",
+        ),
+        (
+            c("when < 3"),
+            "27:18: error: '<' does not fit 'when', a date question",
+        ),
+        (
+            c("answered(when) and not answered(factor)"),
+            "27:50: error: unknown question 'factor' — did you mean 'factors'?",
+        ),
+    ]);
+}
