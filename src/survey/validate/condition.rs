@@ -6,7 +6,7 @@
 //! call site switches to that one and this function goes.
 
 use super::Ctx;
-use super::keys::did_you_mean;
+use super::keys::suggest;
 use super::positions::span_pos;
 use super::questions::Q;
 use super::tree::Node;
@@ -62,7 +62,10 @@ pub fn show_if(ctx: &mut Ctx, node: &Node, src: &str, qs: &[Q], n: usize) {
     }
 }
 
-/// Type-check a condition against the questions before it.
+/// Type-check a condition against the questions before it. Same messages,
+/// hints and spans as the `expr` branch's `survey::expr::check`, but for
+/// operator problems, which point at the whole comparison here (this
+/// branch's AST has no operator span).
 pub fn expr_check(expr: &Expr, earlier: &[&Question], own_id: &str) -> Vec<ExprProblem> {
     let mut c = Checker {
         earlier,
@@ -79,6 +82,15 @@ struct Checker<'a> {
     out: Vec<ExprProblem>,
 }
 
+/// How a resolved reference may be compared.
+enum Use {
+    Options(Vec<String>),
+    Multi,
+    YesNo,
+    Numbers(Option<f64>, Option<f64>),
+    AnsweredOnly,
+}
+
 fn join(a: Span, b: Span) -> Span {
     Span {
         start: a.start.min(b.start),
@@ -86,11 +98,69 @@ fn join(a: Span, b: Span) -> Span {
     }
 }
 
+fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 fn show(l: &Literal) -> String {
     match l {
-        Literal::Number(n) => format!("{n}"),
+        Literal::Number(n) => num(*n),
         Literal::Str(s) => format!("'{s}'"),
         Literal::Bool(b) => format!("{b}"),
+    }
+}
+
+fn range_text(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(a), Some(b)) => format!("{}–{}", num(a), num(b)),
+        (Some(a), None) => format!("{} or more", num(a)),
+        (None, Some(b)) => format!("{} or less", num(b)),
+        (None, None) => "any number".into(),
+    }
+}
+
+/// "a scale", "an nps".
+fn article(name: &str) -> String {
+    let an = name.starts_with(['a', 'e', 'i', 'o', 'u']) || name == "nps";
+    format!("{} {name}", if an { "an" } else { "a" })
+}
+
+fn name_of(r: &Ref) -> String {
+    match &r.row {
+        Some(row) => format!("{}.{row}", r.question),
+        None => r.question.clone(),
+    }
+}
+
+fn phrase(q: &Question, r: &Ref) -> String {
+    match r.row {
+        Some(_) => format!("a row of the matrix '{}'", q.id),
+        None => format!("{} question", article(q.kind.name())),
+    }
+}
+
+fn usage(q: &Question, row: bool) -> Use {
+    match &q.kind {
+        Kind::Matrix { scale, .. } if row => {
+            Use::Numbers(Some(scale.min as f64), Some(scale.max as f64))
+        }
+        Kind::Scale { scale, .. } => Use::Numbers(Some(scale.min as f64), Some(scale.max as f64)),
+        Kind::Nps => Use::Numbers(Some(0.0), Some(10.0)),
+        Kind::Number { min, max, .. } => Use::Numbers(*min, *max),
+        Kind::Choice { .. } => Use::Options(
+            q.kind
+                .option_values()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        Kind::Multi { .. } => Use::Multi,
+        Kind::YesNo => Use::YesNo,
+        _ => Use::AnsweredOnly,
     }
 }
 
@@ -111,187 +181,268 @@ impl<'a> Checker<'a> {
             }
             Expr::Not(a) => self.walk(a),
             Expr::Answered(r) => {
-                if let Some(q) = self.resolve(r)
-                    && matches!(q.kind, Kind::Info)
-                {
-                    let msg = format!("'{}' is an info block and has no answer", q.id);
-                    self.problem(r.span, msg, None);
-                }
+                self.resolve(r, true);
             }
             Expr::Compare {
                 target,
                 op,
                 value,
                 value_span,
-            } => self.compare(target, Some(*op), &[(value.clone(), *value_span)]),
-            Expr::InList { target, values } => self.compare(target, None, values),
+                ..
+            } => {
+                if let Some(q) = self.resolve(target, false) {
+                    self.compare(q, target, *op, value, *value_span);
+                }
+            }
+            Expr::InList { target, values } => {
+                if let Some(q) = self.resolve(target, false) {
+                    self.in_list(q, target, values);
+                }
+            }
             Expr::Contains {
                 value,
                 value_span,
                 target,
-            } => self.contains(target, value, *value_span),
+            } => {
+                if let Some(q) = self.resolve(target, false) {
+                    self.contains(q, target, value, *value_span);
+                }
+            }
         }
     }
 
-    /// The question a reference names, reporting what is wrong with it.
-    fn resolve(&mut self, r: &Ref) -> Option<&'a Question> {
+    /// The question a reference names, reporting what is wrong with it;
+    /// `answered` allows a whole matrix.
+    fn resolve(&mut self, r: &Ref, answered: bool) -> Option<&'a Question> {
+        let name = Span {
+            start: r.span.start,
+            end: r.span.start + r.question.len(),
+        };
         if r.question == self.own_id {
-            let msg = format!("show_if of '{}' refers to the question itself", r.question);
-            self.problem(r.span, msg, None);
+            let msg = format!("'{}' is this question itself", r.question);
+            let hint = "a condition may only use the answers to questions before this one";
+            self.problem(name, msg, Some(hint.into()));
             return None;
         }
         let Some(q) = self.earlier.iter().copied().find(|q| q.id == r.question) else {
-            let tail = did_you_mean(&r.question, self.earlier.iter().map(|q| q.id.as_str()));
-            let msg = format!("unknown question '{}'{tail}", r.question);
-            self.problem(r.span, msg, None);
+            let ids = self.earlier.iter().map(|q| q.id.as_str());
+            let hint = suggest(&r.question, ids).map_or_else(
+                || "a condition may only use questions before this one".to_string(),
+                |s| format!("did you mean '{s}'?"),
+            );
+            self.problem(
+                name,
+                format!("unknown question '{}'", r.question),
+                Some(hint),
+            );
             return None;
         };
+        let id = &q.id;
         match (&q.kind, &r.row) {
+            (Kind::Info, _) => {
+                let hint = "refer to a question that collects an answer";
+                self.problem(
+                    r.span,
+                    format!("'{id}' is an info text and has no answer"),
+                    Some(hint.into()),
+                );
+                None
+            }
             (Kind::Matrix { rows, .. }, Some(row)) if !rows.contains_key(row) => {
-                let names: Vec<&str> = rows.keys().map(String::as_str).collect();
-                let tail = did_you_mean(row, names.iter().copied());
+                let ids: Vec<&str> = rows.keys().map(String::as_str).collect();
+                let hint =
+                    suggest(row, ids.iter().copied()).map(|s| format!("did you mean '{id}.{s}'?"));
+                let msg = format!("'{row}' is not a row of '{id}' ({})", ids.join(", "));
+                self.problem(r.span, msg, hint);
+                None
+            }
+            (Kind::Matrix { rows, .. }, None) if !answered => {
+                let first = rows.keys().next().map_or("row", String::as_str);
+                let msg = format!("'{id}' is a matrix; compare one of its rows");
+                self.problem(r.span, msg, Some(format!("name a row, as in {id}.{first}")));
+                None
+            }
+            (Kind::Matrix { .. }, _) | (_, None) => Some(q),
+            (k, Some(_)) => {
                 let msg = format!(
-                    "'{row}' is not a row of '{}' ({}){tail}",
-                    q.id,
-                    names.join(", ")
+                    "'{id}' is {} question and has no rows; only a matrix does",
+                    article(k.name())
                 );
                 self.problem(r.span, msg, None);
                 None
             }
-            (Kind::Matrix { .. }, _) => Some(q),
-            (_, Some(row)) => {
-                let msg = format!(
-                    "'{}' is a {} question and has no row '{row}'",
-                    q.id,
-                    q.kind.name()
-                );
-                self.problem(r.span, msg, None);
-                None
-            }
-            _ => Some(q),
         }
     }
 
-    fn compare(&mut self, target: &Ref, op: Option<CmpOp>, values: &[(Literal, Span)]) {
-        let Some(q) = self.resolve(target) else {
-            return;
-        };
-        let whole = values.iter().fold(target.span, |s, (_, v)| join(s, *v));
-        let id = &q.id;
-        let equality = matches!(op, None | Some(CmpOp::Eq | CmpOp::Ne));
-        let opname = op.map_or("in", CmpOp::symbol);
-        match &q.kind {
-            Kind::Choice { .. } | Kind::YesNo => {
+    fn compare(&mut self, q: &Question, r: &Ref, op: CmpOp, value: &Literal, span: Span) {
+        let whole = join(r.span, span);
+        let sym = op.symbol();
+        let equality = matches!(op, CmpOp::Eq | CmpOp::Ne);
+        match usage(q, r.row.is_some()) {
+            Use::Options(values) => {
                 if !equality {
-                    let msg = format!(
-                        "'{opname}' does not fit '{id}', a {} question",
-                        q.kind.name()
+                    let msg = format!("'{sym}' does not fit a choice question; use == or in [...]");
+                    self.problem(whole, msg, None);
+                }
+                self.option(q, &values, value, span);
+            }
+            Use::YesNo => {
+                if !equality {
+                    self.problem(
+                        whole,
+                        format!("'{sym}' does not fit a yesno question; use == or !="),
+                        None,
                     );
-                    self.problem(whole, msg, Some("use == or != (or 'in [...]')".into()));
-                    return;
                 }
-                let options: Vec<&str> = match &q.kind {
-                    Kind::YesNo => vec!["yes", "no"],
-                    k => k.option_values(),
-                };
-                for (lit, span) in values {
-                    self.option_literal(id, &options, lit, *span);
-                }
+                self.yes_no(q, value, span);
             }
-            Kind::Scale { .. } | Kind::Nps | Kind::Number { .. } | Kind::Matrix { .. } => {
-                if let (Kind::Matrix { rows, .. }, None) = (&q.kind, &target.row) {
-                    let first = rows.keys().next().map_or("row", String::as_str);
-                    let msg =
-                        format!("'{id}' is a matrix: compare one of its rows, e.g. {id}.{first}");
-                    self.problem(target.span, msg, None);
-                    return;
-                }
-                for (lit, span) in values {
-                    self.number_literal(q, lit, *span);
-                }
-            }
-            Kind::Multi { .. } => {
-                let msg = format!("'{opname}' does not fit '{id}', a multi question");
+            Use::Numbers(lo, hi) => self.number(q, r, lo, hi, value, span),
+            Use::Multi => {
+                let hint = format!("test one option with 'value' in {}", r.question);
                 self.problem(
                     whole,
-                    msg,
-                    Some(format!("ask whether an option was ticked: 'value' in {id}")),
+                    format!("'{sym}' does not fit a multi question"),
+                    Some(hint),
                 );
             }
-            k => {
-                let msg = format!("'{opname}' does not fit '{id}', a {} question", k.name());
-                self.problem(whole, msg, Some(format!("only answered({id}) works on it")));
+            Use::AnsweredOnly => self.answered_only(q, r.span),
+        }
+    }
+
+    fn in_list(&mut self, q: &Question, r: &Ref, values: &[(Literal, Span)]) {
+        let name = &r.question;
+        match usage(q, r.row.is_some()) {
+            Use::Options(opts) => values
+                .iter()
+                .for_each(|(v, s)| self.option(q, &opts, v, *s)),
+            Use::Numbers(lo, hi) => values
+                .iter()
+                .for_each(|(v, s)| self.number(q, r, lo, hi, v, *s)),
+            Use::YesNo => {
+                let msg = format!(
+                    "'in [...]' does not fit a yesno question; use {name} == 'yes' or {name} == 'no'"
+                );
+                self.problem(r.span, msg, None);
+            }
+            Use::Multi => {
+                let hint = format!("test each option with 'value' in {name}");
+                self.problem(
+                    r.span,
+                    "'in [...]' does not fit a multi question".into(),
+                    Some(hint),
+                );
+            }
+            Use::AnsweredOnly => self.answered_only(q, r.span),
+        }
+    }
+
+    fn contains(&mut self, q: &Question, r: &Ref, value: &Literal, span: Span) {
+        let name = &r.question;
+        match usage(q, r.row.is_some()) {
+            Use::Multi => {
+                let values: Vec<String> = q
+                    .kind
+                    .option_values()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                self.option(q, &values, value, span);
+            }
+            Use::Options(_) => {
+                let msg = format!(
+                    "'in {name}' needs a multi question; '{}' is a choice question",
+                    q.id
+                );
+                let hint = format!("use {name} == 'value' or {name} in ['a', 'b']");
+                self.problem(r.span, msg, Some(hint));
+            }
+            Use::AnsweredOnly => self.answered_only(q, r.span),
+            _ => {
+                let msg = format!(
+                    "'in {name}' needs a multi question; '{name}' is {}",
+                    phrase(q, r)
+                );
+                self.problem(r.span, msg, None);
             }
         }
     }
 
-    fn option_literal(&mut self, id: &str, options: &[&str], lit: &Literal, span: Span) {
-        let list = options.join(", ");
-        match lit {
-            Literal::Str(s) if options.contains(&s.as_str()) => {}
-            Literal::Str(s) => {
-                let tail = did_you_mean(s, options.iter().copied());
-                self.problem(
-                    span,
-                    format!("'{s}' is not an option of '{id}' ({list}){tail}"),
-                    None,
-                );
-            }
-            other => {
-                let msg = format!("{} is not an option of '{id}' ({list})", show(other));
-                self.problem(
-                    span,
-                    msg,
-                    Some("option values are strings in quotes".into()),
-                );
-            }
-        }
-    }
-
-    fn number_literal(&mut self, q: &Question, lit: &Literal, span: Span) {
-        let Literal::Number(n) = lit else {
-            let msg = format!("'{}' takes numbers; found {}", q.id, show(lit));
-            self.problem(span, msg, None);
+    fn option(&mut self, q: &Question, values: &[String], v: &Literal, span: Span) {
+        let Literal::Str(s) = v else {
+            let first = values.first().map_or("value", String::as_str);
+            let msg = format!("{} is not an option value of '{}'", show(v), q.id);
+            self.problem(
+                span,
+                msg,
+                Some(format!("option values are quoted: '{first}'")),
+            );
             return;
         };
-        let (lo, hi) = match &q.kind {
-            Kind::Scale { scale, .. } | Kind::Matrix { scale, .. } => {
-                (Some(scale.min as f64), Some(scale.max as f64))
-            }
-            Kind::Nps => (Some(0.0), Some(10.0)),
-            Kind::Number { min, max, .. } => (*min, *max),
-            _ => (None, None),
+        if values.iter().any(|x| x == s) {
+            return;
+        }
+        let hint =
+            suggest(s, values.iter().map(String::as_str)).map(|b| format!("did you mean '{b}'?"));
+        let msg = format!(
+            "'{s}' is not an option of '{}' ({})",
+            q.id,
+            values.join(", ")
+        );
+        self.problem(span, msg, hint);
+    }
+
+    fn yes_no(&mut self, q: &Question, v: &Literal, span: Span) {
+        let ok = match v {
+            Literal::Str(s) => s == "yes" || s == "no",
+            Literal::Bool(_) => true,
+            Literal::Number(_) => false,
+        };
+        if !ok {
+            let id = &q.id;
+            let msg = format!("{} is not an answer to '{id}' (yes, no)", show(v));
+            self.problem(
+                span,
+                msg,
+                Some(format!("write {id} == 'yes' or {id} == 'no'")),
+            );
+        }
+    }
+
+    fn number(
+        &mut self,
+        q: &Question,
+        r: &Ref,
+        lo: Option<f64>,
+        hi: Option<f64>,
+        v: &Literal,
+        span: Span,
+    ) {
+        let name = name_of(r);
+        let range = range_text(lo, hi);
+        let Literal::Number(n) = v else {
+            let msg = format!(
+                "{} is not a number; '{name}' is {} ({range})",
+                show(v),
+                phrase(q, r)
+            );
+            self.problem(span, msg, Some("numbers are written without quotes".into()));
+            return;
         };
         if lo.is_some_and(|lo| *n < lo) || hi.is_some_and(|hi| *n > hi) {
-            let range = format!(
-                "{}–{}",
-                lo.map_or("…".into(), |v| v.to_string()),
-                hi.map_or("…".into(), |v| v.to_string())
+            self.problem(
+                span,
+                format!("{} is outside the range of '{name}' ({range})", num(*n)),
+                None,
             );
-            let msg = format!("{n} is outside the range of '{}' ({range})", q.id);
-            self.problem(span, msg, None);
         }
     }
 
-    fn contains(&mut self, target: &Ref, value: &Literal, value_span: Span) {
-        let Some(q) = self.resolve(target) else {
-            return;
-        };
-        if !matches!(q.kind, Kind::Multi { .. }) {
-            let msg = format!(
-                "'{}' is a {} question; 'value' in q only fits multi questions",
-                q.id,
-                q.kind.name()
-            );
-            let hint = matches!(q.kind, Kind::Choice { .. }).then(|| {
-                format!(
-                    "for a choice question write {} in [...]  or {} == 'value'",
-                    q.id, q.id
-                )
-            });
-            self.problem(join(value_span, target.span), msg, hint);
-            return;
-        }
-        self.option_literal(&q.id, &q.kind.option_values(), value, value_span);
+    fn answered_only(&mut self, q: &Question, span: Span) {
+        let id = &q.id;
+        let msg = format!(
+            "'{id}' is {} question, which can only be tested with answered()",
+            article(q.kind.name())
+        );
+        self.problem(span, msg, Some(format!("write answered({id})")));
     }
 }
