@@ -199,3 +199,17 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn condition_mistakes_are_placed_in_every_quoting_style() {
+    let (code, text) = check(&[&case("conditions")]);
+    assert_eq!(code, 1, "{text}");
+    let file = "tests/fixtures/check/conditions/survey.yaml";
+    for place in ["17:29", "22:24", "28:11", "34:11", "38:37"] {
+        assert!(
+            text.contains(&format!("{file}:{place}: error: ")),
+            "{place} in {text}"
+        );
+    }
+    insta::assert_snapshot!("conditions", text);
+}

@@ -65,6 +65,14 @@ const CHOICE: &str = "      - id: reason\n        type: choice\n        text: R\
 fn keys_and_types() {
     table(&[
         (
+            String::new(),
+            "error: the file is empty; a survey needs at least title, endpoint and sections",
+        ),
+        (
+            "# nothing\n".into(),
+            "error: the file is empty; a survey needs at least title, endpoint and sections",
+        ),
+        (
             one("      - id: a\n        type: yesno\n        requird: true\n        text: A\n"),
             "9:9: error: unknown key 'requird' — did you mean 'required'?",
         ),
