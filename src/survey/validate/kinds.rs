@@ -143,6 +143,9 @@ fn options(ctx: &mut Ctx, q: &Node, label: &str) -> Vec<String> {
                     item,
                     format!("an option label must be text, found {}", item.describe()),
                 );
+                if item.text().is_some() && !item.is_null() {
+                    ctx.hint("put it in quotes to make it text");
+                }
                 continue;
             }
             let text = item.text().unwrap_or("");
