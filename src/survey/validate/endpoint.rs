@@ -267,14 +267,9 @@ pub fn collection(ctx: &mut Ctx, root: &Node) {
             let Some(t) = str_of(ctx, v, "public_key") else {
                 return;
             };
-            let t = t.trim().trim_end_matches('=');
-            let ok = !t.is_empty()
-                && base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(t)
-                    .is_ok();
-            if !ok {
-                ctx.error(v, "'public_key' is not base64url text");
-                ctx.hint("paste the public key exactly as `farvel keys` printed it");
+            if let Err(why) = crate::seal::parse_public_key(t) {
+                ctx.error(v, format!("'public_key' is not a farvel public key: {why}"));
+                ctx.hint("paste the line from survey.pub exactly as `farvel keys new` printed it");
             }
         }
         _ => {}

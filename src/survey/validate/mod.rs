@@ -17,8 +17,6 @@ mod warnings;
 
 use std::path::Path;
 
-pub use condition::{ExprProblem, expr_check};
-
 use crate::diag::{Diagnostic, Pos};
 use keys::*;
 use tree::Node;

@@ -77,7 +77,7 @@ fn endpoint_and_survey_blocks() {
         ),
         (
             "title: T\ncollection: sealed\npublic_key: 'not base64!'\n".into(),
-            "3:13: error: 'public_key' is not base64url text",
+            "3:13: error: 'public_key' is not a farvel public key: a public key starts with `farvel-pk1:` (copy the line from survey.pub, made by `farvel keys new`)",
         ),
         (
             "title: T\ncollection: open\n".into(),
@@ -128,7 +128,7 @@ fn conditions() {
         ),
         (
             c("reason > 'pay'"),
-            "22:18: error: '>' does not fit a choice question; use == or in [...]",
+            "22:25: error: '>' does not fit a choice question; use == or in [...]",
         ),
         (
             c("workload >= 6"),
@@ -245,7 +245,7 @@ fn more_blocks_and_conditions() {
         ),
         (
             c("factors == 'none'"),
-            "27:18: error: '==' does not fit a multi question",
+            "27:26: error: '==' does not fit a multi question",
         ),
         (
             c("back == 'maybe'"),
