@@ -1,0 +1,264 @@
+//! One row → one response. Cells (with the file's [`Columns`]) or posted
+//! fields (a list of name/value pairs, as a sealed response decrypts to)
+//! are gathered per question into [`Slot`]s, read by [`super::values`],
+//! re-checked by [`super::validate`], and the submission time is turned
+//! into a period at once. Out comes a [`RowOutcome`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::answers::{Granularity, Period, Response};
+use crate::cli::DateOrder;
+use crate::survey::Kind;
+
+use super::Reconciliation;
+use super::headers::{Catalog, Meta, Target, meta_of};
+use super::time::{NaiveZone, parse_stamp, period_of};
+use super::validate::{Dropped, check_row};
+use super::values::{Slot, read_question, rule};
+
+/// What each column of one file holds.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub targets: Vec<Option<Target>>,
+    /// How to read time stamps without an offset.
+    pub zone: NaiveZone,
+    /// Columns whose dates tell the file's day/month order.
+    pub date_columns: Vec<usize>,
+}
+
+/// Map a file's header; warnings and dropped columns go to `rec`, mapped
+/// questions to `mapped`.
+pub fn plan_columns(
+    cat: &Catalog,
+    headers: &[String],
+    path: &Path,
+    rec: &mut Reconciliation,
+    mapped: &mut BTreeSet<usize>,
+) -> Columns {
+    let mut targets = Vec::with_capacity(headers.len());
+    let mut taken: BTreeMap<Target, &str> = BTreeMap::new();
+    let mut date_columns = Vec::new();
+    for (c, h) in headers.iter().enumerate() {
+        let mut t = cat.map_header(h);
+        let repeatable = match t {
+            Some(Target::Main(i)) => matches!(cat.questions[i].q.kind, Kind::Multi { .. }),
+            Some(Target::Meta(Meta::Dropped)) | None => true,
+            _ => false,
+        };
+        if let Some(tt) = t
+            && !repeatable
+        {
+            if let Target::Meta(_) = tt
+                && taken.contains_key(&tt)
+            {
+                // A second time stamp or id: metadata all the same, dropped.
+                rec.dropped_columns.insert(h.trim().to_string());
+                targets.push(None);
+                continue;
+            }
+            if let Some(first) = taken.get(&tt) {
+                rec.messages.push(format!(
+                    "{}: warning: column '{h}' holds the same as column '{first}' and is ignored",
+                    path.display()
+                ));
+                rec.unmapped_columns.insert(h.clone());
+                targets.push(None);
+                continue;
+            }
+            taken.insert(tt, h);
+        }
+        match t {
+            Some(Target::Meta(m)) => {
+                rec.dropped_columns.insert(h.trim().to_string());
+                if m == Meta::Time {
+                    date_columns.push(c);
+                }
+            }
+            Some(Target::Main(i) | Target::Option(i, _) | Target::Other(i) | Target::Row(i, _))
+            | Some(Target::Year(i) | Target::Month(i)) => {
+                mapped.insert(i);
+                if matches!(cat.questions[i].q.kind, Kind::Date { .. }) {
+                    date_columns.push(c);
+                }
+            }
+            None => {
+                if !h.trim().is_empty() {
+                    rec.messages.push(format!(
+                        "{}: warning: column '{}' matches no question and is ignored",
+                        path.display(),
+                        h.trim()
+                    ));
+                    rec.unmapped_columns.insert(h.trim().to_string());
+                }
+                t = None;
+            }
+        }
+        targets.push(t);
+    }
+    let lower: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+    let formspree = lower.len() >= 2 && lower[0] == "id" && lower[1] == "date";
+    let netlify = lower.iter().any(|h| h == "created_at");
+    Columns {
+        targets,
+        zone: if formspree || netlify {
+            NaiveZone::Utc
+        } else {
+            NaiveZone::Local
+        },
+        date_columns,
+    }
+}
+
+/// A row that was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub response: Response,
+    /// Answers set aside: question id (`None` for the time stamp), rule.
+    pub dropped: Vec<Dropped>,
+    pub nonce: Option<String>,
+    pub fingerprint_mismatch: bool,
+    /// The service's id or time stamp as written (for duplicate detection).
+    pub stamp: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowOutcome {
+    Used(Box<Row>),
+    /// The row could not be read at all: a fixed reason.
+    Rejected(&'static str),
+}
+
+/// The per-row reader: the catalog plus what is known about the file.
+pub struct Interpreter<'c, 's> {
+    pub catalog: &'c Catalog<'s>,
+    pub date_order: Option<DateOrder>,
+    pub zone: NaiveZone,
+    pub granularity: Granularity,
+}
+
+/// A row gathered per question, borrowing the cells.
+struct Gathered<'a> {
+    slots: Vec<Slot<'a>>,
+    time: Option<&'a str>,
+    id: Option<&'a str>,
+    nonce: Option<&'a str>,
+    fingerprint: Option<&'a str>,
+    period: Option<&'a str>,
+}
+
+impl<'a> Gathered<'a> {
+    fn new(n: usize) -> Self {
+        Gathered {
+            slots: vec![Slot::default(); n],
+            time: None,
+            id: None,
+            nonce: None,
+            fingerprint: None,
+            period: None,
+        }
+    }
+
+    fn put(&mut self, t: Target, v: &'a str) {
+        if v.trim().is_empty() {
+            return;
+        }
+        match t {
+            Target::Main(i) => self.slots[i].values.push(v),
+            Target::Option(i, o) => self.slots[i].flags.push((o, v)),
+            Target::Other(i) => self.slots[i].other = Some(v),
+            Target::Row(i, r) => self.slots[i].rows.push((r, v)),
+            Target::Year(i) => self.slots[i].year = Some(v),
+            Target::Month(i) => self.slots[i].month = Some(v),
+            Target::Meta(Meta::Time) => self.time = self.time.or(Some(v)),
+            Target::Meta(Meta::Id) => self.id = Some(v),
+            Target::Meta(Meta::Nonce) => self.nonce = Some(v),
+            Target::Meta(Meta::Fingerprint) => self.fingerprint = Some(v),
+            Target::Meta(Meta::Period) => self.period = Some(v),
+            Target::Meta(Meta::Dropped) => {}
+        }
+    }
+}
+
+impl Interpreter<'_, '_> {
+    /// Read a row of cells (missing trailing cells count as empty).
+    pub fn interpret_cells(&self, cols: &Columns, cells: &[&str]) -> RowOutcome {
+        let mut g = Gathered::new(self.catalog.questions.len());
+        for (t, v) in cols.targets.iter().zip(cells) {
+            if let Some(t) = t {
+                g.put(*t, v);
+            }
+        }
+        self.finish(g)
+    }
+
+    /// Read a submission given as form fields (name, value), in the names
+    /// the forms post: `q`, `q[]`, `q__value`, `q__row`, `q_other`,
+    /// `q__year`/`q__month`, `_nonce`, `_survey`, and `_period` when the
+    /// caller already knows it. Unknown names are ignored.
+    pub fn interpret_fields(&self, fields: &[(String, String)]) -> RowOutcome {
+        let mut g = Gathered::new(self.catalog.questions.len());
+        for (k, v) in fields {
+            let t = self
+                .catalog
+                .resolve_field(k)
+                .or_else(|| meta_of(k).map(Target::Meta));
+            if let Some(t) = t {
+                g.put(t, v);
+            }
+        }
+        self.finish(g)
+    }
+
+    fn finish(&self, g: Gathered) -> RowOutcome {
+        if g.slots.iter().all(Slot::is_empty) {
+            return RowOutcome::Rejected("no answers");
+        }
+        let mut r = Response::default();
+        let mut dropped: Vec<Dropped> = Vec::new();
+        for (info, slot) in self.catalog.questions.iter().zip(&g.slots) {
+            if slot.is_empty() {
+                continue;
+            }
+            let reading = read_question(info, slot, self.date_order);
+            let id = &info.q.id;
+            dropped.extend(reading.dropped.iter().map(|rule| (Some(id.clone()), *rule)));
+            if let Some(a) = reading.answer {
+                r.answers.insert(id.clone(), a);
+            }
+            if let Some(o) = reading.other {
+                r.other.insert(id.clone(), o);
+            }
+        }
+        check_row(self.catalog.survey, &mut r.answers, &mut r.other, &mut dropped);
+        r.period = self.period(&g, &mut dropped);
+        let fp = self.catalog.survey.fingerprint.as_str();
+        let fingerprint_mismatch = g.fingerprint.is_some_and(|f| {
+            let f = f.trim().to_ascii_lowercase();
+            f.len() < 12 || !fp.starts_with(&f)
+        });
+        RowOutcome::Used(Box::new(Row {
+            response: r,
+            dropped,
+            nonce: g.nonce.map(|n| n.trim().to_string()),
+            fingerprint_mismatch,
+            stamp: g.id.or(g.time).unwrap_or("").trim().to_string(),
+        }))
+    }
+
+    fn period(&self, g: &Gathered, dropped: &mut Vec<Dropped>) -> Option<Period> {
+        let survey = self.catalog.survey;
+        let p = if let Some(p) = g.period {
+            Period::parse(p).map(|p| p.coarsen(self.granularity).unwrap_or(p))
+        } else {
+            let t = g.time?;
+            parse_stamp(t).and_then(|st| {
+                period_of(&st, self.date_order, self.zone, survey.timezone, self.granularity)
+            })
+        };
+        if p.is_none() {
+            dropped.push((None, rule::TIME));
+        }
+        p
+    }
+}
