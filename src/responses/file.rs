@@ -3,7 +3,9 @@
 //! second reads row by row (a reused `ByteRecord`) into responses, counts
 //! every row in the file's [`FileTally`] and hands used rows to the sink.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::io::Read;
 use std::path::Path;
 
@@ -35,15 +37,26 @@ pub struct Run<'a, 'c, 's> {
     pub bar: Option<indicatif::ProgressBar>,
 }
 
-fn next(rdr: &mut csv::Reader<Box<dyn Read>>, rec: &mut ByteRecord, path: &Path) -> Result<bool> {
-    rdr.read_byte_record(rec).map_err(|e| {
-        let line = e.position().map_or(0, |p| p.line());
-        Error::msg(format!("{}:{line}: cannot read the file: {e}", path.display()))
-    })
+type Reader = csv::Reader<read::LineTracking<Box<dyn Read>>>;
+
+/// A file being read, with the line numbers of its records.
+struct Source {
+    rdr: Reader,
+    lines: Rc<RefCell<read::Lines>>,
 }
 
-fn line_of(rec: &ByteRecord) -> u64 {
-    rec.position().map_or(0, |p| p.line())
+impl Source {
+    fn next(&mut self, rec: &mut ByteRecord, path: &Path) -> Result<bool> {
+        self.rdr.read_byte_record(rec).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::msg(format!("{}:{line}: cannot read the file: {e}", path.display()))
+        })
+    }
+
+    fn line_of(&self, rec: &ByteRecord) -> u64 {
+        let at = rec.position().map_or(0, |p| p.byte());
+        self.lines.borrow_mut().line_at(at)
+    }
 }
 
 fn strings(rec: &ByteRecord) -> Option<Vec<&str>> {
@@ -69,7 +82,7 @@ impl Notes<'_> {
 }
 
 impl Run<'_, '_, '_> {
-    fn open(&self, path: &Path, count: bool) -> Result<csv::Reader<Box<dyn Read>>> {
+    fn open(&self, path: &Path, count: bool) -> Result<Source> {
         let delimiter = match self.opts.delimiter {
             Some(d) => d,
             None => {
@@ -88,7 +101,15 @@ impl Run<'_, '_, '_> {
             }
             _ => Box::new(|_| {}),
         };
-        Ok(read::reader(encoding::open(path, self.encoding, on_read)?, delimiter))
+        let lines = Rc::new(RefCell::new(read::Lines::default()));
+        let input = read::LineTracking {
+            inner: encoding::open(path, self.encoding, on_read)?,
+            lines: lines.clone(),
+        };
+        Ok(Source {
+            rdr: read::reader(input, delimiter),
+            lines,
+        })
     }
 
     /// Read one file to the end.
@@ -100,20 +121,20 @@ impl Run<'_, '_, '_> {
         let mut rec = ByteRecord::new();
         // Pass 1: header, text check, dates.
         let mut rdr = self.open(path, false)?;
-        if !next(&mut rdr, &mut rec, path)? {
+        if !rdr.next(&mut rec, path)? {
             self.rec.messages.push(format!("{}: warning: the file is empty", path.display()));
             self.rec.files.push(tally);
             return Ok(());
         }
         let headers: Vec<String> = strings(&rec)
-            .ok_or_else(|| encoding::not_utf8(path, line_of(&rec)))?
+            .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
             .into_iter()
             .map(String::from)
             .collect();
         let cols = plan_columns(self.catalog, &headers, path, &mut self.rec, &mut self.mapped);
         let mut evidence = OrderEvidence::default();
-        while next(&mut rdr, &mut rec, path)? {
-            let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, line_of(&rec)))?;
+        while rdr.next(&mut rec, path)? {
+            let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
             for &c in &cols.date_columns {
                 if let Some(st) = cells.get(c).and_then(|v| parse_stamp(v)) {
                     evidence.add(st.date);
@@ -135,15 +156,15 @@ impl Run<'_, '_, '_> {
             granularity: self.opts.granularity,
         };
         let mut rdr = self.open(path, true)?;
-        next(&mut rdr, &mut rec, path)?;
+        rdr.next(&mut rec, path)?;
         let mut notes = Notes {
             out: &mut self.rec.messages,
             shown: 0,
             hidden: 0,
         };
-        while next(&mut rdr, &mut rec, path)? {
+        while rdr.next(&mut rec, path)? {
             tally.read += 1;
-            let line = line_of(&rec);
+            let line = rdr.line_of(&rec);
             let at = format!("{}:{line}", path.display());
             let outcome = match strings(&rec) {
                 None => RowOutcome::Rejected("not valid text"),

@@ -3,7 +3,10 @@
 //! terminators and flexibility are the same everywhere. Also the delimiter
 //! sniffer: the header line's bytes in, `,` or `;` out.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 /// A reader over `input`: RFC 4180 quoting with doubled quotes, CRLF, LF or
 /// a lone CR ending records, rows of any length (the caller compares each
@@ -46,6 +49,60 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
+/// Line numbers of records. The csv crate counts only `\n` and counts it
+/// late after a `\r`, so a [`LineTracking`] reader notes where every line
+/// break (`\r\n`, `\r` or `\n`) ends and [`Lines::line_at`] turns a
+/// record's start byte into its 1-based line. Only the breaks of the bytes
+/// read ahead are kept.
+#[derive(Debug, Default)]
+pub struct Lines {
+    breaks: VecDeque<u64>,
+    passed: u64,
+    pos: u64,
+    last_cr: bool,
+}
+
+impl Lines {
+    fn scan(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.pos += 1;
+            match b {
+                b'\r' => {
+                    self.breaks.push_back(self.pos);
+                    self.last_cr = true;
+                    continue;
+                }
+                b'\n' if !self.last_cr => self.breaks.push_back(self.pos),
+                _ => {}
+            }
+            self.last_cr = false;
+        }
+    }
+
+    /// The line on which the byte at `offset` lies (offsets only grow).
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        while self.breaks.front().is_some_and(|&b| b <= offset) {
+            self.breaks.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that feeds [`Lines`].
+pub struct LineTracking<R> {
+    pub inner: R,
+    pub lines: Rc<RefCell<Lines>>,
+}
+
+impl<R: Read> Read for LineTracking<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.lines.borrow_mut().scan(&buf[..n]);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +135,28 @@ mod tests {
         assert_eq!(rows[1][1], "x\r\ny");
         assert_eq!(rows[2][1], "say \"hi\"");
         assert_eq!(rows[3], ["3", "4"]);
+    }
+
+    #[test]
+    fn line_numbers_for_every_terminator() {
+        for data in [
+            &b"h\r\na\r\n\"x\r\ny\"\r\nb\r\n"[..],
+            b"h\na\n\"x\ny\"\nb\n",
+            b"h\ra\r\"x\ry\"\rb\r",
+        ] {
+            let lines = Rc::new(RefCell::new(Lines::default()));
+            let input = LineTracking {
+                inner: data,
+                lines: lines.clone(),
+            };
+            let mut r = reader(input, b',');
+            let mut rec = csv::ByteRecord::new();
+            let mut got = Vec::new();
+            while r.read_byte_record(&mut rec).unwrap_or(false) {
+                let at = rec.position().map_or(0, |p| p.byte());
+                got.push(lines.borrow_mut().line_at(at));
+            }
+            assert_eq!(got, [1, 2, 3, 5], "{}", String::from_utf8_lossy(data));
+        }
     }
 }

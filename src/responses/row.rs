@@ -69,6 +69,7 @@ pub fn plan_columns(
             taken.insert(tt, h);
         }
         match t {
+            Some(Target::Meta(Meta::Period)) => {}
             Some(Target::Meta(m)) => {
                 rec.dropped_columns.insert(h.trim().to_string());
                 if m == Meta::Time {
