@@ -54,7 +54,9 @@ fn ingest(dir: &Path, args: &[&str]) -> Run {
     #[cfg(unix)]
     if out.exists() {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&out).map(|m| m.permissions().mode()).unwrap_or(0);
+        let mode = std::fs::metadata(&out)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0);
         assert_eq!(mode & 0o777, 0o600, "--out must be owner-only");
     }
     Run {
@@ -88,13 +90,41 @@ const COMMENTS: [&str; 8] = [
 /// The README's table as normalised rows:
 /// `_period,reason,reason_other,factors,manager_rating,enps,comment,department`.
 fn expected(google: bool) -> Vec<Vec<String>> {
-    let other = if google { "Lang pendlevei, og ingen hjemmekontor" } else { "" };
+    let other = if google {
+        "Lang pendlevei, og ingen hjemmekontor"
+    } else {
+        ""
+    };
     let rows: [[&str; 7]; 8] = [
         ["pay", "", "workload|pay", "4", "6", COMMENTS[0], "sales"],
-        ["manager", "", "culture", "1", "2", COMMENTS[1], "engineering"],
-        ["growth", "", "culture|career", "3", "7", COMMENTS[2], "engineering"],
+        [
+            "manager",
+            "",
+            "culture",
+            "1",
+            "2",
+            COMMENTS[1],
+            "engineering",
+        ],
+        [
+            "growth",
+            "",
+            "culture|career",
+            "3",
+            "7",
+            COMMENTS[2],
+            "engineering",
+        ],
         ["relocation", "", "", "5", "9", COMMENTS[3], "support"],
-        ["other", other, "workload|culture|pay|career", "2", "0", COMMENTS[4], "support"],
+        [
+            "other",
+            other,
+            "workload|culture|pay|career",
+            "2",
+            "0",
+            COMMENTS[4],
+            "support",
+        ],
         ["pay", "", "pay", "", "5", COMMENTS[5], "sales"],
         ["growth", "", "career", "4", "10", COMMENTS[6], ""],
         ["", "", "workload", "3", "8", COMMENTS[7], "engineering"],
@@ -119,7 +149,16 @@ fn every_sample_export_reads_back_to_the_readme_table() {
     let survey = survey.to_string_lossy();
     for name in ["google-sheets", "formspree", "apps-script", "netlify"] {
         let file = dir.join(format!("{name}.csv"));
-        let r = ingest(&dir, &[&survey, &file.to_string_lossy(), "--out", "$OUT", "--strict"]);
+        let r = ingest(
+            &dir,
+            &[
+                &survey,
+                &file.to_string_lossy(),
+                "--out",
+                "$OUT",
+                "--strict",
+            ],
+        );
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         let text = r.out.unwrap_or_default();
         let mut rows = parse_csv(&text);
@@ -134,13 +173,24 @@ fn every_sample_export_reads_back_to_the_readme_table() {
         assert_eq!(rows, sorted, "{name}: rows are sorted");
         assert_eq!(rows, expected(name == "google-sheets"), "{name}");
         assert!(
-            r.stderr.contains("8 row(s) read = 8 used + 0 rejected + 0 duplicate(s)"),
+            r.stderr
+                .contains("8 row(s) read = 8 used + 0 rejected + 0 duplicate(s)"),
             "{name}: {}",
             r.stderr
         );
         for secret in [
-            "203.0.113", "198.51.100", "192.0.2.", "Mozilla", "survey.example.no", "Exit survey",
-            "09:14", "08:14", "T08", ":02", "1041", "2025-03",
+            "203.0.113",
+            "198.51.100",
+            "192.0.2.",
+            "Mozilla",
+            "survey.example.no",
+            "Exit survey",
+            "09:14",
+            "08:14",
+            "T08",
+            ":02",
+            "1041",
+            "2025-03",
         ] {
             assert!(!text.contains(secret), "{name}: '{secret}' reached --out");
         }
@@ -151,13 +201,19 @@ fn every_sample_export_reads_back_to_the_readme_table() {
 fn sample_copies_equal_the_shared_samples_when_present() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
     if !shared.is_dir() {
-        eprintln!("note: {} is absent; only the fixture copies are used", shared.display());
+        eprintln!(
+            "note: {} is absent; only the fixture copies are used",
+            shared.display()
+        );
         return;
     }
     for name in ["google-sheets", "formspree", "apps-script", "netlify"] {
         let a = std::fs::read(shared.join(format!("{name}.csv"))).unwrap_or_default();
         let b = std::fs::read(fixtures().join(format!("samples/{name}.csv"))).unwrap_or_default();
-        assert!(!a.is_empty() && a == b, "{name}.csv: the fixture copy differs from ../shared/samples");
+        assert!(
+            !a.is_empty() && a == b,
+            "{name}.csv: the fixture copy differs from ../shared/samples"
+        );
     }
 }
 
@@ -167,7 +223,13 @@ fn the_four_samples_together_reconcile_and_show_dropped_columns() {
     let survey = fixtures().join("samples.yaml").display().to_string();
     let r = ingest(
         &dir,
-        &[&survey, "google-sheets.csv", "formspree.csv", "apps-script.csv", "netlify.csv"],
+        &[
+            &survey,
+            "google-sheets.csv",
+            "formspree.csv",
+            "apps-script.csv",
+            "netlify.csv",
+        ],
     );
     assert_eq!(r.code, 0);
     insta::assert_snapshot!("samples_together", r.stderr);
@@ -186,7 +248,10 @@ fn malformed_csv_corpus() {
     cases.sort();
     assert!(cases.len() >= 10, "corpus has {} cases", cases.len());
     for case in cases {
-        let name = case.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let args_text = std::fs::read_to_string(case.join("args")).unwrap_or_default();
         let args: Vec<&str> = args_text.lines().filter(|l| !l.trim().is_empty()).collect();
         let r = ingest(&case, &args);
@@ -211,9 +276,16 @@ fn normalised_output_reads_back_to_the_same_bytes() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let again = tmp.path().join("again.csv");
         std::fs::write(&again, &text).unwrap_or_else(|e| panic!("{e}"));
-        let second = ingest(tmp.path(), &[&survey, "again.csv", "--out", "$OUT", "--strict"]);
+        let second = ingest(
+            tmp.path(),
+            &[&survey, "again.csv", "--out", "$OUT", "--strict"],
+        );
         assert_eq!(second.code, 0, "{}", second.stderr);
         assert_eq!(second.out.as_deref(), Some(text.as_str()), "{name}");
-        assert!(!second.stderr.contains("dropped columns"), "{}", second.stderr);
+        assert!(
+            !second.stderr.contains("dropped columns"),
+            "{}",
+            second.stderr
+        );
     }
 }

@@ -61,7 +61,10 @@ pub fn run(args: &IngestArgs) -> u8 {
     eprint!("{}", rec.render());
     if let (Some(w), Some(path)) = (writer, &args.out) {
         match w.finish() {
-            Ok(n) => eprintln!("wrote {n} response(s) to {} (owner-only: it is microdata)", path.display()),
+            Ok(n) => eprintln!(
+                "wrote {n} response(s) to {} (owner-only: it is microdata)",
+                path.display()
+            ),
             Err(e) => return report_error(&e, &args.survey),
         }
     }

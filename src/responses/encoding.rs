@@ -39,7 +39,13 @@ pub fn open(
     on_read: Box<dyn FnMut(u64)>,
 ) -> Result<Box<dyn Read>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut raw = BufReader::with_capacity(BUF, Counted { inner: file, on_read });
+    let mut raw = BufReader::with_capacity(
+        BUF,
+        Counted {
+            inner: file,
+            on_read,
+        },
+    );
     let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
     let bom = Encoding::for_bom(head);
     let chosen = match (bom, encoding) {

@@ -5,9 +5,9 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use csv::ByteRecord;
 use encoding_rs::Encoding;
@@ -49,7 +49,10 @@ impl Source {
     fn next(&mut self, rec: &mut ByteRecord, path: &Path) -> Result<bool> {
         self.rdr.read_byte_record(rec).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            Error::msg(format!("{}:{line}: cannot read the file: {e}", path.display()))
+            Error::msg(format!(
+                "{}:{line}: cannot read the file: {e}",
+                path.display()
+            ))
         })
     }
 
@@ -122,7 +125,9 @@ impl Run<'_, '_, '_> {
         // Pass 1: header, text check, dates.
         let mut rdr = self.open(path, false)?;
         if !rdr.next(&mut rec, path)? {
-            self.rec.messages.push(format!("{}: warning: the file is empty", path.display()));
+            self.rec
+                .messages
+                .push(format!("{}: warning: the file is empty", path.display()));
             self.rec.files.push(tally);
             return Ok(());
         }
@@ -131,7 +136,13 @@ impl Run<'_, '_, '_> {
             .into_iter()
             .map(String::from)
             .collect();
-        let cols = plan_columns(self.catalog, &headers, path, &mut self.rec, &mut self.mapped);
+        let cols = plan_columns(
+            self.catalog,
+            &headers,
+            path,
+            &mut self.rec,
+            &mut self.mapped,
+        );
         let mut evidence = OrderEvidence::default();
         while rdr.next(&mut rec, path)? {
             let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
@@ -191,14 +202,20 @@ impl Run<'_, '_, '_> {
                 }
                 RowOutcome::Used(row) => row,
             };
-            if self.dedup.is_duplicate(row.nonce.as_deref().filter(|n| !n.is_empty()), &row.stamp, &row.response) {
+            if self.dedup.is_duplicate(
+                row.nonce.as_deref().filter(|n| !n.is_empty()),
+                &row.stamp,
+                &row.response,
+            ) {
                 tally.duplicates += 1;
                 continue;
             }
             for (q, why) in &row.dropped {
                 *self.rec.dropped_answers.entry(why.to_string()).or_default() += 1;
                 match q {
-                    Some(q) => notes.push(format!("{at}: question '{q}': {why}; that answer is set aside")),
+                    Some(q) => notes.push(format!(
+                        "{at}: question '{q}': {why}; that answer is set aside"
+                    )),
                     None => notes.push(format!("{at}: {why}; the row is used without a period")),
                 }
             }
@@ -210,7 +227,10 @@ impl Run<'_, '_, '_> {
         }
         if notes.hidden > 0 {
             let n = notes.hidden;
-            notes.out.push(format!("{}: … and {n} more message(s) like these", path.display()));
+            notes.out.push(format!(
+                "{}: … and {n} more message(s) like these",
+                path.display()
+            ));
         }
         self.dedup.end_file();
         self.rec.files.push(tally);

@@ -54,10 +54,7 @@ pub struct Catalog<'s> {
 /// A title compared loosely: folded, trailing punctuation removed.
 fn loose(s: &str) -> Vec<char> {
     let mut f = fold(s);
-    while f
-        .last()
-        .is_some_and(|c| "?:.!*…？：。 ".contains(*c))
-    {
+    while f.last().is_some_and(|c| "?:.!*…？：。 ".contains(*c)) {
         f.pop();
     }
     f
@@ -216,13 +213,41 @@ pub fn meta_of(name: &str) -> Option<Meta> {
         "_nonce" => Meta::Nonce,
         "_survey" => Meta::Fingerprint,
         "_period" => Meta::Period,
-        "ip" | "ip_address" | "ip address" | "user_agent" | "user-agent" | "user agent"
-        | "referrer" | "referer" | "form-name" | "form_name" | "_subject" | "_next" | "_cc"
-        | "_replyto" | "_gotcha" | "bot-field" | "botcheck" | "_honey" | "_captcha"
-        | "_format" | "_language" | "_template" | "_autoresponse" | "_url" | "access_key"
-        | "redirect" | "email" | "e-mail" | "email address" | "e-postadresse"
-        | "g-recaptcha-response" | "h-captcha-response" | "cf-turnstile-response"
-        | "pagehistory" | "fvv" => Meta::Dropped,
+        "ip"
+        | "ip_address"
+        | "ip address"
+        | "user_agent"
+        | "user-agent"
+        | "user agent"
+        | "referrer"
+        | "referer"
+        | "form-name"
+        | "form_name"
+        | "_subject"
+        | "_next"
+        | "_cc"
+        | "_replyto"
+        | "_gotcha"
+        | "bot-field"
+        | "botcheck"
+        | "_honey"
+        | "_captcha"
+        | "_format"
+        | "_language"
+        | "_template"
+        | "_autoresponse"
+        | "_url"
+        | "access_key"
+        | "redirect"
+        | "email"
+        | "e-mail"
+        | "email address"
+        | "e-postadresse"
+        | "g-recaptcha-response"
+        | "h-captcha-response"
+        | "cf-turnstile-response"
+        | "pagehistory"
+        | "fvv" => Meta::Dropped,
         _ if n.contains("honeypot") => Meta::Dropped,
         _ => return None,
     })
@@ -238,8 +263,8 @@ pub fn load_map(path: &Path) -> Result<BTreeMap<String, String>> {
         Wrapped { columns: BTreeMap<String, String> },
         Flat(BTreeMap<String, String>),
     }
-    let parsed: MapFile = serde_yaml::from_str(&text)
-        .map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+    let parsed: MapFile =
+        serde_yaml::from_str(&text).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
     Ok(match parsed {
         MapFile::Wrapped { columns } => columns,
         MapFile::Flat(m) => m,

@@ -157,8 +157,11 @@ impl<'s> NormalWriter<'s> {
                 .and_then(|_| w.write_all(&line))
                 .map_err(|e| Error::io(&dir, e))?;
         }
-        let mut file = w.into_inner().map_err(|e| Error::io(&dir, e.into_error()))?;
-        file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(&dir, e))?;
+        let mut file = w
+            .into_inner()
+            .map_err(|e| Error::io(&dir, e.into_error()))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(&dir, e))?;
         self.runs.push(file);
         Ok(())
     }
@@ -194,7 +197,8 @@ impl<'s> NormalWriter<'s> {
             w.flush().map_err(io)?;
         }
         tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(&self.out).map_err(|e| Error::io(&self.out, e.error))?;
+        tmp.persist(&self.out)
+            .map_err(|e| Error::io(&self.out, e.error))?;
         Ok(self.rows)
     }
 }
@@ -247,10 +251,16 @@ mod tests {
             }),
             ..Response::default()
         };
-        r.answers.insert("enps".into(), Answer::Point(i64::from(i % 11)));
         r.answers
-            .insert("factors".into(), Answer::Multi(vec!["workload".into(), "culture".into()]));
-        r.answers.insert("improve".into(), Answer::Text(format!("line {i}\nnext, \"q\"")));
+            .insert("enps".into(), Answer::Point(i64::from(i % 11)));
+        r.answers.insert(
+            "factors".into(),
+            Answer::Multi(vec!["workload".into(), "culture".into()]),
+        );
+        r.answers.insert(
+            "improve".into(),
+            Answer::Text(format!("line {i}\nnext, \"q\"")),
+        );
         r
     }
 
@@ -267,7 +277,9 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&out).map(|m| m.permissions().mode()).unwrap_or(0);
+            let mode = std::fs::metadata(&out)
+                .map(|m| m.permissions().mode())
+                .unwrap_or(0);
             assert_eq!(mode & 0o777, 0o600);
         }
         (std::fs::read(&out).unwrap_or_default(), runs)
@@ -291,7 +303,11 @@ mod tests {
         let text = String::from_utf8(big).unwrap_or_default();
         assert!(text.starts_with("_period,"));
         assert!(text.contains("workload|culture"));
-        let lines: Vec<&str> = text.split("\r\n").skip(1).filter(|l| l.starts_with("20")).collect();
+        let lines: Vec<&str> = text
+            .split("\r\n")
+            .skip(1)
+            .filter(|l| l.starts_with("20"))
+            .collect();
         let mut sorted = lines.clone();
         sorted.sort();
         assert_eq!(lines, sorted);

@@ -118,7 +118,12 @@ mod tests {
             (b"", b','),
         ];
         for (head, want) in table {
-            assert_eq!(sniff_delimiter(head), want, "{}", String::from_utf8_lossy(head));
+            assert_eq!(
+                sniff_delimiter(head),
+                want,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
         }
     }
 

@@ -66,7 +66,10 @@ fn counts(m: &BTreeMap<String, u64>) -> String {
 }
 
 fn names(s: &BTreeSet<String>) -> String {
-    s.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+    s.iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Reconciliation {

@@ -231,7 +231,12 @@ impl Interpreter<'_, '_> {
                 r.other.insert(id.clone(), o);
             }
         }
-        check_row(self.catalog.survey, &mut r.answers, &mut r.other, &mut dropped);
+        check_row(
+            self.catalog.survey,
+            &mut r.answers,
+            &mut r.other,
+            &mut dropped,
+        );
         r.period = self.period(&g, &mut dropped);
         let fp = self.catalog.survey.fingerprint.as_str();
         let fingerprint_mismatch = g.fingerprint.is_some_and(|f| {
@@ -254,7 +259,13 @@ impl Interpreter<'_, '_> {
         } else {
             let t = g.time?;
             parse_stamp(t).and_then(|st| {
-                period_of(&st, self.date_order, self.zone, survey.timezone, self.granularity)
+                period_of(
+                    &st,
+                    self.date_order,
+                    self.zone,
+                    survey.timezone,
+                    self.granularity,
+                )
             })
         };
         if p.is_none() {
@@ -284,8 +295,10 @@ mod tests {
             zone: NaiveZone::Local,
             granularity: Granularity::Quarter,
         };
-        let f: Vec<(String, String)> =
-            fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let f: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         match i.interpret_fields(&f) {
             RowOutcome::Rejected(why) => (format!("rejected: {why}"), vec![]),
             RowOutcome::Used(row) => (
@@ -301,32 +314,140 @@ mod tests {
     #[test]
     fn fields_in_every_encoding_the_forms_post() {
         // _period;team;reasons;reasons_other;stay;why_not;years;start;grid__tools;grid__training;order;code;enps
-        let table: Vec<(Vec<(&str, &str)>, &str, Vec<&str>)> = vec![
-            (vec![("team", "red"), ("_nonce", "abc"), ("_gotcha", "")], ";red;;;;;;;;;;;", vec![]),
-            (vec![("reasons", "pay"), ("reasons", "hours")], ";;pay|hours;;;;;;;;;;", vec![]),
+        type Case = (Vec<(&'static str, &'static str)>, &'static str, Vec<&'static str>);
+        let table: Vec<Case> = vec![
+            (
+                vec![("team", "red"), ("_nonce", "abc"), ("_gotcha", "")],
+                ";red;;;;;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![("reasons", "pay"), ("reasons", "hours")],
+                ";;pay|hours;;;;;;;;;;",
+                vec![],
+            ),
             (vec![("reasons[]", "people")], ";;people;;;;;;;;;;", vec![]),
-            (vec![("reasons__pay", "on"), ("reasons__people", "1"), ("reasons__hours", "")], ";;pay|people;;;;;;;;;;", vec![]),
-            (vec![("reasons", "hours,people")], ";;hours|people;;;;;;;;;;", vec![]),
-            (vec![("reasons", "other"), ("reasons_other", "Commute")], ";;other;Commute;;;;;;;;;", vec![]),
-            (vec![("reasons", "Pay, bonus, Timer")], ";;pay|hours;;;;;;;;;;", vec![]),
-            (vec![("reasons", "pay"), ("reasons", "hours"), ("reasons", "people")], ";;;;;;;;;;;;", vec!["reasons: too many ticks"]),
-            (vec![("reasons", "none"), ("reasons", "pay"), ("team", "blue")], ";blue;;;;;;;;;;;", vec!["reasons: \"none\" ticked with other options"]),
-            (vec![("stay", "no"), ("why_not", "Too far\r\naway")], ";;;;no;Too far\naway;;;;;;;", vec![]),
-            (vec![("stay", "yes"), ("why_not", "x")], ";;;;yes;;;;;;;;", vec!["why_not: answered although hidden"]),
-            (vec![("years", "2,5"), ("start__year", "2021"), ("start__month", "4")], ";;;;;;2.5;2021-04;;;;;", vec![]),
-            (vec![("years", "2.25"), ("start", "2021-04-17")], ";;;;;;;2021-04;;;;;", vec!["years: not a multiple of the step"]),
-            (vec![("years", "51"), ("enps", "11"), ("team", "red")], ";red;;;;;;;;;;;", vec!["years: value outside the range", "enps: value outside the scale"]),
-            (vec![("grid__tools", "5"), ("grid__training", "Poor")], ";;;;;;;;5;1;;;", vec![]),
-            (vec![("order__a", "2"), ("order__b", "3"), ("order__c", "1")], ";;;;;;;;;;c|a|b;;", vec![]),
-            (vec![("order__a", "1"), ("order__b", "1"), ("team", "red")], ";red;;;;;;;;;;;", vec!["order: ranks are not distinct places 1 to n"]),
+            (
+                vec![
+                    ("reasons__pay", "on"),
+                    ("reasons__people", "1"),
+                    ("reasons__hours", ""),
+                ],
+                ";;pay|people;;;;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![("reasons", "hours,people")],
+                ";;hours|people;;;;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![("reasons", "other"), ("reasons_other", "Commute")],
+                ";;other;Commute;;;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![("reasons", "Pay, bonus, Timer")],
+                ";;pay|hours;;;;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![
+                    ("reasons", "pay"),
+                    ("reasons", "hours"),
+                    ("reasons", "people"),
+                ],
+                ";;;;;;;;;;;;",
+                vec!["reasons: too many ticks"],
+            ),
+            (
+                vec![("reasons", "none"), ("reasons", "pay"), ("team", "blue")],
+                ";blue;;;;;;;;;;;",
+                vec!["reasons: \"none\" ticked with other options"],
+            ),
+            (
+                vec![("stay", "no"), ("why_not", "Too far\r\naway")],
+                ";;;;no;Too far\naway;;;;;;;",
+                vec![],
+            ),
+            (
+                vec![("stay", "yes"), ("why_not", "x")],
+                ";;;;yes;;;;;;;;",
+                vec!["why_not: answered although hidden"],
+            ),
+            (
+                vec![
+                    ("years", "2,5"),
+                    ("start__year", "2021"),
+                    ("start__month", "4"),
+                ],
+                ";;;;;;2.5;2021-04;;;;;",
+                vec![],
+            ),
+            (
+                vec![("years", "2.25"), ("start", "2021-04-17")],
+                ";;;;;;;2021-04;;;;;",
+                vec!["years: not a multiple of the step"],
+            ),
+            (
+                vec![("years", "51"), ("enps", "11"), ("team", "red")],
+                ";red;;;;;;;;;;;",
+                vec![
+                    "years: value outside the range",
+                    "enps: value outside the scale",
+                ],
+            ),
+            (
+                vec![("grid__tools", "5"), ("grid__training", "Poor")],
+                ";;;;;;;;5;1;;;",
+                vec![],
+            ),
+            (
+                vec![("order__a", "2"), ("order__b", "3"), ("order__c", "1")],
+                ";;;;;;;;;;c|a|b;;",
+                vec![],
+            ),
+            (
+                vec![("order__a", "1"), ("order__b", "1"), ("team", "red")],
+                ";red;;;;;;;;;;;",
+                vec!["order: ranks are not distinct places 1 to n"],
+            ),
             (vec![("order", "b|a")], ";;;;;;;;;;b|a;;", vec![]),
-            (vec![("code", "OSL"), ("enps", "7")], ";;;;;;;;;;;OSL;7", vec![]),
-            (vec![("code", "oslo"), ("team", "Red team")], ";red;;;;;;;;;;;", vec!["code: does not match the pattern"]),
-            (vec![("team", "green"), ("enps", "3")], ";;;;;;;;;;;;3", vec!["team: not an option"]),
-            (vec![("team", "red"), ("team", "blue"), ("enps", "3")], ";;;;;;;;;;;;3", vec!["team: several values for a single choice"]),
-            (vec![("_period", "2025-Q3"), ("enps", "0")], "2025-Q3;;;;;;;;;;;;0", vec![]),
-            (vec![("_period", "sometime"), ("enps", "0")], ";;;;;;;;;;;;0", vec!["-: unreadable submission time"]),
-            (vec![("_survey", "0123456789ab"), ("form-name", "x")], "rejected: no answers", vec![]),
+            (
+                vec![("code", "OSL"), ("enps", "7")],
+                ";;;;;;;;;;;OSL;7",
+                vec![],
+            ),
+            (
+                vec![("code", "oslo"), ("team", "Red team")],
+                ";red;;;;;;;;;;;",
+                vec!["code: does not match the pattern"],
+            ),
+            (
+                vec![("team", "green"), ("enps", "3")],
+                ";;;;;;;;;;;;3",
+                vec!["team: not an option"],
+            ),
+            (
+                vec![("team", "red"), ("team", "blue"), ("enps", "3")],
+                ";;;;;;;;;;;;3",
+                vec!["team: several values for a single choice"],
+            ),
+            (
+                vec![("_period", "2025-Q3"), ("enps", "0")],
+                "2025-Q3;;;;;;;;;;;;0",
+                vec![],
+            ),
+            (
+                vec![("_period", "sometime"), ("enps", "0")],
+                ";;;;;;;;;;;;0",
+                vec!["-: unreadable submission time"],
+            ),
+            (
+                vec![("_survey", "0123456789ab"), ("form-name", "x")],
+                "rejected: no answers",
+                vec![],
+            ),
         ];
         for (fields, want, dropped) in table {
             let (got, d) = run(&fields);

@@ -17,7 +17,8 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     let date = r"(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})|(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y3>\d{4}))";
     let time = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?";
     let ampm = r"(?:\s*(?P<ap>[ap])\.?m\.?)?";
-    let zone = r"(?:\s*(?P<z>z|utc|gmt)?\s*(?:(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?)?";
+    let zone =
+        r"(?:\s*(?P<z>z|utc|gmt)?\s*(?:(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?)?";
     Regex::new(&format!(
         r"(?i)^\s*{date}(?:(?:t|\s+(?:kl\.?\s*)?|,\s*){time}{ampm}{zone})?\s*$"
     ))
@@ -25,7 +26,8 @@ static STAMP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\d{4})-(\d{1,2})\s*$").unwrap_or_else(|e| panic!("built-in month pattern: {e}"))
+    Regex::new(r"^\s*(\d{4})-(\d{1,2})\s*$")
+        .unwrap_or_else(|e| panic!("built-in month pattern: {e}"))
 });
 
 /// The date of a stamp as written.
@@ -161,10 +163,10 @@ pub fn period_of(
             .single()?
             .with_timezone(&tz),
         (None, NaiveZone::Utc) => Utc.from_utc_datetime(&local).with_timezone(&tz),
-        (None, NaiveZone::Local) => tz
-            .from_local_datetime(&local)
-            .earliest()
-            .or_else(|| tz.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())?,
+        (None, NaiveZone::Local) => tz.from_local_datetime(&local).earliest().or_else(|| {
+            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })?,
     };
     Some(Period::of_month(at.year(), at.month(), g))
 }
@@ -226,15 +228,27 @@ mod tests {
     fn order_evidence_per_file() {
         let mut e = OrderEvidence::default();
         for s in ["10/03/2025 09:14:02", "14/03/2025 16:28:54"] {
-            e.add(parse_stamp(s).map(|s| s.date).unwrap_or(DateParts::Ymd(0, 0, 0)));
+            e.add(
+                parse_stamp(s)
+                    .map(|s| s.date)
+                    .unwrap_or(DateParts::Ymd(0, 0, 0)),
+            );
         }
         assert_eq!(e.resolve(None), Ok(Some(DateOrder::Dmy)));
         let mut amb = OrderEvidence::default();
-        amb.add(DateParts::Slash { a: 3, b: 4, year: 2025 });
+        amb.add(DateParts::Slash {
+            a: 3,
+            b: 4,
+            year: 2025,
+        });
         assert!(amb.resolve(None).is_err());
         assert_eq!(amb.resolve(Some(DateOrder::Mdy)), Ok(Some(DateOrder::Mdy)));
         let mut mixed = e;
-        mixed.add(DateParts::Slash { a: 3, b: 14, year: 2025 });
+        mixed.add(DateParts::Slash {
+            a: 3,
+            b: 14,
+            year: 2025,
+        });
         assert!(mixed.resolve(Some(DateOrder::Dmy)).is_err());
     }
 
@@ -243,7 +257,10 @@ mod tests {
         assert_eq!(month_of("2024-11-05", None), Some((2024, 11)));
         assert_eq!(month_of("2024-11", None), Some((2024, 11)));
         assert_eq!(month_of("05.11.2024", None), Some((2024, 11)));
-        assert_eq!(month_of("11/5/2024", Some(DateOrder::Mdy)), Some((2024, 11)));
+        assert_eq!(
+            month_of("11/5/2024", Some(DateOrder::Mdy)),
+            Some((2024, 11))
+        );
         assert_eq!(month_of("2024-13", None), None);
         assert_eq!(month_of("soon", None), None);
     }

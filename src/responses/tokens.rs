@@ -69,7 +69,7 @@ impl OptionSet {
                 add(w, i);
             }
         }
-        tokens.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        tokens.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
         OptionSet { values, tokens }
     }
 
@@ -119,7 +119,8 @@ impl OptionSet {
             }
             let stop = self.next_boundary(&f, i);
             let piece: String = orig[i..stop].iter().collect();
-            let piece = piece.trim_end_matches(|c: char| c.is_whitespace() || SEPARATORS.contains(&c));
+            let piece =
+                piece.trim_end_matches(|c: char| c.is_whitespace() || SEPARATORS.contains(&c));
             rest.push(piece.to_string());
             i = stop;
         }
@@ -200,7 +201,11 @@ mod tests {
     #[test]
     fn splits_by_known_options_longest_first() {
         let s = set(true);
-        let v = |ix: Vec<usize>| ix.into_iter().map(|i| s.values[i].clone()).collect::<Vec<_>>();
+        let v = |ix: Vec<usize>| {
+            ix.into_iter()
+                .map(|i| s.values[i].clone())
+                .collect::<Vec<_>>()
+        };
         let table: [(&str, &[&str], &[&str]); 9] = [
             ("Workload, Pay", &["work", "pay"], &[]),
             ("Pay, benefits, Workload", &["pay_benefits", "work"], &[]),
@@ -208,7 +213,11 @@ mod tests {
             ("pay;work", &["pay", "work"], &[]),
             ("PAY,team spirit", &["pay", "team"], &[]),
             ("[\"Workload\",\"pay\"]", &["work", "pay"], &[]),
-            ("Workload, Lang vei, og pay less", &["work"], &["Lang vei, og pay less"]),
+            (
+                "Workload, Lang vei, og pay less",
+                &["work"],
+                &["Lang vei, og pay less"],
+            ),
             ("Bad coffee, Pay", &["pay"], &["Bad coffee"]),
             ("None of these", &["none"], &[]),
         ];

@@ -120,7 +120,9 @@ pub fn read_question(info: &QInfo, s: &Slot, order: Option<DateOrder>) -> Readin
         Kind::Choice { .. } => read_choice(opts, s),
         Kind::Multi { .. } => read_multi(opts, s),
         Kind::Ranking { .. } => read_ranking(opts, s),
-        Kind::YesNo => one(s, |v| read_yesno(v).map(Answer::YesNo).ok_or(rule::NOT_YESNO)),
+        Kind::YesNo => one(s, |v| {
+            read_yesno(v).map(Answer::YesNo).ok_or(rule::NOT_YESNO)
+        }),
         Kind::Scale { scale, .. } => one(s, |v| read_point(scale, v).map(Answer::Point)),
         Kind::Nps => one(s, |v| read_point(&NPS, v).map(Answer::Point)),
         Kind::Matrix { rows, scale, .. } => read_matrix(rows, scale, s),
@@ -278,7 +280,11 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
     if s.contains(',') {
         if s.contains('.') {
             // 1.234,5 or 1,234.5: the last mark is the decimal one.
-            let (dec, thou) = if s.rfind(',') > s.rfind('.') { (',', '.') } else { ('.', ',') };
+            let (dec, thou) = if s.rfind(',') > s.rfind('.') {
+                (',', '.')
+            } else {
+                ('.', ',')
+            };
             s = s.replace(thou, "").replace(dec, ".");
         } else if s.matches(',').count() == 1 {
             s = s.replace(',', ".");
@@ -364,7 +370,11 @@ fn read_date(s: &Slot, order: Option<DateOrder>) -> Reading {
         let (Some(y), Some(m)) = (s.year, s.month) else {
             return Reading::drop(rule::NOT_DATE);
         };
-        return match (y.trim().parse::<i32>(), y.trim().len(), m.trim().parse::<u32>()) {
+        return match (
+            y.trim().parse::<i32>(),
+            y.trim().len(),
+            m.trim().parse::<u32>(),
+        ) {
             (Ok(year), 4, Ok(month)) if (1..=12).contains(&month) => {
                 Reading::answer(Answer::Month { year, month })
             }

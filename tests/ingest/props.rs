@@ -58,7 +58,14 @@ fn person() -> impl Strategy<Value = Person> {
         0i64..=10,
         proptest::option::of(text()),
         proptest::option::of(0usize..3),
-        (2024i32..2027, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60),
+        (
+            2024i32..2027,
+            1u32..=12,
+            1u32..=28,
+            0u32..24,
+            0u32..60,
+            0u32..60,
+        ),
     )
         .prop_map(|(reason, other, factors, rating, enps, comment, dept, t)| {
             let at = NaiveDate::from_ymd_opt(t.0, t.1, t.2)
@@ -86,14 +93,20 @@ fn oslo(p: &Person) -> NaiveDateTime {
 fn expected(p: &Person) -> Response {
     let mut r = Response::default();
     let local = oslo(p);
-    r.period = Some(Period::of_month(local.year(), local.month(), Granularity::Quarter));
+    r.period = Some(Period::of_month(
+        local.year(),
+        local.month(),
+        Granularity::Quarter,
+    ));
     match p.reason {
         Some(4) => {
-            r.answers.insert("reason".into(), Answer::Choice("other".into()));
+            r.answers
+                .insert("reason".into(), Answer::Choice("other".into()));
             r.other.insert("reason".into(), p.other.clone());
         }
         Some(i) => {
-            r.answers.insert("reason".into(), Answer::Choice(REASONS[i].0.into()));
+            r.answers
+                .insert("reason".into(), Answer::Choice(REASONS[i].0.into()));
         }
         None => {}
     }
@@ -112,7 +125,8 @@ fn expected(p: &Person) -> Response {
         r.answers.insert("comment".into(), Answer::Text(c.clone()));
     }
     if let Some(d) = p.dept {
-        r.answers.insert("department".into(), Answer::Choice(DEPTS[d].0.into()));
+        r.answers
+            .insert("department".into(), Answer::Choice(DEPTS[d].0.into()));
     }
     r
 }
@@ -148,7 +162,10 @@ fn cells(p: &Person, labels: Option<usize>, crlf: bool) -> [String; 7] {
         (Some(i), _) => (pick(&REASONS[i], col).to_string(), String::new()),
         (None, _) => (String::new(), String::new()),
     };
-    let factors: Vec<&str> = (0..4).filter(|i| p.factors[*i]).map(|i| pick(&FACTORS[i], col)).collect();
+    let factors: Vec<&str> = (0..4)
+        .filter(|i| p.factors[*i])
+        .map(|i| pick(&FACTORS[i], col))
+        .collect();
     let comment = p.comment.clone().unwrap_or_default();
     [
         reason,
@@ -156,8 +173,14 @@ fn cells(p: &Person, labels: Option<usize>, crlf: bool) -> [String; 7] {
         factors.join(", "),
         p.rating.map(|x| x.to_string()).unwrap_or_default(),
         p.enps.to_string(),
-        if crlf { comment.replace('\n', "\r\n") } else { comment },
-        p.dept.map(|d| pick(&DEPTS[d], col).to_string()).unwrap_or_default(),
+        if crlf {
+            comment.replace('\n', "\r\n")
+        } else {
+            comment
+        },
+        p.dept
+            .map(|d| pick(&DEPTS[d], col).to_string())
+            .unwrap_or_default(),
     ]
 }
 
@@ -172,7 +195,12 @@ fn csv_bytes(rows: &[Vec<String>], delimiter: u8) -> Vec<u8> {
     w.into_inner().unwrap_or_else(|e| panic!("{}", e.error()))
 }
 
-fn write_shape(shape: Shape, people: &[Person], survey: &Survey, dir: &Path) -> (PathBuf, ReadOptions) {
+fn write_shape(
+    shape: Shape,
+    people: &[Person],
+    survey: &Survey,
+    dir: &Path,
+) -> (PathBuf, ReadOptions) {
     let mut opts = ReadOptions {
         map: None,
         encoding: None,
@@ -188,19 +216,66 @@ fn write_shape(shape: Shape, people: &[Person], survey: &Survey, dir: &Path) -> 
     let s = |x: &str| x.to_string();
     match shape {
         Shape::Formspree => {
-            rows.push(["id", "date", "_subject", "comment", "department", "enps", "factors", "manager_rating", "reason", "reason_other"].map(s).to_vec());
+            rows.push(
+                [
+                    "id",
+                    "date",
+                    "_subject",
+                    "comment",
+                    "department",
+                    "enps",
+                    "factors",
+                    "manager_rating",
+                    "reason",
+                    "reason_other",
+                ]
+                .map(s)
+                .to_vec(),
+            );
             for (i, p) in people.iter().enumerate() {
                 let c = cells(p, None, true);
                 let date = p.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
-                rows.push(vec![(1000 + i).to_string(), date, s("Exit"), c[5].clone(), c[6].clone(), c[4].clone(), c[2].clone(), c[3].clone(), c[0].clone(), c[1].clone()]);
+                rows.push(vec![
+                    (1000 + i).to_string(),
+                    date,
+                    s("Exit"),
+                    c[5].clone(),
+                    c[6].clone(),
+                    c[4].clone(),
+                    c[2].clone(),
+                    c[3].clone(),
+                    c[0].clone(),
+                    c[1].clone(),
+                ]);
             }
         }
         Shape::Netlify => {
             prefix = b"\xef\xbb\xbf".to_vec();
-            rows.push(["reason", "reason_other", "factors[]", "manager_rating", "enps", "comment", "department", "ip", "user_agent", "referrer", "created_at"].map(s).to_vec());
+            rows.push(
+                [
+                    "reason",
+                    "reason_other",
+                    "factors[]",
+                    "manager_rating",
+                    "enps",
+                    "comment",
+                    "department",
+                    "ip",
+                    "user_agent",
+                    "referrer",
+                    "created_at",
+                ]
+                .map(s)
+                .to_vec(),
+            );
             for p in people {
                 let mut r = cells(p, None, true).to_vec();
-                r.extend([s("192.0.2.1"), s("Mozilla/5.0"), s("https://x.example/"), p.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()]);
+                r.extend([
+                    s("192.0.2.1"),
+                    s("Mozilla/5.0"),
+                    s("https://x.example/"),
+                    p.at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+                ]);
                 rows.push(r);
             }
         }
@@ -208,20 +283,58 @@ fn write_shape(shape: Shape, people: &[Person], survey: &Survey, dir: &Path) -> 
             let nb = matches!(shape, Shape::ExcelNb);
             let lang = if nb { "nb" } else { "en" };
             let mut h = vec![s(if nb { "Tidsmerke" } else { "Timestamp" })];
-            for q in ["reason", "factors", "manager_rating", "enps", "comment", "department"] {
-                let t = survey.question(q).map(|q| q.text.get(lang).to_string()).unwrap_or_default();
-                h.push(if q == "manager_rating" { format!("{t} (1–5)") } else { t });
+            for q in [
+                "reason",
+                "factors",
+                "manager_rating",
+                "enps",
+                "comment",
+                "department",
+            ] {
+                let t = survey
+                    .question(q)
+                    .map(|q| q.text.get(lang).to_string())
+                    .unwrap_or_default();
+                h.push(if q == "manager_rating" {
+                    format!("{t} (1–5)")
+                } else {
+                    t
+                });
             }
             rows.push(h);
             for p in people {
                 let c = cells(p, Some(usize::from(nb)), false);
                 let l = oslo(p);
                 let stamp = if nb {
-                    format!("{:02}.{:02}.{} kl. {:02}.{:02}.{:02}", l.day(), l.month(), l.year(), l.hour(), l.minute(), l.second())
+                    format!(
+                        "{:02}.{:02}.{} kl. {:02}.{:02}.{:02}",
+                        l.day(),
+                        l.month(),
+                        l.year(),
+                        l.hour(),
+                        l.minute(),
+                        l.second()
+                    )
                 } else {
-                    format!("{}/{}/{} {}:{:02}:{:02}", l.month(), l.day(), l.year(), l.hour(), l.minute(), l.second())
+                    format!(
+                        "{}/{}/{} {}:{:02}:{:02}",
+                        l.month(),
+                        l.day(),
+                        l.year(),
+                        l.hour(),
+                        l.minute(),
+                        l.second()
+                    )
                 };
-                rows.push(vec![stamp, c[0].clone(), c[2].clone(), c[3].clone(), c[4].clone(), c[5].clone(), c[6].clone()]);
+                rows.push(vec![
+                    stamp,
+                    c[0].clone(),
+                    c[2].clone(),
+                    c[3].clone(),
+                    c[4].clone(),
+                    c[5].clone(),
+                    c[6].clone(),
+                ]);
             }
             if nb {
                 delimiter = b';';
@@ -231,25 +344,64 @@ fn write_shape(shape: Shape, people: &[Person], survey: &Survey, dir: &Path) -> 
             }
         }
         Shape::AppsScript => {
-            rows.push(["Timestamp", "reason", "reason_other", "factors", "manager_rating", "enps", "comment", "department"].map(s).to_vec());
+            rows.push(
+                [
+                    "Timestamp",
+                    "reason",
+                    "reason_other",
+                    "factors",
+                    "manager_rating",
+                    "enps",
+                    "comment",
+                    "department",
+                ]
+                .map(s)
+                .to_vec(),
+            );
             for p in people {
                 let l = oslo(p);
-                let mut r = vec![format!("{:02}/{:02}/{} {:02}:{:02}:{:02}", l.day(), l.month(), l.year(), l.hour(), l.minute(), l.second())];
+                let mut r = vec![format!(
+                    "{:02}/{:02}/{} {:02}:{:02}:{:02}",
+                    l.day(),
+                    l.month(),
+                    l.year(),
+                    l.hour(),
+                    l.minute(),
+                    l.second()
+                )];
                 r.extend(cells(p, None, false));
                 rows.push(r);
             }
             opts.date_order = Some(DateOrder::Dmy);
         }
         Shape::SplitFields => {
-            let mut h = vec![s("_nonce"), s("_survey"), s("date"), s("reason"), s("reason_other")];
+            let mut h = vec![
+                s("_nonce"),
+                s("_survey"),
+                s("date"),
+                s("reason"),
+                s("reason_other"),
+            ];
             h.extend(FACTORS.iter().map(|f| format!("factors__{}", f.0)));
             h.extend(["manager_rating", "enps", "comment", "department", "_gotcha"].map(s));
             rows.push(h);
             for (i, p) in people.iter().enumerate() {
                 let c = cells(p, None, false);
-                let mut r = vec![format!("n{i}"), survey.short_fingerprint().to_string(), p.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(), c[0].clone(), c[1].clone()];
+                let mut r = vec![
+                    format!("n{i}"),
+                    survey.short_fingerprint().to_string(),
+                    p.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    c[0].clone(),
+                    c[1].clone(),
+                ];
                 r.extend(p.factors.iter().map(|t| if *t { s("1") } else { s("") }));
-                r.extend([c[3].clone(), c[4].clone(), c[5].clone(), c[6].clone(), s("")]);
+                r.extend([
+                    c[3].clone(),
+                    c[4].clone(),
+                    c[5].clone(),
+                    c[6].clone(),
+                    s(""),
+                ]);
                 rows.push(r);
             }
         }
