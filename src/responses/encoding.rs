@@ -47,6 +47,15 @@ pub fn open(
         },
     );
     let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xd0\xcf\x11\xe0") {
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            diagnostics: vec![
+                Diagnostic::error(path, None, "this is a spreadsheet workbook, not a CSV file")
+                    .with_hint("open it and save or download it as \"CSV UTF-8\""),
+            ],
+        });
+    }
     let bom = Encoding::for_bom(head);
     let chosen = match (bom, encoding) {
         (Some((enc, _)), _) => enc,

@@ -66,6 +66,15 @@ fn strings(rec: &ByteRecord) -> Option<Vec<&str>> {
     rec.iter().map(|f| std::str::from_utf8(f).ok()).collect()
 }
 
+/// `file:line`, formatted only when a message is written.
+struct Location<'p>(&'p Path, u64);
+
+impl std::fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.0.display(), self.1)
+    }
+}
+
 /// Per-file message sink with a cap.
 struct Notes<'r> {
     out: &'r mut Vec<String>,
@@ -176,7 +185,7 @@ impl Run<'_, '_, '_> {
         while rdr.next(&mut rec, path)? {
             tally.read += 1;
             let line = rdr.line_of(&rec);
-            let at = format!("{}:{line}", path.display());
+            let at = Location(path, line);
             let outcome = match strings(&rec) {
                 None => RowOutcome::Rejected("not valid text"),
                 Some(_) if rec.len() > cols.targets.len() => {

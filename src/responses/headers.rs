@@ -270,3 +270,64 @@ pub fn load_map(path: &Path) -> Result<BTreeMap<String, String>> {
         MapFile::Flat(m) => m,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> Survey {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest/full.yaml");
+        crate::survey::load_survey(&p).unwrap_or_else(|e| panic!("full.yaml: {e}"))
+    }
+
+    #[test]
+    fn headers_map_in_the_documented_order() {
+        let s = survey();
+        let extra: BTreeMap<String, String> = [("Stay?".to_string(), "stay".to_string())]
+            .into_iter()
+            .collect();
+        let c = Catalog::new(&s, &extra).unwrap_or_else(|e| panic!("{e}"));
+        let id = |q: &str| c.question(q).unwrap_or(usize::MAX);
+        let table: Vec<(&str, Option<Target>)> = vec![
+            ("Legacy team column", Some(Target::Main(id("team")))),
+            ("Stay?", Some(Target::Main(id("stay")))),
+            ("reasons", Some(Target::Main(id("reasons")))),
+            ("reasons[]", Some(Target::Main(id("reasons")))),
+            ("reasons__hours", Some(Target::Option(id("reasons"), 1))),
+            ("reasons_other", Some(Target::Other(id("reasons")))),
+            ("grid__training", Some(Target::Row(id("grid"), 1))),
+            ("order__c", Some(Target::Option(id("order"), 2))),
+            ("start__month", Some(Target::Month(id("start")))),
+            ("TEAM", Some(Target::Main(id("team")))),
+            ("Timestamp", Some(Target::Meta(Meta::Time))),
+            ("created_at", Some(Target::Meta(Meta::Time))),
+            ("_nonce", Some(Target::Meta(Meta::Nonce))),
+            ("E-postadresse", Some(Target::Meta(Meta::Dropped))),
+            ("my_honeypot", Some(Target::Meta(Meta::Dropped))),
+            ("  why did YOU leave  ", Some(Target::Main(id("reasons")))),
+            ("Hvorfor sluttet du?", Some(Target::Main(id("reasons")))),
+            ("Anbefale oss? (0–10)", Some(Target::Main(id("enps")))),
+            ("Rate these [Training]", Some(Target::Row(id("grid"), 1))),
+            ("Vurder disse [verktøy]", Some(Target::Row(id("grid"), 0))),
+            ("Rate these [Coffee]", None),
+            ("team__red", None),
+            ("favourite colour", None),
+        ];
+        for (h, want) in table {
+            assert_eq!(c.map_header(h), want, "{h}");
+        }
+    }
+
+    #[test]
+    fn a_map_to_nothing_is_an_error() {
+        let s = survey();
+        let extra: BTreeMap<String, String> = [("X".to_string(), "nosuch".to_string())]
+            .into_iter()
+            .collect();
+        let e = Catalog::new(&s, &extra)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("'X' to 'nosuch'"), "{e}");
+    }
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answers::{Granularity, Period, Response};
 use crate::cli::DateOrder;
-use crate::survey::Kind;
+use crate::survey::{Kind, Service};
 
 use super::Reconciliation;
 use super::headers::{Catalog, Meta, Target, meta_of};
@@ -39,6 +39,7 @@ pub fn plan_columns(
     let mut targets = Vec::with_capacity(headers.len());
     let mut taken: BTreeMap<Target, &str> = BTreeMap::new();
     let mut date_columns = Vec::new();
+    let mut time_column = None;
     for (c, h) in headers.iter().enumerate() {
         let mut t = cat.map_header(h);
         let repeatable = match t {
@@ -74,6 +75,7 @@ pub fn plan_columns(
                 rec.dropped_columns.insert(h.trim().to_string());
                 if m == Meta::Time {
                     date_columns.push(c);
+                    time_column.get_or_insert(c);
                 }
             }
             Some(Target::Main(i) | Target::Option(i, _) | Target::Other(i) | Target::Row(i, _))
@@ -100,9 +102,15 @@ pub fn plan_columns(
     let lower: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
     let formspree = lower.len() >= 2 && lower[0] == "id" && lower[1] == "date";
     let netlify = lower.iter().any(|h| h == "created_at");
+    // A survey sent to Formspree or Netlify: their own time columns are UTC.
+    let utc_service = matches!(
+        cat.survey.endpoint.service,
+        Service::Formspree | Service::Netlify
+    ) && time_column
+        .is_some_and(|c: usize| matches!(lower[c].as_str(), "date" | "_date" | "created_at"));
     Columns {
         targets,
-        zone: if formspree || netlify {
+        zone: if formspree || netlify || utc_service {
             NaiveZone::Utc
         } else {
             NaiveZone::Local
@@ -314,7 +322,11 @@ mod tests {
     #[test]
     fn fields_in_every_encoding_the_forms_post() {
         // _period;team;reasons;reasons_other;stay;why_not;years;start;grid__tools;grid__training;order;code;enps
-        type Case = (Vec<(&'static str, &'static str)>, &'static str, Vec<&'static str>);
+        type Case = (
+            Vec<(&'static str, &'static str)>,
+            &'static str,
+            Vec<&'static str>,
+        );
         let table: Vec<Case> = vec![
             (
                 vec![("team", "red"), ("_nonce", "abc"), ("_gotcha", "")],

@@ -409,3 +409,41 @@ fn read_text(info: &QInfo, v: &str) -> Result<String, &'static str> {
     }
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_in_every_notation() {
+        let table: [(&str, Option<f64>); 10] = [
+            ("3", Some(3.0)),
+            ("2,5", Some(2.5)),
+            ("2.5", Some(2.5)),
+            ("1 234,5", Some(1234.5)),
+            ("1\u{a0}234", Some(1234.0)),
+            ("1.234,5", Some(1234.5)),
+            ("1,234.5", Some(1234.5)),
+            ("\u{2212}4", Some(-4.0)),
+            ("1,2,3", None),
+            ("ten", None),
+        ];
+        for (s, want) in table {
+            assert_eq!(parse_decimal(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn yes_and_no_in_both_languages() {
+        for (s, want) in [
+            ("Yes", Some(true)),
+            ("nei", Some(false)),
+            ("on", Some(true)),
+            ("0", Some(false)),
+            ("maybe", None),
+        ] {
+            assert_eq!(read_yesno(s), want, "{s}");
+        }
+        assert_eq!(normalise_text("a\r\nb\rc\nd"), "a\nb\nc\nd");
+    }
+}
