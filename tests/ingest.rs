@@ -289,3 +289,28 @@ fn normalised_output_reads_back_to_the_same_bytes() {
         );
     }
 }
+
+#[test]
+fn no_ip_user_agent_email_nonce_or_time_of_day_reaches_the_output() {
+    let case = fixtures().join("metadata-unmapped");
+    let r = ingest(&case, &["../full.yaml", "input.csv", "--out", "$OUT"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = r.out.unwrap_or_default();
+    assert!(out.lines().count() == 3, "{out}");
+    for secret in [
+        "example.com",
+        "203.0.113",
+        "Mozilla",
+        "nonce-secret",
+        "08:00",
+        "T08",
+        "2025-04",
+        "exit,",
+    ] {
+        assert!(!out.contains(secret), "'{secret}' reached --out");
+        assert!(
+            !r.stderr.contains(secret),
+            "'{secret}' reached the messages"
+        );
+    }
+}

@@ -97,9 +97,26 @@ fn csv_line(cells: &[String]) -> Result<Vec<u8>> {
         .map_err(|e| Error::msg(format!("cannot write a CSV record: {}", e.error())))
 }
 
+/// A byte buffer the row writer fills and `push` empties.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Collects responses and writes them sorted.
 pub struct NormalWriter<'s> {
     survey: &'s Survey,
+    /// One CSV writer reused for every row, writing into `bytes`.
+    line: csv::Writer<Shared>,
+    bytes: Shared,
     out: PathBuf,
     limit: usize,
     buf: Vec<Vec<u8>>,
@@ -109,8 +126,11 @@ pub struct NormalWriter<'s> {
 
 impl<'s> NormalWriter<'s> {
     pub fn new(survey: &'s Survey, out: &Path) -> Self {
+        let bytes = Shared::default();
         NormalWriter {
             survey,
+            line: read::writer(bytes.clone()),
+            bytes,
             out: out.to_path_buf(),
             limit: DEFAULT_LIMIT,
             buf: Vec::new(),
@@ -133,7 +153,14 @@ impl<'s> NormalWriter<'s> {
     }
 
     pub fn push(&mut self, r: &Response) -> Result<()> {
-        self.buf.push(csv_line(&record(self.survey, r))?);
+        let fail =
+            |e: &dyn std::fmt::Display| Error::msg(format!("cannot write a CSV record: {e}"));
+        self.line
+            .write_record(record(self.survey, r))
+            .map_err(|e| fail(&e))?;
+        self.line.flush().map_err(|e| fail(&e))?;
+        let bytes = std::mem::take(&mut *self.bytes.0.borrow_mut());
+        self.buf.push(bytes);
         self.rows += 1;
         if self.buf.len() >= self.limit {
             self.spill()?;

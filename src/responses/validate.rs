@@ -43,6 +43,9 @@ pub fn check_row(
         other.remove(&id);
         dropped.push((Some(id), why));
     }
+    if survey.questions().all(|q| q.show_if.is_none()) {
+        return;
+    }
     let shown = visible_questions(survey, answers);
     let hidden: Vec<String> = answers
         .keys()
