@@ -25,6 +25,8 @@ pub struct Columns {
     pub zone: NaiveZone,
     /// Columns whose dates tell the file's day/month order.
     pub date_columns: Vec<usize>,
+    /// Whether a column holds the submission time (or the period).
+    pub has_time: bool,
 }
 
 /// Map a file's header; warnings and dropped columns go to `rec`, mapped
@@ -108,6 +110,7 @@ pub fn plan_columns(
         Service::Formspree | Service::Netlify
     ) && time_column
         .is_some_and(|c: usize| matches!(lower[c].as_str(), "date" | "_date" | "created_at"));
+    let has_time = time_column.is_some() || targets.contains(&Some(Target::Meta(Meta::Period)));
     Columns {
         targets,
         zone: if formspree || netlify || utc_service {
@@ -116,6 +119,7 @@ pub fn plan_columns(
             NaiveZone::Local
         },
         date_columns,
+        has_time,
     }
 }
 
@@ -198,7 +202,7 @@ impl Interpreter<'_, '_> {
                 g.put(*t, v);
             }
         }
-        self.finish(g)
+        self.finish(g, cols.has_time)
     }
 
     /// Read a submission given as form fields (name, value), in the names
@@ -216,10 +220,12 @@ impl Interpreter<'_, '_> {
                 g.put(t, v);
             }
         }
-        self.finish(g)
+        self.finish(g, false)
     }
 
-    fn finish(&self, g: Gathered) -> RowOutcome {
+    /// `has_time`: the file has a time column, so a row without a stamp
+    /// loses its period (and that is counted).
+    fn finish(&self, g: Gathered, has_time: bool) -> RowOutcome {
         if g.slots.iter().all(Slot::is_empty) {
             return RowOutcome::Rejected("no answers");
         }
@@ -245,7 +251,7 @@ impl Interpreter<'_, '_> {
             &mut r.other,
             &mut dropped,
         );
-        r.period = self.period(&g, &mut dropped);
+        r.period = self.period(&g, has_time, &mut dropped);
         let fp = self.catalog.survey.fingerprint.as_str();
         let fingerprint_mismatch = g.fingerprint.is_some_and(|f| {
             let f = f.trim().to_ascii_lowercase();
@@ -260,12 +266,17 @@ impl Interpreter<'_, '_> {
         }))
     }
 
-    fn period(&self, g: &Gathered, dropped: &mut Vec<Dropped>) -> Option<Period> {
+    fn period(&self, g: &Gathered, has_time: bool, dropped: &mut Vec<Dropped>) -> Option<Period> {
         let survey = self.catalog.survey;
         let p = if let Some(p) = g.period {
             Period::parse(p).map(|p| p.coarsen(self.granularity).unwrap_or(p))
         } else {
-            let t = g.time?;
+            let Some(t) = g.time else {
+                if has_time {
+                    dropped.push((None, rule::TIME));
+                }
+                return None;
+            };
             parse_stamp(t).and_then(|st| {
                 period_of(
                     &st,
@@ -453,7 +464,7 @@ mod tests {
             (
                 vec![("_period", "sometime"), ("enps", "0")],
                 ";;;;;;;;;;;;0",
-                vec!["-: unreadable submission time"],
+                vec!["-: missing or unreadable submission time"],
             ),
             (
                 vec![("_survey", "0123456789ab"), ("form-name", "x")],

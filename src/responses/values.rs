@@ -32,7 +32,7 @@ pub mod rule {
     pub const NONE_WITH: &str = "\"none\" ticked with other options";
     pub const HIDDEN: &str = "answered although hidden";
     pub const OTHER_WITHOUT: &str = "other text without \"other\" chosen";
-    pub const TIME: &str = "unreadable submission time";
+    pub const TIME: &str = "missing or unreadable submission time";
 }
 
 /// What one row holds for one question (cells or posted fields).
