@@ -207,8 +207,11 @@ impl Interpreter<'_, '_> {
 
     /// Read a submission given as form fields (name, value), in the names
     /// the forms post: `q`, `q[]`, `q__value`, `q__row`, `q_other`,
-    /// `q__year`/`q__month`, `_nonce`, `_survey`, and `_period` when the
-    /// caller already knows it. Unknown names are ignored.
+    /// `q__year`/`q__month`, `_nonce`, `_survey`. The period comes from a
+    /// `_period` field, or from a time stamp field (`date`, `Timestamp`, …)
+    /// read with this interpreter's zone and date order — so a caller that
+    /// opens a sealed cell adds the export's stamp as (`date`, stamp).
+    /// Unknown names are ignored.
     pub fn interpret_fields(&self, fields: &[(String, String)]) -> RowOutcome {
         let mut g = Gathered::new(self.catalog.questions.len());
         for (k, v) in fields {
