@@ -186,6 +186,30 @@ mod tests {
         out
     }
 
+    fn open_bytes(bytes: &[u8], enc: Option<&'static Encoding>) -> Result<String> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io("tmp", e))?;
+        let p = dir.path().join("x.csv");
+        std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        let mut out = Vec::new();
+        open(&p, enc, Box::new(|_| {}))?
+            .read_to_end(&mut out)
+            .map_err(|e| Error::io(&p, e))?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    #[test]
+    fn open_strips_boms_follows_utf16_and_refuses_workbooks() {
+        let ok = |b: &[u8], e| open_bytes(b, e).unwrap_or_else(|e| e.to_string());
+        assert_eq!(ok(b"\xef\xbb\xbfa,b", None), "a,b");
+        assert_eq!(ok(b"a,\xc3\xb8", None), "a,ø");
+        assert_eq!(ok(b"\xff\xfea\x00,\x00\xf8\x00", None), "a,ø");
+        assert_eq!(ok(b"a,\xf8", Some(encoding_rs::WINDOWS_1252)), "a,ø");
+        let err = open_bytes(b"PK\x03\x04rest", None)
+            .err()
+            .map(|e| format!("{e:?}"));
+        assert!(err.is_some_and(|e| e.contains("spreadsheet workbook")));
+    }
+
     #[test]
     fn labels() {
         for (label, want) in [
