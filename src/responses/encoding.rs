@@ -88,6 +88,20 @@ pub fn not_utf8(path: &Path, line: u64) -> Error {
     }
 }
 
+/// Whether decoded text shows the marks of UTF-8 decoded as Windows-1252
+/// ("Ã¸" for "ø", "â€“" for "–").
+pub fn looks_like_mojibake(s: &str) -> bool {
+    let mut prev = ' ';
+    for c in s.chars() {
+        if (prev == 'Ã' && ('\u{80}'..='\u{bf}').contains(&c)) || (prev == 'â' && c == '€') {
+            return true;
+        }
+        prev = c;
+    }
+    // Windows-1252 maps some continuation bytes to other characters.
+    s.contains("Ã¸") || s.contains("Ã˜") || s.contains("Ã…") || s.contains("â€")
+}
+
 /// Counts the raw bytes read.
 struct Counted<R> {
     inner: R,
@@ -208,6 +222,15 @@ mod tests {
             .err()
             .map(|e| format!("{e:?}"));
         assert!(err.is_some_and(|e| e.contains("spreadsheet workbook")));
+    }
+
+    #[test]
+    fn spots_utf8_read_as_windows_1252() {
+        let w = encoding_rs::WINDOWS_1252;
+        assert!(looks_like_mojibake(&decode("Tromsø – å".as_bytes(), w)));
+        assert!(looks_like_mojibake(&decode("ÆØÅ".as_bytes(), w)));
+        assert!(!looks_like_mojibake("Tromsø – åÆØÅ"));
+        assert!(!looks_like_mojibake(&decode(b"Troms\xf8", w)));
     }
 
     #[test]

@@ -153,6 +153,8 @@ impl Run<'_, '_, '_> {
             &mut self.mapped,
         );
         let mut evidence = OrderEvidence::default();
+        let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
+        let mut mojibake = false;
         while rdr.next(&mut rec, path)? {
             let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
             for &c in &cols.date_columns {
@@ -160,6 +162,14 @@ impl Run<'_, '_, '_> {
                     evidence.add(st.date);
                 }
             }
+            mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
+        }
+        if mojibake {
+            self.rec.messages.push(format!(
+                "{}: warning: the text looks like UTF-8 read as {}; if letters such as ø show up wrong, leave out --encoding",
+                path.display(),
+                self.encoding.map_or("UTF-8", |e| e.name())
+            ));
         }
         let date_order = evidence.resolve(self.opts.date_order).map_err(|why| Error::Invalid {
             path: path.to_path_buf(),
