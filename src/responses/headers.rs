@@ -101,7 +101,7 @@ impl<'s> Catalog<'s> {
         for (header, target) in survey.columns.iter().chain(extra) {
             let t = c.resolve_field(target).ok_or_else(|| {
                 Error::msg(format!(
-                    "the column map sends '{header}' to '{target}', which is no question, matrix row or other-text of {}",
+                    "the column map sends '{header}' to '{target}', but {} has no such question, matrix row (q__row) or other-text (q_other)",
                     survey.path.display()
                 ))
             })?;
