@@ -35,6 +35,8 @@ pub struct Run<'a, 'c, 's> {
     pub mapped: BTreeSet<usize>,
     /// Advanced by the bytes of the second pass.
     pub bar: Option<indicatif::ProgressBar>,
+    /// The custodian's key, when sealed responses are to be opened.
+    pub key: Option<crate::seal::PrivateKey>,
 }
 
 type Reader = csv::Reader<read::LineTracking<Box<dyn Read>>>;
@@ -152,6 +154,25 @@ impl Run<'_, '_, '_> {
             &mut self.rec,
             &mut self.mapped,
         );
+        if cols.sealed.is_some() {
+            // Every question travels inside the envelope.
+            self.mapped.extend(0..self.catalog.questions.len());
+        }
+        if cols.sealed.is_some() && self.key.is_none() {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(
+                        path,
+                        None,
+                        "the export holds sealed responses, and no key was given to open them",
+                    )
+                    .with_hint(
+                        "pass --key FILE (the custodian's private key) or set FARVEL_KEY_FILE",
+                    ),
+                ],
+            });
+        }
         let mut evidence = OrderEvidence::default();
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let mut mojibake = false;
@@ -210,7 +231,10 @@ impl Run<'_, '_, '_> {
                             cols.targets.len()
                         ));
                     }
-                    interp.interpret_cells(&cols, &cells)
+                    match (cols.sealed, &self.key) {
+                        (Some(col), Some(key)) => open_sealed(&interp, &cols, &cells, col, key),
+                        _ => interp.interpret_cells(&cols, &cells),
+                    }
                 }
             };
             let row = match outcome {
@@ -254,5 +278,40 @@ impl Run<'_, '_, '_> {
         self.dedup.end_file();
         self.rec.files.push(tally);
         Ok(())
+    }
+}
+
+/// Open the sealed envelope in column `col` in memory and read the fields
+/// inside it as a submission; the export's own time stamp (outside the
+/// envelope) gives the period. Nothing decrypted is kept beyond the
+/// returned row.
+fn open_sealed(
+    interp: &Interpreter,
+    cols: &super::row::Columns,
+    cells: &[&str],
+    col: usize,
+    key: &crate::seal::PrivateKey,
+) -> RowOutcome {
+    use crate::seal::SealError;
+    let envelope = cells.get(col).map_or("", |c| c.trim());
+    if envelope.is_empty() {
+        return RowOutcome::Rejected("no sealed message in the row");
+    }
+    let fp = interp.catalog.survey.short_fingerprint();
+    match crate::seal::open_envelope(key, fp, envelope) {
+        Ok(mut fields) => {
+            if let Some(stamp) = cols.time_column.and_then(|c| cells.get(c)) {
+                fields.retain(|(k, _)| k != "date");
+                fields.push(("date".to_string(), (*stamp).to_string()));
+            }
+            interp.interpret_fields(&fields)
+        }
+        Err(e) => RowOutcome::Rejected(match e {
+            SealError::WrongKeyOrTampered => "sealed: wrong key or tampered envelope",
+            SealError::Truncated => "sealed: truncated envelope",
+            SealError::UnknownVersion => "sealed: unknown envelope version",
+            SealError::OtherSurvey => "sealed: sealed for another survey",
+            SealError::Malformed => "sealed: malformed envelope",
+        }),
     }
 }

@@ -37,6 +37,8 @@ pub enum Meta {
     Nonce,
     Fingerprint,
     Period,
+    /// A sealed response (issue 7): one envelope holding every field.
+    Sealed,
     Dropped,
 }
 
@@ -213,6 +215,7 @@ pub fn meta_of(name: &str) -> Option<Meta> {
         "_nonce" => Meta::Nonce,
         "_survey" => Meta::Fingerprint,
         "_period" => Meta::Period,
+        "sealed" => Meta::Sealed,
         "ip"
         | "ip_address"
         | "ip address"

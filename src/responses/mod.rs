@@ -46,6 +46,8 @@ pub struct ReadOptions {
     pub granularity: Granularity,
     /// Show a progress bar (only ever drawn on a terminal).
     pub progress: bool,
+    /// The custodian's private key file, to open sealed responses.
+    pub key: Option<PathBuf>,
 }
 
 impl ReadOptions {
@@ -71,6 +73,7 @@ impl ReadOptions {
             date_order: read.date_order,
             granularity: g,
             progress: std::io::stderr().is_terminal(),
+            key: read.key.clone(),
         })
     }
 }
@@ -111,6 +114,11 @@ pub fn read_responses(
         .map(encoding::parse_label)
         .transpose()?;
     let show = opts.progress && std::io::stderr().is_terminal();
+    let key = opts
+        .key
+        .as_deref()
+        .map(crate::seal::load_private_key)
+        .transpose()?;
     let mut run = file::Run {
         catalog: &catalog,
         opts,
@@ -119,6 +127,7 @@ pub fn read_responses(
         rec: Reconciliation::default(),
         mapped: BTreeSet::new(),
         bar: show.then(|| progress_bar(inputs)),
+        key,
     };
     for path in inputs {
         run.read_file(path, sink)?;

@@ -27,6 +27,10 @@ pub struct Columns {
     pub date_columns: Vec<usize>,
     /// Whether a column holds the submission time (or the period).
     pub has_time: bool,
+    /// The submission time column (the first, if several).
+    pub time_column: Option<usize>,
+    /// The column of sealed envelopes, in an export of a sealed survey.
+    pub sealed: Option<usize>,
 }
 
 /// Map a file's header; warnings and dropped columns go to `rec`, mapped
@@ -42,6 +46,7 @@ pub fn plan_columns(
     let mut taken: BTreeMap<Target, &str> = BTreeMap::new();
     let mut date_columns = Vec::new();
     let mut time_column = None;
+    let mut sealed = None;
     for (c, h) in headers.iter().enumerate() {
         let mut t = cat.map_header(h);
         let repeatable = match t {
@@ -73,6 +78,7 @@ pub fn plan_columns(
         }
         match t {
             Some(Target::Meta(Meta::Period)) => {}
+            Some(Target::Meta(Meta::Sealed)) => sealed = Some(c),
             Some(Target::Meta(m)) => {
                 rec.dropped_columns.insert(h.trim().to_string());
                 if m == Meta::Time {
@@ -119,7 +125,9 @@ pub fn plan_columns(
             NaiveZone::Local
         },
         date_columns,
-        has_time,
+        has_time: has_time || sealed.is_some() && time_column.is_some(),
+        time_column,
+        sealed,
     }
 }
 
@@ -188,7 +196,7 @@ impl<'a> Gathered<'a> {
             Target::Meta(Meta::Nonce) => self.nonce = Some(v),
             Target::Meta(Meta::Fingerprint) => self.fingerprint = Some(v),
             Target::Meta(Meta::Period) => self.period = Some(v),
-            Target::Meta(Meta::Dropped) => {}
+            Target::Meta(Meta::Dropped | Meta::Sealed) => {}
         }
     }
 }

@@ -208,6 +208,7 @@ fn write_shape(
         date_order: None,
         granularity: Granularity::Quarter,
         progress: false,
+        key: None,
     };
     let path = dir.join("export.csv");
     let mut rows: Vec<Vec<String>> = Vec::new();

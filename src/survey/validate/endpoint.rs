@@ -2,7 +2,6 @@
 //! keys, URLs, Google Forms entries), `timezone`, `anonymity`,
 //! `collection` + `public_key`, `columns` and `ui`.
 
-
 use super::keys::*;
 use super::questions::Q;
 use super::tree::Node;
