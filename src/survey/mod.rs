@@ -7,9 +7,11 @@
 
 pub mod expr;
 pub mod fingerprint;
+pub mod keys;
 mod lower;
 pub mod model;
 pub mod raw;
+pub mod schema;
 pub mod slug;
 pub mod validate;
 
