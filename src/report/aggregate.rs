@@ -126,11 +126,12 @@ impl Cell {
 }
 
 /// The kept free-text answers of one question: the `limit` smallest by
-/// sha256(fingerprint, question id, text), and how many there were.
+/// sha256(fingerprint, question id, text) (identical texts share a hash,
+/// so they are kept once with their count), and how many there were.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verbatims {
     pub total: u64,
-    /// hash → (text, how many gave exactly this text), at most `limit` in all.
+    /// hash → (text, how many gave exactly this text), at most `limit` entries.
     pub kept: BTreeMap<[u8; 32], (String, u64)>,
 }
 
@@ -138,21 +139,19 @@ impl Verbatims {
     fn push(&mut self, key: [u8; 32], text: &str, limit: u64) {
         self.total += 1;
         self.kept.entry(key).or_insert_with(|| (text.to_string(), 0)).1 += 1;
-        if self.kept.values().map(|v| v.1).sum::<u64>() > limit {
-            if let Some(mut last) = self.kept.last_entry() {
-                last.get_mut().1 -= 1;
-                if last.get().1 == 0 {
-                    last.remove();
-                }
-            }
+        if self.kept.len() as u64 > limit {
+            self.kept.pop_last();
         }
     }
 
-    /// The kept texts in order, duplicates repeated.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.kept
-            .values()
-            .flat_map(|(t, c)| std::iter::repeat_n(t.as_str(), *c as usize))
+    /// The kept distinct texts in order, with how many gave each.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.kept.values().map(|(t, c)| (t.as_str(), *c))
+    }
+
+    /// How many answers the kept texts stand for.
+    pub fn shown(&self) -> u64 {
+        self.kept.values().map(|v| v.1).sum()
     }
 }
 

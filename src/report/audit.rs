@@ -179,3 +179,117 @@ pub fn published_sets(plan: &Plan, atoms: &[Atom]) -> Vec<Vec<usize>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::suppress::{Auditor, derivable};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Nothing sensitive lies in the span of what `plan` publishes.
+    fn assert_safe(sizes: &[usize], atoms: &[Atom], k: u64) -> Plan {
+        let p = plan(sizes, atoms, k);
+        let live: Vec<Atom> = atoms.iter().filter(|a| a.1 > 0).cloned().collect();
+        let published = published_sets(&p, atoms);
+        for s in sensitive_sets(sizes.len(), &live, k) {
+            assert!(!derivable(&published, &s, live.len()), "sensitive {s:?} derivable from {published:?}");
+        }
+        p
+    }
+
+    #[test]
+    fn thirteen_leavers_remainder() {
+        // dept: 0 = Tech, 1 = Sales, 2 = not answered.
+        let atoms = vec![(vec![0], 9), (vec![1], 4)];
+        let p = assert_safe(&[3], &atoms, 5);
+        assert_eq!(p.overall, Some(Decision::Published));
+        assert_eq!(p.groups[&(0, 0)], (Decision::Withheld, 9));
+        assert_eq!(p.groups[&(0, 1)], (Decision::Small, 4));
+        assert_eq!(p.groups[&(0, 2)], (Decision::Small, 0));
+        assert!(p.merged.is_empty(), "Tech + Sales is everyone: nothing to merge");
+    }
+
+    #[test]
+    fn small_groups_merge_where_safe() {
+        // Eng 14, Sales 11, Support 8, Ops 3, Finance 2 (report-example.md).
+        let atoms = vec![(vec![0], 14), (vec![1], 11), (vec![2], 8), (vec![3], 3), (vec![4], 2)];
+        let p = assert_safe(&[6], &atoms, 5);
+        for v in 0..3 {
+            assert_eq!(p.decision(0, v), Decision::Published, "{v}");
+        }
+        assert_eq!(p.merged.get(&0), Some(&(vec![3, 4], 5)));
+    }
+
+    /// A 4×4 table where every row and column hides 0 or ≥ 2 cells, yet
+    /// the bridge cell (1,2) between two hidden cycles is derivable.
+    #[test]
+    fn four_by_four_bridge() {
+        let hidden = [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)];
+        let mut atoms: Vec<Atom> = Vec::new();
+        for r in 0..4 {
+            for c in 0..4 {
+                let n = if hidden.contains(&(r, c)) { 1 + ((r + c) % 3) as u64 } else { 6 + (r * 4 + c) as u64 };
+                atoms.push((vec![r, c], n));
+            }
+        }
+        let idx = |r: usize, c: usize| r * 4 + c;
+        let row = |r: usize| (0..4).map(|c| idx(r, c)).collect::<Vec<_>>();
+        let col = |c: usize| (0..4).map(|r| idx(r, c)).collect::<Vec<_>>();
+        // The naive rule: publish all margins and every unhidden cell.
+        let mut naive: Vec<Vec<usize>> = (0..4).map(row).chain((0..4).map(col)).collect();
+        naive.extend((0..16).filter(|&i| !hidden.contains(&(i / 4, i % 4))).map(|i| vec![i]));
+        for r in 0..4 {
+            let hid = (0..4).filter(|&c| hidden.contains(&(r, c))).count();
+            assert!(hid == 0 || hid >= 2);
+        }
+        assert!(derivable(&naive, &[idx(1, 2)], 16), "the counter-example leaks");
+        // The auditor, offered the same figures (largest first), leaks nothing.
+        let sensitive: Vec<Vec<usize>> = hidden.iter().map(|&(r, c)| vec![idx(r, c)]).collect();
+        let mut a = Auditor::new(16, 5, &sensitive);
+        let mut offers: Vec<(u64, Vec<usize>)> = naive
+            .iter()
+            .chain(sensitive.iter())
+            .map(|s| (s.iter().map(|&i| atoms[i].1).sum(), s.clone()))
+            .collect();
+        offers.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        let published: Vec<Vec<usize>> = offers
+            .into_iter()
+            .filter(|(n, s)| a.offer(s, *n) == Decision::Published)
+            .map(|(_, s)| s)
+            .collect();
+        for s in &sensitive {
+            assert!(!derivable(&published, s, 16), "{s:?}");
+        }
+        assert!(published.len() >= 8, "most margins stay: {}", published.len());
+        // And the full plan over the two dimensions is safe too.
+        assert_safe(&[4, 4], &atoms, 5);
+    }
+
+    /// Dept and tenure tables that pass one by one, while t1 − d1 isolates
+    /// one person.
+    #[test]
+    fn dept_and_tenure_leak_through_each_other() {
+        // (dept, tenure): d0 = {t0: 6}; d1 = {t0: 1, t1: 8}. Value 2 = not answered.
+        let atoms = vec![(vec![0, 0], 6), (vec![1, 0], 1), (vec![1, 1], 8)];
+        let naive = vec![vec![0], vec![1, 2], vec![0, 1], vec![2]];
+        assert!(derivable(&naive, &[1], 3), "t0 − d0 gives the single person away");
+        let p = assert_safe(&[3, 3], &atoms, 5);
+        let shown_both = p.decision(0, 0) == Decision::Published && p.decision(1, 0) == Decision::Published;
+        assert!(!shown_both);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn nothing_sensitive_is_ever_in_the_published_span(
+            ns in proptest::collection::vec(0u64..12, 27),
+            k in 5u64..7,
+        ) {
+            let mut atoms = Vec::new();
+            for (i, n) in ns.iter().enumerate() {
+                atoms.push((vec![i % 3, (i / 3) % 3, i / 9], *n));
+            }
+            assert_safe(&[3, 3, 3], &atoms, k);
+        }
+    }
+}

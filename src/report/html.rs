@@ -69,7 +69,12 @@ pub fn render_markdown(markdown: &str, charts: &[(String, String)]) -> String {
     for (i, (_, svg)) in charts.iter().enumerate() {
         let t = token(i);
         let para = format!("<p>{t}</p>");
-        let fig = format!("<figure>{}</figure>", svg.trim_end());
+        // Several SVGs share one document: make their pattern ids unique.
+        let svg = svg
+            .trim_end()
+            .replace("id=\"hatch\"", &format!("id=\"hatch{i}\""))
+            .replace("url(#hatch)", &format!("url(#hatch{i})"));
+        let fig = format!("<figure>{svg}</figure>");
         body = if body.contains(&para) { body.replacen(&para, &fig, 1) } else { body.replacen(&t, &fig, 1) };
     }
     body.retain(|c| c != MARK_OPEN && c != MARK_CLOSE);

@@ -209,16 +209,20 @@ impl<'w, 'a> Writer<'w, 'a> {
                 self.para(&self.tf("verbatims.none", &[("m", m)]));
                 continue;
             };
-            let shown = v.texts().count() as u64;
+            let shown = v.shown();
             let mut s = self.tf("verbatims.count", &[("total", v.total.to_string()), ("shown", shown.to_string())]);
             if v.total > shown {
                 s.push(' ');
                 s.push_str(&self.tf("verbatims.rest", &[("rest", (v.total - shown).to_string())]));
             }
             self.para(&s);
-            let quotes: Vec<String> = v.texts().map(|t| blockquote(&self.scrubber.scrub(t))).collect();
-            for q in quotes {
+            let quotes: Vec<(String, u64)> = v.texts().map(|(t, c)| (blockquote(&self.scrubber.scrub(t)), c)).collect();
+            for (q, c) in quotes {
                 self.out.push_str(&q);
+                if c > 1 {
+                    self.line(">");
+                    self.line(&format!("> {}", self.tf("verbatims.same", &[("n", c.to_string())])));
+                }
                 self.line("");
             }
         }

@@ -100,8 +100,11 @@ fn escape_line(line: &str) -> String {
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '!'
-            | '|' | '<' | '>' | '~' | '&' | '$' | '=' | '@' | ':' | '"' | '^' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '<' | '>' | '~' | '&' | '$' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if at_start => {
                 out.push('\\');
                 out.push(c);
             }
@@ -193,7 +196,8 @@ mod tests {
 
     #[test]
     fn urls_are_defanged_and_markup_escaped() {
-        assert_eq!(defuse("see https://evil.example/x"), [r"see https\[\:\]//evil\[.\]example/x"]);
+        assert_eq!(defuse("see https://evil.example/x"), [r"see https\[:\]//evil\[.\]example/x"]);
+        assert_eq!(defuse("- a-b"), [r"\- a-b"]);
         assert_eq!(defuse("www.x.no"), [r"www\[.\]x\[.\]no"]);
         assert_eq!(defuse("# heading"), [r"\# heading"]);
         assert_eq!(defuse("1. item"), [r"1\. item"]);
