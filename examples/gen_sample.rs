@@ -53,9 +53,31 @@ impl Rng {
     }
 }
 
-const REASONS: [&str; 7] = ["pay", "manager", "growth", "workload", "culture", "relocation", "personal"];
-const FACTORS: [&str; 7] = ["pay", "manager", "growth", "workload", "culture", "flexibility", "commute"];
-const ROWS: [&str; 5] = ["respect", "speak_up", "collaboration", "inclusion", "trust_leaders"];
+const REASONS: [&str; 7] = [
+    "pay",
+    "manager",
+    "growth",
+    "workload",
+    "culture",
+    "relocation",
+    "personal",
+];
+const FACTORS: [&str; 7] = [
+    "pay",
+    "manager",
+    "growth",
+    "workload",
+    "culture",
+    "flexibility",
+    "commute",
+];
+const ROWS: [&str; 5] = [
+    "respect",
+    "speak_up",
+    "collaboration",
+    "inclusion",
+    "trust_leaders",
+];
 
 const STAY: &[&str] = &[
     "En tydelig vei videre til en seniorrolle. Jeg spurte to ganger uten å få svar.",
@@ -116,13 +138,29 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
     let mut put = |k: &str, v: String| {
         f.insert(k.to_string(), v);
     };
-    let dept = rng.pick(&[("sales", 24), ("engineering", 34), ("support", 20), ("operations", 13), ("prefer_not", 3), ("", 6)]);
-    let tenure = rng.pick(&[("lt1", 26), ("y1_3", 38), ("y3_plus", 28), ("prefer_not", 3), ("", 5)]);
+    let dept = rng.pick(&[
+        ("sales", 24),
+        ("engineering", 34),
+        ("support", 20),
+        ("operations", 13),
+        ("prefer_not", 3),
+        ("", 6),
+    ]);
+    let tenure = rng.pick(&[
+        ("lt1", 26),
+        ("y1_3", 38),
+        ("y3_plus", 28),
+        ("prefer_not", 3),
+        ("", 5),
+    ]);
     let reason = reason_for(rng, dept);
     let reason = if rng.chance(4) { "other" } else { reason };
     put("reason", reason.into());
     if reason == "other" {
-        put("reason_other", ["Studier", "Startet eget firma", "Pendling"][rng.below(3) as usize].into());
+        put(
+            "reason_other",
+            ["Studier", "Startet eget firma", "Pendling"][rng.below(3) as usize].into(),
+        );
     }
     let mut factors: Vec<&str> = Vec::new();
     if rng.chance(8) {
@@ -142,7 +180,10 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
     put("factors", factors.join(", "));
     let manager_shown = reason == "manager" || factors.contains(&"manager");
     if manager_shown && rng.chance(65) {
-        put("manager_detail", MANAGER[rng.below(MANAGER.len() as u64) as usize].into());
+        put(
+            "manager_detail",
+            MANAGER[rng.below(MANAGER.len() as u64) as usize].into(),
+        );
     }
     let skip = |rng: &mut Rng| rng.chance(5);
     let centre = |base: i64, low: bool| if low { base - 18 } else { base };
@@ -168,14 +209,31 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
         put("stay", text);
     }
     if !skip(rng) {
-        put("come_back", rng.pick(&[("yes", 30), ("maybe", 45), ("no", 25)]).into());
+        put(
+            "come_back",
+            rng.pick(&[("yes", 30), ("maybe", 45), ("no", 25)]).into(),
+        );
     }
     if !skip(rng) {
-        let e = rng.pick(&[("0", 3), ("2", 4), ("3", 5), ("4", 6), ("5", 9), ("6", 9), ("7", 16), ("8", 18), ("9", 17), ("10", 13)]);
+        let e = rng.pick(&[
+            ("0", 3),
+            ("2", 4),
+            ("3", 5),
+            ("4", 6),
+            ("5", 9),
+            ("6", 9),
+            ("7", 16),
+            ("8", 18),
+            ("9", 17),
+            ("10", 13),
+        ]);
         put("enps", e.into());
     }
     if rng.chance(30) {
-        put("comments", COMMENTS[rng.below(COMMENTS.len() as u64) as usize].replace('\n', "\r\n"));
+        put(
+            "comments",
+            COMMENTS[rng.below(COMMENTS.len() as u64) as usize].replace('\n', "\r\n"),
+        );
     }
     put("department", dept.into());
     put("tenure", tenure.into());
@@ -184,7 +242,10 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
     put("_nonce", format!("{:016x}", rng.next()));
     let secs = start + rng.below(span) as i64;
     let micros = rng.below(1_000_000) as u32;
-    let when = Utc.timestamp_opt(secs, micros * 1000).single().unwrap_or_default();
+    let when = Utc
+        .timestamp_opt(secs, micros * 1000)
+        .single()
+        .unwrap_or_default();
     Row { when, fields: f }
 }
 
@@ -200,17 +261,27 @@ fn write_formspree(rows: &[Row], out: &mut dyn Write) -> csv::Result<()> {
     let mut names: Vec<&String> = rows.iter().flat_map(|r| r.fields.keys()).collect();
     names.sort();
     names.dedup();
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
     let mut head = vec!["id".to_string(), "date".to_string()];
     head.extend(names.iter().map(|s| s.to_string()));
     w.write_record(&head)?;
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| rows[i].when);
-    let ids: BTreeMap<usize, usize> = order.iter().enumerate().map(|(id, &i)| (i, 1001 + id)).collect();
+    let ids: BTreeMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(id, &i)| (i, 1001 + id))
+        .collect();
     for &i in order.iter().rev() {
         let r = &rows[i];
         let mut rec = vec![ids[&i].to_string(), iso(&r.when)];
-        rec.extend(names.iter().map(|n| r.fields.get(*n).cloned().unwrap_or_default()));
+        rec.extend(
+            names
+                .iter()
+                .map(|n| r.fields.get(*n).cloned().unwrap_or_default()),
+        );
         w.write_record(&rec)?;
     }
     w.flush()?;
@@ -219,12 +290,34 @@ fn write_formspree(rows: &[Row], out: &mut dyn Write) -> csv::Result<()> {
 
 /// The normalised columns, in survey order.
 fn normalised_header() -> Vec<String> {
-    let mut h: Vec<String> = ["reason", "reason_other", "factors", "manager_detail", "manager_rating", "workload", "role_clarity", "growth_rating", "pay_fair"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut h: Vec<String> = [
+        "reason",
+        "reason_other",
+        "factors",
+        "manager_detail",
+        "manager_rating",
+        "workload",
+        "role_clarity",
+        "growth_rating",
+        "pay_fair",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     h.extend(ROWS.iter().map(|r| format!("culture__{r}")));
-    h.extend(["stay", "come_back", "enps", "comments", "department", "tenure", "_period"].iter().map(|s| s.to_string()));
+    h.extend(
+        [
+            "stay",
+            "come_back",
+            "enps",
+            "comments",
+            "department",
+            "tenure",
+            "_period",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     h
 }
 
@@ -238,8 +331,16 @@ fn write_normalised(rows: &[Row], out: &mut dyn Write) -> csv::Result<()> {
             head.iter()
                 .map(|h| match h.as_str() {
                     "_period" => period.clone(),
-                    "factors" => r.fields.get(h).map(|v| v.replace(", ", "|")).unwrap_or_default(),
-                    _ => r.fields.get(h).map(|v| v.replace("\r\n", "\n")).unwrap_or_default(),
+                    "factors" => r
+                        .fields
+                        .get(h)
+                        .map(|v| v.replace(", ", "|"))
+                        .unwrap_or_default(),
+                    _ => r
+                        .fields
+                        .get(h)
+                        .map(|v| v.replace("\r\n", "\n"))
+                        .unwrap_or_default(),
                 })
                 .collect()
         })
@@ -265,18 +366,27 @@ fn open(path: &str) -> std::io::Result<Option<Box<dyn Write>>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().map(|s| s.parse()).transpose()?.unwrap_or(96);
-    let fs_path = args.get(1).map_or("samples/exit-interview-formspree.csv", String::as_str);
-    let norm_path = args.get(2).map_or("samples/exit-interview-normalised.csv", String::as_str);
-    let survey = ["surveys/exit-interview.yaml", "tests/fixtures/report/exit-interview.yaml"]
-        .iter()
-        .find_map(|p| farvel::survey::load_survey(std::path::Path::new(p)).ok())
-        .ok_or("surveys/exit-interview.yaml not found or not valid")?;
+    let fs_path = args
+        .get(1)
+        .map_or("samples/exit-interview-formspree.csv", String::as_str);
+    let norm_path = args
+        .get(2)
+        .map_or("samples/exit-interview-normalised.csv", String::as_str);
+    let survey = [
+        "surveys/exit-interview.yaml",
+        "tests/fixtures/report/exit-interview.yaml",
+    ]
+    .iter()
+    .find_map(|p| farvel::survey::load_survey(std::path::Path::new(p)).ok())
+    .ok_or("surveys/exit-interview.yaml not found or not valid")?;
     let fingerprint = survey.short_fingerprint().to_string();
     let mut rng = Rng(0x5EED_FA12_7E10_2025);
     // 2025-01-01T00:00:00Z .. 2026-01-01, in UTC; Oslo quarters follow.
     let start = 1_735_689_600;
     let span = 365 * 24 * 3600;
-    let rows: Vec<Row> = (0..n).map(|_| generate(&mut rng, start, span, &fingerprint)).collect();
+    let rows: Vec<Row> = (0..n)
+        .map(|_| generate(&mut rng, start, span, &fingerprint))
+        .collect();
     if let Some(mut out) = open(fs_path)? {
         write_formspree(&rows, &mut out)?;
     }

@@ -35,7 +35,10 @@ fn read(p: &Path) -> Vec<u8> {
 }
 
 fn sample() -> (String, String) {
-    (format!("{FIX}/exit-interview.yaml"), "samples/exit-interview-normalised.csv".into())
+    (
+        format!("{FIX}/exit-interview.yaml"),
+        "samples/exit-interview-normalised.csv".into(),
+    )
 }
 
 #[test]
@@ -63,13 +66,22 @@ fn same_input_gives_the_same_bytes() {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(d).unwrap().to_path_buf(), read(e.path())))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(d).unwrap().to_path_buf(),
+                    read(e.path()),
+                )
+            })
             .collect();
         v.sort();
         v
     };
     let (fa, fb) = (files(a.path()), files(b.path()));
-    assert!(fa.len() >= 12, "report.md, report.html and the charts: {}", fa.len());
+    assert!(
+        fa.len() >= 12,
+        "report.md, report.html and the charts: {}",
+        fa.len()
+    );
     assert_eq!(fa, fb);
     let html = String::from_utf8(read(&a.path().join("report.html"))).unwrap();
     assert!(html.contains("<svg") && html.contains("@page{size:A4"));
@@ -107,19 +119,37 @@ fn hostile_free_text_renders_as_plain_text() {
     );
     assert_eq!(unsafe_events(&md), Vec::<String>::new(), "{md}");
     // GitHub's extended autolinks: www., scheme://, e-mail addresses.
-    let autolink = regex::Regex::new(r"(?i)www\.|[a-z]+://|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]").unwrap();
-    let quotes: String = md.lines().filter(|l| l.starts_with('>')).collect::<Vec<_>>().join("\n");
+    let autolink =
+        regex::Regex::new(r"(?i)www\.|[a-z]+://|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]").unwrap();
+    let quotes: String = md
+        .lines()
+        .filter(|l| l.starts_with('>'))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(quotes.lines().count() >= 14, "{quotes}");
     assert!(!autolink.is_match(&quotes), "{quotes}");
     let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
-    assert!(headings.iter().all(|h| !h.contains("heading")), "{headings:?}");
+    assert!(
+        headings.iter().all(|h| !h.contains("heading")),
+        "{headings:?}"
+    );
     for gone in ["kari.nordmann@firma.no", "912 34 567", "Kari Nordmann"] {
         assert!(!md.contains(gone), "{gone} left in {md}");
     }
     assert!(md.contains(r"\[e\-mail removed\]") || md.contains(r"\[e-mail removed\]"));
     assert!(md.contains(r"\[name removed\]"));
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    for bad in ["<script", "<img", "<a ", "<code", "<strong>bold", "<del>", "<h1>heading", "<h2>second", "<table>\n<thead>\n<tr>\n<th>a"] {
+    for bad in [
+        "<script",
+        "<img",
+        "<a ",
+        "<code",
+        "<strong>bold",
+        "<del>",
+        "<h1>heading",
+        "<h2>second",
+        "<table>\n<thead>\n<tr>\n<th>a",
+    ] {
         assert!(!html.contains(bad), "{bad} in html");
     }
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -127,7 +157,11 @@ fn hostile_free_text_renders_as_plain_text() {
 
 #[test]
 fn fewer_than_k_respondents_shows_no_figures() {
-    let (_d, md) = report(&format!("{FIX}/small.yaml"), &format!("{FIX}/too_few/responses.csv"), &[]);
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/too_few/responses.csv"),
+        &[],
+    );
     assert!(md.contains("Fewer than 5 people have answered"), "{md}");
     assert!(!md.contains("secret text"));
     assert!(!md.contains("## Results by question"));
@@ -138,7 +172,11 @@ fn fewer_than_k_respondents_shows_no_figures() {
 fn thirteen_leavers_the_remainder_is_not_derivable() {
     // Engineering 9, Sales 4: printing Engineering's 9 next to the total 13
     // would give Sales away.
-    let (_d, md) = report(&format!("{FIX}/small.yaml"), &format!("{FIX}/thirteen/responses.csv"), &[]);
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/thirteen/responses.csv"),
+        &[],
+    );
     assert!(md.contains("**13 people answered**"), "{md}");
     assert!(!md.contains("| Engineering | 9"), "{md}");
     assert!(md.contains("| Engineering | withheld |"), "{md}");
@@ -153,12 +191,22 @@ fn unreadable_input_exits_2() {
         .assert()
         .code(2);
     farvel()
-        .args(["report", &format!("{FIX}/small.yaml"), &format!("{FIX}/small.yaml")])
+        .args([
+            "report",
+            &format!("{FIX}/small.yaml"),
+            &format!("{FIX}/small.yaml"),
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not a normalised CSV"));
     farvel()
-        .args(["report", &format!("{FIX}/small.yaml"), &format!("{FIX}/thirteen/responses.csv"), "--lang", "de"])
+        .args([
+            "report",
+            &format!("{FIX}/small.yaml"),
+            &format!("{FIX}/thirteen/responses.csv"),
+            "--lang",
+            "de",
+        ])
         .assert()
         .code(2);
 }

@@ -58,7 +58,13 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     let charts = summary.files.len().saturating_sub(2);
     eprintln!(
         "wrote {} and {} chart(s): {} responses; {} group(s) fewer than k, {} withheld, {} figure(s) guarded",
-        summary.files.iter().take(2).map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        summary
+            .files
+            .iter()
+            .take(2)
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         charts,
         summary.respondents,
         summary.groups_small,
@@ -138,7 +144,9 @@ fn parse_answer(q: &Question, cell: &str) -> std::result::Result<Answer, &'stati
         Kind::Date { .. } => {
             let (y, m) = cell.split_once('-').ok_or("not a month (YYYY-MM)")?;
             match (y.parse::<i32>(), m.parse::<u32>()) {
-                (Ok(year), Ok(month)) if (1..=12).contains(&month) => Ok(Answer::Month { year, month }),
+                (Ok(year), Ok(month)) if (1..=12).contains(&month) => {
+                    Ok(Answer::Month { year, month })
+                }
                 _ => Err("not a month (YYYY-MM)"),
             }
         }
@@ -176,7 +184,10 @@ pub fn read_normalised(
     for rec in rdr.records() {
         tally.read += 1;
         let Ok(rec) = rec else {
-            *tally.rejected.entry("row could not be read".into()).or_default() += 1;
+            *tally
+                .rejected
+                .entry("row could not be read".into())
+                .or_default() += 1;
             continue;
         };
         if rec.len() < headers.len() {
@@ -197,13 +208,20 @@ pub fn read_normalised(
                     Ok(())
                 }
                 Col::Row(q, row) => match (&q.kind, cell.trim().parse::<i64>()) {
-                    (Kind::Matrix { rows: rs, scale, .. }, Ok(p)) if rs.contains_key(row) && (scale.min..=scale.max).contains(&p) => {
+                    (
+                        Kind::Matrix {
+                            rows: rs, scale, ..
+                        },
+                        Ok(p),
+                    ) if rs.contains_key(row) && (scale.min..=scale.max).contains(&p) => {
                         rows.entry(q.id.clone()).or_default().insert(row.clone(), p);
                         Ok(())
                     }
                     _ => Err("value outside the scale"),
                 },
-                Col::Period => Period::parse(cell).map(|p| r.period = Some(p)).ok_or("period not readable"),
+                Col::Period => Period::parse(cell)
+                    .map(|p| r.period = Some(p))
+                    .ok_or("period not readable"),
                 Col::Unknown => Ok(()),
             };
             if let Err(rule) = rule {
@@ -222,5 +240,8 @@ pub fn read_normalised(
 
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map_or(1, |p| p.line());
-    Error::msg(format!("{}:{line}:1: the file could not be read as CSV", path.display()))
+    Error::msg(format!(
+        "{}:{line}:1: the file could not be read as CSV",
+        path.display()
+    ))
 }

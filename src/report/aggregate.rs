@@ -97,7 +97,12 @@ impl QAgg {
             Answer::Number(x) => *self.numbers.entry(OrdF64(*x)).or_default() += 1,
             Answer::Matrix(rows) => {
                 for (r, p) in rows {
-                    *self.rows.entry(r.clone()).or_default().entry(*p).or_default() += 1;
+                    *self
+                        .rows
+                        .entry(r.clone())
+                        .or_default()
+                        .entry(*p)
+                        .or_default() += 1;
                 }
             }
             Answer::Text(_) => {}
@@ -138,7 +143,10 @@ pub struct Verbatims {
 impl Verbatims {
     fn push(&mut self, key: [u8; 32], text: &str, limit: u64) {
         self.total += 1;
-        self.kept.entry(key).or_insert_with(|| (text.to_string(), 0)).1 += 1;
+        self.kept
+            .entry(key)
+            .or_insert_with(|| (text.to_string(), 0))
+            .1 += 1;
         if self.kept.len() as u64 > limit {
             self.kept.pop_last();
         }
@@ -211,7 +219,9 @@ impl<'a> Aggregator<'a> {
     }
 
     pub fn push(&mut self, resp: &Response) {
-        let key: Vec<usize> = (0..self.segments.len()).map(|i| self.segment_of(i, resp)).collect();
+        let key: Vec<usize> = (0..self.segments.len())
+            .map(|i| self.segment_of(i, resp))
+            .collect();
         let shown = visible_questions(self.survey, &resp.answers);
         let nq = self.questions.len();
         let cell = self.atoms.entry((key, resp.period)).or_default();

@@ -44,9 +44,12 @@ impl Plan {
             .count()
     }
 
-    /// Groups shown as "fewer than k".
+    /// Groups with respondents shown as "fewer than k".
     pub fn small(&self) -> usize {
-        self.groups.values().filter(|g| g.0 == Decision::Small).count()
+        self.groups
+            .values()
+            .filter(|g| g.0 == Decision::Small && g.1 > 0)
+            .count()
     }
 }
 
@@ -72,7 +75,13 @@ pub fn sensitive_sets(dims: usize, atoms: &[Atom], k: u64) -> Vec<Vec<usize>> {
     for mask in 0..(1u32 << dims) {
         for (i, (key, _)) in atoms.iter().enumerate() {
             let proj: Vec<usize> = (0..dims)
-                .map(|d| if mask & (1 << d) != 0 { key[d] } else { usize::MAX })
+                .map(|d| {
+                    if mask & (1 << d) != 0 {
+                        key[d]
+                    } else {
+                        usize::MAX
+                    }
+                })
                 .collect();
             slices.entry((mask, proj)).or_default().push(i);
         }
@@ -142,9 +151,13 @@ pub fn plan(sizes: &[usize], atoms: &[Atom], k: u64) -> Plan {
         let decision = auditor.offer(set, *n);
         plan.groups.insert((*d, *v), (decision, *n));
     }
-    for d in 0..sizes.len() {
-        let rest: Vec<usize> = (0..sizes[d])
-            .filter(|&v| plan.groups.get(&(d, v)).is_some_and(|g| g.0 != Decision::Published && g.1 > 0))
+    for (d, &values) in sizes.iter().enumerate() {
+        let rest: Vec<usize> = (0..values)
+            .filter(|&v| {
+                plan.groups
+                    .get(&(d, v))
+                    .is_some_and(|g| g.0 != Decision::Published && g.1 > 0)
+            })
             .collect();
         if rest.len() < 2 {
             continue;
@@ -159,7 +172,11 @@ pub fn plan(sizes: &[usize], atoms: &[Atom], k: u64) -> Plan {
 }
 
 fn small_or_withheld(n: u64, k: u64) -> Decision {
-    if n < k { Decision::Small } else { Decision::Withheld }
+    if n < k {
+        Decision::Small
+    } else {
+        Decision::Withheld
+    }
 }
 
 /// The atom sets a reader sees figures for under `plan`.
@@ -192,7 +209,10 @@ mod tests {
         let live: Vec<Atom> = atoms.iter().filter(|a| a.1 > 0).cloned().collect();
         let published = published_sets(&p, atoms);
         for s in sensitive_sets(sizes.len(), &live, k) {
-            assert!(!derivable(&published, &s, live.len()), "sensitive {s:?} derivable from {published:?}");
+            assert!(
+                !derivable(&published, &s, live.len()),
+                "sensitive {s:?} derivable from {published:?}"
+            );
         }
         p
     }
@@ -206,13 +226,22 @@ mod tests {
         assert_eq!(p.groups[&(0, 0)], (Decision::Withheld, 9));
         assert_eq!(p.groups[&(0, 1)], (Decision::Small, 4));
         assert_eq!(p.groups[&(0, 2)], (Decision::Small, 0));
-        assert!(p.merged.is_empty(), "Tech + Sales is everyone: nothing to merge");
+        assert!(
+            p.merged.is_empty(),
+            "Tech + Sales is everyone: nothing to merge"
+        );
     }
 
     #[test]
     fn small_groups_merge_where_safe() {
         // Eng 14, Sales 11, Support 8, Ops 3, Finance 2 (report-example.md).
-        let atoms = vec![(vec![0], 14), (vec![1], 11), (vec![2], 8), (vec![3], 3), (vec![4], 2)];
+        let atoms = vec![
+            (vec![0], 14),
+            (vec![1], 11),
+            (vec![2], 8),
+            (vec![3], 3),
+            (vec![4], 2),
+        ];
         let p = assert_safe(&[6], &atoms, 5);
         for v in 0..3 {
             assert_eq!(p.decision(0, v), Decision::Published, "{v}");
@@ -224,11 +253,25 @@ mod tests {
     /// the bridge cell (1,2) between two hidden cycles is derivable.
     #[test]
     fn four_by_four_bridge() {
-        let hidden = [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)];
+        let hidden = [
+            (0, 0),
+            (0, 1),
+            (1, 0),
+            (1, 1),
+            (1, 2),
+            (2, 2),
+            (2, 3),
+            (3, 2),
+            (3, 3),
+        ];
         let mut atoms: Vec<Atom> = Vec::new();
         for r in 0..4 {
             for c in 0..4 {
-                let n = if hidden.contains(&(r, c)) { 1 + ((r + c) % 3) as u64 } else { 6 + (r * 4 + c) as u64 };
+                let n = if hidden.contains(&(r, c)) {
+                    1 + ((r + c) % 3) as u64
+                } else {
+                    6 + (r * 4 + c) as u64
+                };
                 atoms.push((vec![r, c], n));
             }
         }
@@ -237,12 +280,19 @@ mod tests {
         let col = |c: usize| (0..4).map(|r| idx(r, c)).collect::<Vec<_>>();
         // The naive rule: publish all margins and every unhidden cell.
         let mut naive: Vec<Vec<usize>> = (0..4).map(row).chain((0..4).map(col)).collect();
-        naive.extend((0..16).filter(|&i| !hidden.contains(&(i / 4, i % 4))).map(|i| vec![i]));
+        naive.extend(
+            (0..16)
+                .filter(|&i| !hidden.contains(&(i / 4, i % 4)))
+                .map(|i| vec![i]),
+        );
         for r in 0..4 {
             let hid = (0..4).filter(|&c| hidden.contains(&(r, c))).count();
             assert!(hid == 0 || hid >= 2);
         }
-        assert!(derivable(&naive, &[idx(1, 2)], 16), "the counter-example leaks");
+        assert!(
+            derivable(&naive, &[idx(1, 2)], 16),
+            "the counter-example leaks"
+        );
         // The auditor, offered the same figures (largest first), leaks nothing.
         let sensitive: Vec<Vec<usize>> = hidden.iter().map(|&(r, c)| vec![idx(r, c)]).collect();
         let mut a = Auditor::new(16, 5, &sensitive);
@@ -260,7 +310,11 @@ mod tests {
         for s in &sensitive {
             assert!(!derivable(&published, s, 16), "{s:?}");
         }
-        assert!(published.len() >= 8, "most margins stay: {}", published.len());
+        assert!(
+            published.len() >= 8,
+            "most margins stay: {}",
+            published.len()
+        );
         // And the full plan over the two dimensions is safe too.
         assert_safe(&[4, 4], &atoms, 5);
     }
@@ -272,9 +326,13 @@ mod tests {
         // (dept, tenure): d0 = {t0: 6}; d1 = {t0: 1, t1: 8}. Value 2 = not answered.
         let atoms = vec![(vec![0, 0], 6), (vec![1, 0], 1), (vec![1, 1], 8)];
         let naive = vec![vec![0], vec![1, 2], vec![0, 1], vec![2]];
-        assert!(derivable(&naive, &[1], 3), "t0 − d0 gives the single person away");
+        assert!(
+            derivable(&naive, &[1], 3),
+            "t0 − d0 gives the single person away"
+        );
         let p = assert_safe(&[3, 3], &atoms, 5);
-        let shown_both = p.decision(0, 0) == Decision::Published && p.decision(1, 0) == Decision::Published;
+        let shown_both =
+            p.decision(0, 0) == Decision::Published && p.decision(1, 0) == Decision::Published;
         assert!(!shown_both);
     }
 

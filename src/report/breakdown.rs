@@ -17,19 +17,39 @@ use crate::survey::model::{Kind, Question};
 fn key_columns(w: &Writer) -> Vec<usize> {
     let qs = &w.f.questions;
     let figure = |q: &Question| {
-        !q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::Multi { .. } | Kind::YesNo | Kind::Nps | Kind::Scale { .. })
+        !q.segment
+            && matches!(
+                q.kind,
+                Kind::Choice { .. }
+                    | Kind::Multi { .. }
+                    | Kind::YesNo
+                    | Kind::Nps
+                    | Kind::Scale { .. }
+            )
     };
-    let mut cols: Vec<usize> = (0..qs.len()).filter(|&i| qs[i].key && figure(qs[i])).collect();
-    for i in 0..qs.len() {
+    let mut cols: Vec<usize> = (0..qs.len())
+        .filter(|&i| qs[i].key && figure(qs[i]))
+        .collect();
+    for (i, q) in qs.iter().enumerate() {
         if cols.len() >= 3 {
             break;
         }
-        if !cols.contains(&i) && matches!(qs[i].kind, Kind::Scale { .. }) {
+        if !cols.contains(&i) && matches!(q.kind, Kind::Scale { .. }) {
             cols.push(i);
         }
     }
+    if cols.is_empty() {
+        let fallback =
+            (0..qs.len()).find(|&i| figure(qs[i]) && !matches!(qs[i].kind, Kind::Scale { .. }));
+        cols.extend(fallback);
+    }
     cols.sort_unstable();
     cols
+}
+
+/// A table row from its cells.
+fn row(cells: &[String]) -> String {
+    format!("| {} |", cells.join(" | "))
 }
 
 fn column_head(w: &Writer, qi: usize) -> String {
@@ -39,7 +59,11 @@ fn column_head(w: &Writer, qi: usize) -> String {
         Kind::Nps => format!("eNPS ({text})"),
         Kind::Scale { scale, polarity } => {
             let pts = fmt::box_label(scale, true);
-            let what = if problem_is_top(*polarity) { w.t("col.problem") } else { w.t("col.top2") };
+            let what = if problem_is_top(*polarity) {
+                w.t("col.problem")
+            } else {
+                w.t("col.top2")
+            };
             format!("{text}: {what} ({pts})")
         }
         _ => format!("{text}: {}", w.t("col.most_common")),
@@ -56,11 +80,16 @@ fn figure(w: &mut Writer, qi: usize, cell: &Cell) -> String {
         Kind::Nps => {
             let sum = |lo: i64, hi: i64| a.points.range(lo..=hi).map(|(_, c)| c).sum::<u64>();
             let (d, p) = (sum(0, 6), sum(9, 10));
-            let groups = std::collections::BTreeMap::from([(0, d), (1, a.answered - d - p), (2, p)]);
+            let groups =
+                std::collections::BTreeMap::from([(0, d), (1, a.answered - d - p), (2, p)]);
             if w.guard(cell.n, &groups, a.answered) {
                 return "—†".into();
             }
-            format!("{} (n {})", fmt::signed(enps(p, d, a.answered).score), a.answered)
+            format!(
+                "{} (n {})",
+                fmt::signed(enps(p, d, a.answered).score),
+                a.answered
+            )
         }
         Kind::Scale { scale, .. } => {
             if w.guard(cell.n, &a.points, a.answered) {
@@ -115,43 +144,61 @@ pub fn table(w: &mut Writer, d: usize, dim: Dim) {
         Dim::Segment(si) => w.f.segment_values[si].len() + 1,
         Dim::Period => w.f.periods.len(),
     };
-    let present = (0..values).filter(|&v| w.f.plan.groups.get(&(d, v)).is_some_and(|g| g.1 > 0)).count();
+    let present = (0..values)
+        .filter(|&v| w.f.plan.groups.get(&(d, v)).is_some_and(|g| g.1 > 0))
+        .count();
     if present < 2 {
         return;
     }
     let name = match dim {
-        Dim::Segment(si) => w.tf("breakdown.by", &[("what", fmt::md_escape(w.f.segments[si].text.get(w.lang.code())))]),
+        Dim::Segment(si) => w.tf(
+            "breakdown.by",
+            &[(
+                "what",
+                fmt::md_escape(w.f.segments[si].text.get(w.lang.code())),
+            )],
+        ),
         Dim::Period => w.t("breakdown.by_period").to_string(),
     };
     w.para(&format!("### {name}"));
     let cols = key_columns(w);
     let heads: Vec<String> = cols.iter().map(|&qi| column_head(w, qi)).collect();
-    w.line(&format!("| {} | n | {} |", w.t("col.group"), heads.join(" | ")));
+    let mut head = vec![w.t("col.group").to_string(), "n".into()];
+    head.extend(heads);
+    w.line(&row(&head));
     w.line(&format!("| --- | ---: |{}", " --- |".repeat(cols.len())));
     let guarded_before = w.guarded;
     let mut seen = [false; 3];
     for v in 0..values {
-        let (decision, n) = w.f.plan.groups.get(&(d, v)).copied().unwrap_or((Decision::Small, 0));
+        let (decision, n) =
+            w.f.plan
+                .groups
+                .get(&(d, v))
+                .copied()
+                .unwrap_or((Decision::Small, 0));
         if n == 0 && (dim == Dim::Period && v + 1 == values) {
             continue;
         }
         let label = value_label(w, dim, v);
-        let row = match (decision, w.f.groups.get(&(d, v))) {
+        let mut cells = vec![label];
+        match (decision, w.f.groups.get(&(d, v))) {
             (Decision::Published, Some(cell)) => {
-                let figs: Vec<String> = cols.iter().map(|&qi| figure(w, qi, cell)).collect();
-                format!("| {label} | {n} | {} |", figs.join(" | "))
+                cells.push(n.to_string());
+                cells.extend(cols.iter().map(|&qi| figure(w, qi, cell)));
             }
             (dec, _) => {
                 seen[if dec == Decision::Small { 0 } else { 1 }] = true;
-                format!("| {label} | {} |{}", status(w, dec), " — |".repeat(cols.len()))
+                cells.push(status(w, dec));
+                cells.extend(cols.iter().map(|_| "—".to_string()));
             }
-        };
-        w.line(&row);
+        }
+        w.line(&row(&cells));
     }
     if let (Some(cell), Some((vals, n))) = (w.f.merged.get(&d), w.f.plan.merged.get(&d)) {
         seen[2] = true;
-        let figs: Vec<String> = cols.iter().map(|&qi| figure(w, qi, cell)).collect();
-        w.line(&format!("| {} | {n} | {} |", w.t("group.merged"), figs.join(" | ")));
+        let mut cells = vec![w.t("group.merged").to_string(), n.to_string()];
+        cells.extend(cols.iter().map(|&qi| figure(w, qi, cell)));
+        w.line(&row(&cells));
         let labels: Vec<String> = vals.iter().map(|&v| value_label(w, dim, v)).collect();
         let note = w.tf("note.merged", &[("groups", labels.join(", "))]);
         w.line("");
@@ -178,20 +225,37 @@ fn notes(w: &mut Writer, seen: [bool; 3], guarded: bool) {
 pub fn segment_question(w: &mut Writer, q: &Question, si: usize) {
     let d = si;
     let na = w.f.segment_values[si].len();
-    let (na_dec, na_n) = w.f.plan.groups.get(&(d, na)).copied().unwrap_or((Decision::Small, 0));
+    let (na_dec, na_n) =
+        w.f.plan
+            .groups
+            .get(&(d, na))
+            .copied()
+            .unwrap_or((Decision::Small, 0));
     let answered = (na_dec == Decision::Published).then(|| w.f.n - na_n);
     match answered {
-        Some(a) => w.para(&w.tf("q.segment_answered", &[("answered", a.to_string()), ("skipped", na_n.to_string())])),
+        Some(a) => w.para(&w.tf(
+            "q.segment_answered",
+            &[("answered", a.to_string()), ("skipped", na_n.to_string())],
+        )),
         None => w.para(w.t("q.segment_no_total")),
     }
     match answered {
         Some(_) => w.line(&format!("| {} | n | % |", w.t("col.answer"))),
         None => w.line(&format!("| {} | n |", w.t("col.answer"))),
     }
-    w.line(if answered.is_some() { "| --- | ---: | ---: |" } else { "| --- | ---: |" });
+    w.line(if answered.is_some() {
+        "| --- | ---: | ---: |"
+    } else {
+        "| --- | ---: |"
+    });
     let mut seen = [false; 3];
     for v in 0..na {
-        let (dec, n) = w.f.plan.groups.get(&(d, v)).copied().unwrap_or((Decision::Small, 0));
+        let (dec, n) =
+            w.f.plan
+                .groups
+                .get(&(d, v))
+                .copied()
+                .unwrap_or((Decision::Small, 0));
         let label = option_label(w.lang, q, &w.f.segment_values[si][v]);
         match (dec, answered) {
             (Decision::Published, Some(a)) => w.line(&format!("| {label} | {n} | {} |", pct(n, a))),
@@ -204,8 +268,16 @@ pub fn segment_question(w: &mut Writer, q: &Question, si: usize) {
         }
     }
     if let Some((vals, n)) = w.f.plan.merged.get(&d).cloned() {
-        let share = answered.filter(|_| !vals.contains(&na)).map(|a| format!(" {} |", pct(n, a)));
-        let share = share.unwrap_or_else(|| if answered.is_some() { " — |".into() } else { String::new() });
+        let share = answered
+            .filter(|_| !vals.contains(&na))
+            .map(|a| format!(" {} |", pct(n, a)));
+        let share = share.unwrap_or_else(|| {
+            if answered.is_some() {
+                " — |".into()
+            } else {
+                String::new()
+            }
+        });
         w.line(&format!("| {} | {n} |{share}", w.t("group.merged")));
     }
     w.line("");
@@ -218,7 +290,13 @@ mod tests {
     fn status_keys_exist() {
         use super::super::text::Lang;
         for l in [Lang::En, Lang::Nb] {
-            for k in ["group.small", "group.withheld", "group.merged", "note.small", "note.withheld"] {
+            for k in [
+                "group.small",
+                "group.withheld",
+                "group.merged",
+                "note.small",
+                "note.withheld",
+            ] {
                 assert!(!l.t(k).is_empty(), "{k}");
             }
         }

@@ -58,7 +58,9 @@ impl<'a> Findings<'a> {
         }
         let periods = plan_periods(&per_period, choice, k);
         let mut dims: Vec<Dim> = (0..agg.segments.len()).map(Dim::Segment).collect();
-        let mut sizes: Vec<usize> = (0..agg.segments.len()).map(|i| agg.segment_len(i)).collect();
+        let mut sizes: Vec<usize> = (0..agg.segments.len())
+            .map(|i| agg.segment_len(i))
+            .collect();
         if !periods.is_empty() {
             dims.push(Dim::Period);
             sizes.push(periods.len());
@@ -136,8 +138,6 @@ impl<'a> Findings<'a> {
     /// `group_n`: a group below 2k where all, or all but one, of those who
     /// answered chose the same value.
     pub fn unanimous<K>(&self, group_n: u64, counts: &BTreeMap<K, u64>, answered: u64) -> bool {
-        group_n < 2 * self.k
-            && answered > 0
-            && counts.values().any(|&c| c + 1 >= answered)
+        group_n < 2 * self.k && answered > 0 && counts.values().any(|&c| c + 1 >= answered)
     }
 }

@@ -46,7 +46,11 @@ pub fn signed(v: i64) -> String {
 /// as U+2212.
 pub fn dec(lang: Lang, v: f64, places: usize) -> String {
     let s = format!("{:.*}", places, v);
-    let s = if lang == Lang::Nb { s.replace('.', ",") } else { s };
+    let s = if lang == Lang::Nb {
+        s.replace('.', ",")
+    } else {
+        s
+    };
     match s.strip_prefix('-') {
         Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => format!("−{rest}"),
         Some(rest) => rest.to_string(),
@@ -102,7 +106,11 @@ pub fn option_values(q: &Question) -> Vec<String> {
 /// The label of a scale point: its own label, the preset's, or the number.
 pub fn point_label(lang: Lang, scale: &Scale, p: i64) -> String {
     let own = scale.labels.get(&p).map(|t| md_escape(t.get(lang.code())));
-    let preset = scale.preset.as_deref().and_then(|name| lang.preset(name, p)).map(str::to_string);
+    let preset = scale
+        .preset
+        .as_deref()
+        .and_then(|name| lang.preset(name, p))
+        .map(str::to_string);
     match own.or(preset) {
         Some(l) if !l.is_empty() => format!("{p} – {l}"),
         _ => p.to_string(),

@@ -75,7 +75,11 @@ pub fn render_markdown(markdown: &str, charts: &[(String, String)]) -> String {
             .replace("id=\"hatch\"", &format!("id=\"hatch{i}\""))
             .replace("url(#hatch)", &format!("url(#hatch{i})"));
         let fig = format!("<figure>{svg}</figure>");
-        body = if body.contains(&para) { body.replacen(&para, &fig, 1) } else { body.replacen(&t, &fig, 1) };
+        body = if body.contains(&para) {
+            body.replacen(&para, &fig, 1)
+        } else {
+            body.replacen(&t, &fig, 1)
+        };
     }
     body.retain(|c| c != MARK_OPEN && c != MARK_CLOSE);
     body

@@ -6,7 +6,6 @@
 //! unanimity guard on top and counts what it withholds.
 
 use super::findings::{Dim, Findings};
-use super::suppress::Decision;
 use super::text::{Lang, fill};
 use super::verbatim::{Removed, Scrubber, blockquote};
 use super::{fmt, svg};
@@ -93,13 +92,22 @@ impl<'w, 'a> Writer<'w, 'a> {
     /// A chart: written to the chart folder, referenced as an image.
     pub(super) fn chart(&mut self, q: &Question, svg: String) {
         let file = format!("{}.svg", q.id);
-        let alt = fmt::md_escape(&format!("{} {}", q.text.get(self.lang.code()), self.t("chart.alt")));
+        let alt = fmt::md_escape(&format!(
+            "{} {}",
+            q.text.get(self.lang.code()),
+            self.t("chart.alt")
+        ));
         self.para(&format!("![{alt}]({}/{file})", self.dir));
         self.charts.push(Chart { file, svg });
     }
 
     /// Whether the guard hides these counts in a group of `n`; counts it.
-    pub(super) fn guard<K>(&mut self, n: u64, counts: &std::collections::BTreeMap<K, u64>, answered: u64) -> bool {
+    pub(super) fn guard<K>(
+        &mut self,
+        n: u64,
+        counts: &std::collections::BTreeMap<K, u64>,
+        answered: u64,
+    ) -> bool {
         let g = self.f.unanimous(n, counts, answered);
         if g {
             self.guarded += 1;
@@ -145,7 +153,10 @@ impl<'w, 'a> Writer<'w, 'a> {
         }
         if let Some(c) = &self.f.survey.custodian {
             s.push(' ');
-            s.push_str(&self.tf("intro.custodian", &[("who", fmt::md_escape(c.get(self.lang.code())))]));
+            s.push_str(&self.tf(
+                "intro.custodian",
+                &[("who", fmt::md_escape(c.get(self.lang.code())))],
+            ));
         }
         s.push(' ');
         s.push_str(&self.tf("intro.k", &[("k", self.f.k.to_string())]));
@@ -173,7 +184,10 @@ impl<'w, 'a> Writer<'w, 'a> {
             self.tf("rate.nearly_all", &[("k", self.f.k.to_string())])
         } else {
             let p = super::stats::percent(n, invited);
-            self.tf("rate.pct", &[("invited", invited.to_string()), ("p", p.to_string())])
+            self.tf(
+                "rate.pct",
+                &[("invited", invited.to_string()), ("p", p.to_string())],
+            )
         }
     }
 
@@ -200,7 +214,10 @@ impl<'w, 'a> Writer<'w, 'a> {
             return;
         }
         self.para(&format!("## {}", self.t("verbatims")));
-        self.para(&self.tf("verbatims.intro", &[("m", super::findings::verbatim_floor(self.f.k).to_string())]));
+        self.para(&self.tf(
+            "verbatims.intro",
+            &[("m", super::findings::verbatim_floor(self.f.k).to_string())],
+        ));
         for q in qs {
             let text = fmt::md_escape(q.text.get(self.lang.code()));
             self.para(&format!("### {text}"));
@@ -210,18 +227,27 @@ impl<'w, 'a> Writer<'w, 'a> {
                 continue;
             };
             let shown = v.shown();
-            let mut s = self.tf("verbatims.count", &[("total", v.total.to_string()), ("shown", shown.to_string())]);
+            let mut s = self.tf(
+                "verbatims.count",
+                &[("total", v.total.to_string()), ("shown", shown.to_string())],
+            );
             if v.total > shown {
                 s.push(' ');
                 s.push_str(&self.tf("verbatims.rest", &[("rest", (v.total - shown).to_string())]));
             }
             self.para(&s);
-            let quotes: Vec<(String, u64)> = v.texts().map(|(t, c)| (blockquote(&self.scrubber.scrub(t)), c)).collect();
+            let quotes: Vec<(String, u64)> = v
+                .texts()
+                .map(|(t, c)| (blockquote(&self.scrubber.scrub(t)), c))
+                .collect();
             for (q, c) in quotes {
                 self.out.push_str(&q);
                 if c > 1 {
                     self.line(">");
-                    self.line(&format!("> {}", self.tf("verbatims.same", &[("n", c.to_string())])));
+                    self.line(&format!(
+                        "> {}",
+                        self.tf("verbatims.same", &[("n", c.to_string())])
+                    ));
                 }
                 self.line("");
             }
@@ -249,21 +275,37 @@ impl<'w, 'a> Writer<'w, 'a> {
             }
         }
         for (why, n) in reasons {
-            items.push(self.tf("method.rejected", &[("n", n.to_string()), ("why", fmt::md_escape(why))]));
+            items.push(self.tf(
+                "method.rejected",
+                &[("n", n.to_string()), ("why", fmt::md_escape(why))],
+            ));
         }
         for (why, n) in &r.dropped_answers {
-            items.push(self.tf("method.dropped", &[("n", n.to_string()), ("why", fmt::md_escape(why))]));
+            items.push(self.tf(
+                "method.dropped",
+                &[("n", n.to_string()), ("why", fmt::md_escape(why))],
+            ));
         }
         if r.fingerprint_mismatches > 0 {
-            items.push(self.tf("method.fingerprint", &[("n", r.fingerprint_mismatches.to_string())]));
+            items.push(self.tf(
+                "method.fingerprint",
+                &[("n", r.fingerprint_mismatches.to_string())],
+            ));
         }
         if !r.dropped_columns.is_empty() {
-            let cols: Vec<String> = r.dropped_columns.iter().map(|c| format!("`{}`", c.replace('`', "'"))).collect();
+            let cols: Vec<String> = r
+                .dropped_columns
+                .iter()
+                .map(|c| format!("`{}`", c.replace('`', "'")))
+                .collect();
             items.push(self.tf("method.columns", &[("cols", cols.join(", "))]));
         }
         let k = self.f.k;
-        items.push(self.tf("method.k", &[("k", k.to_string()), ("k2", (2 * k).to_string())]));
-        let small = self.f.plan.groups.values().filter(|g| g.0 == Decision::Small && g.1 > 0).count();
+        items.push(self.tf(
+            "method.k",
+            &[("k", k.to_string()), ("k2", (2 * k).to_string())],
+        ));
+        let small = self.f.plan.small();
         items.push(self.tf(
             "method.withheld",
             &[
@@ -278,7 +320,10 @@ impl<'w, 'a> Writer<'w, 'a> {
         if self.f.dims.contains(&Dim::Period) {
             items.push(self.tf("method.periods", &[("k", k.to_string())]));
         }
-        items.push(self.tf("method.verbatims", &[("m", super::findings::verbatim_floor(k).to_string())]));
+        items.push(self.tf(
+            "method.verbatims",
+            &[("m", super::findings::verbatim_floor(k).to_string())],
+        ));
         items.push(self.t("method.intervals").to_string());
         items.push(self.t("method.quantiles").to_string());
         items.push(self.t("method.rounding").to_string());

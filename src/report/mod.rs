@@ -73,7 +73,9 @@ pub struct RenderedReport {
 pub fn pick_lang(survey: &Survey, requested: Option<&str>) -> Result<Lang> {
     match requested {
         Some(code) => Lang::from_code(code).ok_or_else(|| {
-            Error::msg(format!("farvel has report text in nb and en, not `{code}` (use --lang nb or --lang en)"))
+            Error::msg(format!(
+                "farvel has report text in nb and en, not `{code}` (use --lang nb or --lang en)"
+            ))
         }),
         None => Ok(Lang::from_code(survey.default_language()).unwrap_or(Lang::En)),
     }
@@ -103,8 +105,11 @@ impl<'a> ReportBuilder<'a> {
         let stem = stem(&opts.out);
         let r = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names).render();
         let dir = markdown::charts_dir(&stem);
-        let refs: Vec<(String, String)> =
-            r.charts.iter().map(|c| (format!("{dir}/{}", c.file), c.svg.clone())).collect();
+        let refs: Vec<(String, String)> = r
+            .charts
+            .iter()
+            .map(|c| (format!("{dir}/{}", c.file), c.svg.clone()))
+            .collect();
         let body = html::render_markdown(&r.markdown, &refs);
         let title = survey.title.get(lang.code()).to_string();
         let html = html::document(lang.code(), &title, &body);
@@ -117,7 +122,12 @@ impl<'a> ReportBuilder<'a> {
             files: Vec::new(),
         };
         let charts = r.charts.into_iter().map(|c| (c.file, c.svg)).collect();
-        Ok(RenderedReport { markdown: r.markdown + "\n", html, charts, summary })
+        Ok(RenderedReport {
+            markdown: r.markdown + "\n",
+            html,
+            charts,
+            summary,
+        })
     }
 
     /// Audit, render and write `out`, its HTML twin and the chart folder.
@@ -125,7 +135,9 @@ impl<'a> ReportBuilder<'a> {
         let r = self.render(recon, opts)?;
         let mut summary = r.summary;
         let html_path = opts.out.with_extension("html");
-        let dir = opts.out.with_file_name(markdown::charts_dir(&stem(&opts.out)));
+        let dir = opts
+            .out
+            .with_file_name(markdown::charts_dir(&stem(&opts.out)));
         crate::fsutil::write_atomic(&opts.out, r.markdown.as_bytes())?;
         crate::fsutil::write_atomic(&html_path, r.html.as_bytes())?;
         summary.files.push(opts.out.clone());

@@ -74,9 +74,16 @@ fn coarsened(counts: &BTreeMap<Period, u64>, g: Granularity) -> Option<BTreeMap<
 }
 
 /// Plan the periods from respondents per input period.
-pub fn plan_periods(counts: &BTreeMap<Option<Period>, u64>, choice: PeriodChoice, k: u64) -> PeriodPlan {
+pub fn plan_periods(
+    counts: &BTreeMap<Option<Period>, u64>,
+    choice: PeriodChoice,
+    k: u64,
+) -> PeriodPlan {
     let undated = counts.get(&None).copied().unwrap_or(0);
-    let dated: BTreeMap<Period, u64> = counts.iter().filter_map(|(p, n)| Some(((*p)?, *n))).collect();
+    let dated: BTreeMap<Period, u64> = counts
+        .iter()
+        .filter_map(|(p, n)| Some(((*p)?, *n)))
+        .collect();
     let levels = [Granularity::Quarter, Granularity::Half, Granularity::Year];
     let g = match choice {
         PeriodChoice::All => None,
@@ -126,10 +133,11 @@ pub fn plan_periods(counts: &BTreeMap<Option<Period>, u64>, choice: PeriodChoice
     }
     let mut map = BTreeMap::new();
     for p in dated.keys() {
-        if let Some(c) = p.coarsen(g) {
-            if let Some(i) = spans.iter().position(|s| s.0.contains(&c)) {
-                map.insert(*p, i);
-            }
+        let span = p
+            .coarsen(g)
+            .and_then(|c| spans.iter().position(|s| s.0.contains(&c)));
+        if let Some(i) = span {
+            map.insert(*p, i);
         }
     }
     PeriodPlan {
@@ -163,17 +171,32 @@ mod tests {
 
     #[test]
     fn auto_picks_the_finest_level_where_every_period_reaches_k() {
-        let c = BTreeMap::from([(q(2025, 1), 6), (q(2025, 2), 5), (q(2025, 3), 7), (q(2025, 4), 9)]);
+        let c = BTreeMap::from([
+            (q(2025, 1), 6),
+            (q(2025, 2), 5),
+            (q(2025, 3), 7),
+            (q(2025, 4), 9),
+        ]);
         let p = plan_periods(&c, PeriodChoice::Auto, 5);
         assert_eq!(p.granularity, Some(Granularity::Quarter));
-        let c = BTreeMap::from([(q(2025, 1), 6), (q(2025, 2), 2), (q(2025, 3), 7), (q(2025, 4), 9)]);
+        let c = BTreeMap::from([
+            (q(2025, 1), 6),
+            (q(2025, 2), 2),
+            (q(2025, 3), 7),
+            (q(2025, 4), 9),
+        ]);
         let p = plan_periods(&c, PeriodChoice::Auto, 5);
         assert_eq!(labels(&p), [("2025-H1".into(), 8), ("2025-H2".into(), 16)]);
     }
 
     #[test]
     fn small_periods_pool_with_the_next_and_the_last_with_the_previous() {
-        let c = BTreeMap::from([(q(2025, 1), 2), (q(2025, 2), 4), (q(2025, 3), 7), (q(2025, 4), 1)]);
+        let c = BTreeMap::from([
+            (q(2025, 1), 2),
+            (q(2025, 2), 4),
+            (q(2025, 3), 7),
+            (q(2025, 4), 1),
+        ]);
         let p = plan_periods(&c, PeriodChoice::Fixed(Granularity::Quarter), 5);
         assert_eq!(
             labels(&p),

@@ -23,7 +23,7 @@ fn value_counts(q: &Question, a: &QAgg) -> Vec<(String, u64)> {
         })
         .collect();
     if !matches!(q.kind, Kind::YesNo) {
-        v.sort_by(|x, y| y.1.cmp(&x.1));
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
     }
     v
 }
@@ -34,7 +34,13 @@ pub fn top2(scale: &Scale, counts: &BTreeMap<i64, u64>, top: bool) -> (u64, u64)
     let n = counts.values().sum();
     let x = counts
         .iter()
-        .filter(|(p, _)| if top { **p >= scale.max - 1 } else { **p <= scale.min + 1 })
+        .filter(|(p, _)| {
+            if top {
+                **p >= scale.max - 1
+            } else {
+                **p <= scale.min + 1
+            }
+        })
         .map(|(_, c)| c)
         .sum();
     (x, n)
@@ -77,7 +83,11 @@ impl Writer<'_, '_> {
         let skipped = a.shown.saturating_sub(a.answered);
         let mut s = self.tf(
             "q.answered",
-            &[("shown", a.shown.to_string()), ("answered", a.answered.to_string()), ("skipped", skipped.to_string())],
+            &[
+                ("shown", a.shown.to_string()),
+                ("answered", a.answered.to_string()),
+                ("skipped", skipped.to_string()),
+            ],
         );
         if a.answered < 10 && a.answered > 0 {
             s.push(' ');
@@ -91,7 +101,11 @@ impl Writer<'_, '_> {
             Kind::Choice { .. } | Kind::Multi { .. } | Kind::YesNo => self.shares(q, &a),
             Kind::Scale { scale, polarity } => self.scale(q, &a, scale, *polarity),
             Kind::Nps => self.nps(q, &a),
-            Kind::Matrix { rows, scale, polarity } => self.matrix(q, &a, rows, scale, *polarity),
+            Kind::Matrix {
+                rows,
+                scale,
+                polarity,
+            } => self.matrix(q, &a, rows, scale, *polarity),
             Kind::Number { .. } => self.number(&a),
             Kind::Date { .. } => self.dates(&a),
             Kind::Ranking { .. } => self.ranking(q, &a),
@@ -108,37 +122,60 @@ impl Writer<'_, '_> {
         let n = self.f.n;
         let rows = value_counts(q, a);
         if self.guard(n, &a.counts, a.answered) {
-            let top = rows.first().map(|r| option_label(self.lang, q, &r.0)).unwrap_or_default();
+            let top = rows
+                .first()
+                .map(|r| option_label(self.lang, q, &r.0))
+                .unwrap_or_default();
             self.most_chose(&top);
             return;
         }
         if matches!(q.kind, Kind::Multi { .. }) {
             self.para(self.t("q.multi_note"));
         }
-        self.line(&format!("| {} | n | % | {} | |", self.t("col.answer"), self.t("col.ci")));
+        self.line(&format!(
+            "| {} | n | % | {} | |",
+            self.t("col.answer"),
+            self.t("col.ci")
+        ));
         self.line("| --- | ---: | ---: | --- | --- |");
         let mut bars = Vec::new();
         for (val, c) in &rows {
             let label = option_label(self.lang, q, val);
             let ci = interval(wilson(*c, a.answered));
-            self.line(&format!("| {label} | {c} | {} | {ci} | {} |", pct(*c, a.answered), bar(*c, a.answered)));
-            bars.push(svg::Bar { label: strip(&label), x: *c, n: a.answered });
+            self.line(&format!(
+                "| {label} | {c} | {} | {ci} | {} |",
+                pct(*c, a.answered),
+                bar(*c, a.answered)
+            ));
+            bars.push(svg::Bar {
+                label: strip(&label),
+                x: *c,
+                n: a.answered,
+            });
         }
         self.line("");
-        let svg = svg::bars(&q.text.get(self.lang.code()).to_string(), &bars, &self.svg_text());
+        let svg = svg::bars(q.text.get(self.lang.code()), &bars, &self.svg_text());
         self.chart(q, svg);
     }
 
     fn scale(&mut self, q: &Question, a: &QAgg, scale: &Scale, polarity: Polarity) {
         if self.guard(self.f.n, &a.points, a.answered) {
-            let top = a.points.iter().max_by_key(|(_, c)| **c).map(|(p, _)| point_label(self.lang, scale, *p));
+            let top = a
+                .points
+                .iter()
+                .max_by_key(|(_, c)| **c)
+                .map(|(p, _)| point_label(self.lang, scale, *p));
             self.most_chose(&top.unwrap_or_default());
             return;
         }
         self.distribution(&a.points, a.answered, scale);
         let problem_top = problem_is_top(polarity);
         let (x, n) = top2(scale, &a.points, true);
-        let key = if problem_top { "q.top2_problem" } else { "q.top2" };
+        let key = if problem_top {
+            "q.top2_problem"
+        } else {
+            "q.top2"
+        };
         let mut s = self.tf(
             key,
             &[
@@ -149,9 +186,18 @@ impl Writer<'_, '_> {
                 ("ci", interval(wilson(x, n))),
             ],
         );
-        if let Some(m) = quantile(&a.points.iter().map(|(p, c)| (*p as i32, *c)).collect(), 0.5) {
+        if let Some(m) = quantile(
+            &a.points.iter().map(|(p, c)| (*p as i32, *c)).collect(),
+            0.5,
+        ) {
             s.push(' ');
-            s.push_str(&self.tf("q.median", &[("m", fmt::num(self.lang, m)), ("max", scale.max.to_string())]));
+            s.push_str(&self.tf(
+                "q.median",
+                &[
+                    ("m", fmt::num(self.lang, m)),
+                    ("max", scale.max.to_string()),
+                ],
+            ));
         }
         if let Some(m) = mean_ci(&a.points).filter(|_| n >= 2) {
             s.push(' ');
@@ -165,7 +211,10 @@ impl Writer<'_, '_> {
             ));
         }
         self.para(&s);
-        let rows = vec![svg::Stack { label: String::new(), counts: a.points.clone() }];
+        let rows = vec![svg::Stack {
+            label: String::new(),
+            counts: a.points.clone(),
+        }];
         let svg = svg::diverging(q.text.get(self.lang.code()), scale, &rows, &self.svg_text());
         self.chart(q, svg);
     }
@@ -176,7 +225,11 @@ impl Writer<'_, '_> {
         for p in scale.min..=scale.max {
             let c = points.get(&p).copied().unwrap_or(0);
             let label = point_label(self.lang, scale, p);
-            self.line(&format!("| {label} | {c} | {} | {} |", pct(c, n), bar(c, n)));
+            self.line(&format!(
+                "| {label} | {c} | {} | {} |",
+                pct(c, n),
+                bar(c, n)
+            ));
         }
         self.line("");
     }
@@ -196,8 +249,17 @@ impl Writer<'_, '_> {
         }
         self.line(&format!("| {} | n | % | |", self.t("col.group")));
         self.line("| --- | ---: | ---: | --- |");
-        for (key, c) in [("nps.promoters", p), ("nps.passives", pas), ("nps.detractors", d)] {
-            self.line(&format!("| {} | {c} | {} | {} |", self.t(key), pct(c, a.answered), bar(c, a.answered)));
+        for (key, c) in [
+            ("nps.promoters", p),
+            ("nps.passives", pas),
+            ("nps.detractors", d),
+        ] {
+            self.line(&format!(
+                "| {} | {c} | {} | {} |",
+                self.t(key),
+                pct(c, a.answered),
+                bar(c, a.answered)
+            ));
         }
         self.line("");
         let e = enps(p, d, a.answered);
@@ -210,16 +272,43 @@ impl Writer<'_, '_> {
                 ("n", a.answered.to_string()),
             ],
         ));
-        let svg = svg::nps(q.text.get(self.lang.code()), d, pas, p, e.score, &self.svg_labels_nps());
+        let svg = svg::nps(
+            q.text.get(self.lang.code()),
+            d,
+            pas,
+            p,
+            e.score,
+            &self.svg_labels_nps(),
+        );
         self.chart(q, svg);
     }
 
-    fn matrix(&mut self, q: &Question, a: &QAgg, rows: &indexmap::IndexMap<String, crate::survey::model::Text>, scale: &Scale, polarity: Polarity) {
+    fn matrix(
+        &mut self,
+        q: &Question,
+        a: &QAgg,
+        rows: &indexmap::IndexMap<String, crate::survey::model::Text>,
+        scale: &Scale,
+        polarity: Polarity,
+    ) {
         let points: Vec<i64> = (scale.min..=scale.max).collect();
         let head: Vec<String> = points.iter().map(|p| p.to_string()).collect();
-        let top_label = if problem_is_top(polarity) { self.t("col.problem") } else { self.t("col.top2") };
-        self.line(&format!("| {} | n | {} | {top_label} | {} | {} |", self.t("col.statement"), head.join(" | "), self.t("col.ci"), self.t("col.median")));
-        self.line(&format!("| --- | ---: |{} ---: | --- | ---: |", " ---: |".repeat(points.len())));
+        let top_label = if problem_is_top(polarity) {
+            self.t("col.problem")
+        } else {
+            self.t("col.top2")
+        };
+        self.line(&format!(
+            "| {} | n | {} | {top_label} | {} | {} |",
+            self.t("col.statement"),
+            head.join(" | "),
+            self.t("col.ci"),
+            self.t("col.median")
+        ));
+        self.line(&format!(
+            "| --- | ---: |{} ---: | --- | ---: |",
+            " ---: |".repeat(points.len())
+        ));
         let mut stacks = Vec::new();
         for (rid, text) in rows {
             let label = md_escape(text.get(self.lang.code()));
@@ -230,9 +319,13 @@ impl Writer<'_, '_> {
                 self.line(&format!("| {label} | {n} | {dash} | — | — | — |"));
                 continue;
             }
-            let cells: Vec<String> = points.iter().map(|p| counts.get(p).copied().unwrap_or(0).to_string()).collect();
+            let cells: Vec<String> = points
+                .iter()
+                .map(|p| counts.get(p).copied().unwrap_or(0).to_string())
+                .collect();
             let (x, _) = top2(scale, &counts, true);
-            let med = quantile(&counts.iter().map(|(p, c)| (*p as i32, *c)).collect(), 0.5).unwrap_or(0.0);
+            let med = quantile(&counts.iter().map(|(p, c)| (*p as i32, *c)).collect(), 0.5)
+                .unwrap_or(0.0);
             self.line(&format!(
                 "| {label} | {n} | {} | {} | {} | {} |",
                 cells.join(" | "),
@@ -240,16 +333,31 @@ impl Writer<'_, '_> {
                 interval(wilson(x, n)),
                 fmt::num(self.lang, med)
             ));
-            stacks.push(svg::Stack { label: strip(&label), counts });
+            stacks.push(svg::Stack {
+                label: strip(&label),
+                counts,
+            });
         }
         self.line("");
-        let svg = svg::diverging(q.text.get(self.lang.code()), scale, &stacks, &self.svg_text());
+        let svg = svg::diverging(
+            q.text.get(self.lang.code()),
+            scale,
+            &stacks,
+            &self.svg_text(),
+        );
         self.chart(q, svg);
     }
 
     fn number(&mut self, a: &QAgg) {
-        let q = |p| quantile(&a.numbers, p).map(|v| fmt::num(self.lang, v)).unwrap_or_default();
-        let s = self.tf("q.number", &[("median", q(0.5)), ("q1", q(0.25)), ("q3", q(0.75))]);
+        let q = |p| {
+            quantile(&a.numbers, p)
+                .map(|v| fmt::num(self.lang, v))
+                .unwrap_or_default()
+        };
+        let s = self.tf(
+            "q.number",
+            &[("median", q(0.5)), ("q1", q(0.25)), ("q3", q(0.75))],
+        );
         self.para(&s);
     }
 
@@ -257,10 +365,17 @@ impl Writer<'_, '_> {
         let by_year = a.counts.len() > 12;
         let mut m: BTreeMap<String, u64> = BTreeMap::new();
         for (k, c) in &a.counts {
-            let key = if by_year { k.get(..4).unwrap_or(k).to_string() } else { k.clone() };
+            let key = if by_year {
+                k.get(..4).unwrap_or(k).to_string()
+            } else {
+                k.clone()
+            };
             *m.entry(key).or_default() += c;
         }
-        self.line(&format!("| {} | n | % |", self.t(if by_year { "col.year" } else { "col.month" })));
+        self.line(&format!(
+            "| {} | n | % |",
+            self.t(if by_year { "col.year" } else { "col.month" })
+        ));
         self.line("| --- | ---: | ---: |");
         for (k, c) in &m {
             self.line(&format!("| {k} | {c} | {} |", pct(*c, a.answered)));
@@ -269,7 +384,12 @@ impl Writer<'_, '_> {
     }
 
     fn ranking(&mut self, q: &Question, a: &QAgg) {
-        self.line(&format!("| {} | {} | {} | % |", self.t("col.option"), self.t("col.mean_rank"), self.t("col.first")));
+        self.line(&format!(
+            "| {} | {} | {} | % |",
+            self.t("col.option"),
+            self.t("col.mean_rank"),
+            self.t("col.first")
+        ));
         self.line("| --- | ---: | ---: | ---: |");
         let mut rows: Vec<(String, f64, u64)> = q
             .kind
@@ -277,20 +397,40 @@ impl Writer<'_, '_> {
             .iter()
             .map(|o| {
                 let (s, c) = a.ranks.get(&o.value).copied().unwrap_or((0, 0));
-                let mean = if c == 0 { f64::INFINITY } else { s as f64 / c as f64 };
-                (o.value.clone(), mean, a.counts.get(&o.value).copied().unwrap_or(0))
+                let mean = if c == 0 {
+                    f64::INFINITY
+                } else {
+                    s as f64 / c as f64
+                };
+                (
+                    o.value.clone(),
+                    mean,
+                    a.counts.get(&o.value).copied().unwrap_or(0),
+                )
             })
             .collect();
         rows.sort_by(|x, y| x.1.total_cmp(&y.1));
         for (v, mean, first) in rows {
-            let m = if mean.is_finite() { fmt::dec(self.lang, mean, 1) } else { "—".into() };
-            self.line(&format!("| {} | {m} | {first} | {} |", option_label(self.lang, q, &v), pct(first, a.answered)));
+            let m = if mean.is_finite() {
+                fmt::dec(self.lang, mean, 1)
+            } else {
+                "—".into()
+            };
+            self.line(&format!(
+                "| {} | {m} | {first} | {} |",
+                option_label(self.lang, q, &v),
+                pct(first, a.answered)
+            ));
         }
         self.line("");
     }
 
     pub(super) fn svg_labels_nps(&self) -> [&'static str; 3] {
-        [self.t("nps.detractors"), self.t("nps.passives"), self.t("nps.promoters")]
+        [
+            self.t("nps.detractors"),
+            self.t("nps.passives"),
+            self.t("nps.promoters"),
+        ]
     }
 }
 

@@ -84,9 +84,9 @@ pub fn enps(promoters: u64, detractors: u64, n: u64) -> Enps {
 /// (table to 30, then the Cornish–Fisher expansion, good to 3 decimals).
 pub fn t975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060,
-        2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     match df {
         0 => f64::INFINITY,
@@ -114,7 +114,11 @@ pub fn mean_ci(counts: &BTreeMap<i64, u64>) -> Option<MeanCi> {
         return None;
     }
     let nf = n as f64;
-    let mean = counts.iter().map(|(v, c)| *v as f64 * *c as f64).sum::<f64>() / nf;
+    let mean = counts
+        .iter()
+        .map(|(v, c)| *v as f64 * *c as f64)
+        .sum::<f64>()
+        / nf;
     if n < 2 {
         return Some(MeanCi {
             mean,
@@ -177,7 +181,14 @@ mod tests {
 
     #[test]
     fn percentages_round_half_to_even() {
-        let table = [(1, 8, 12), (3, 8, 38), (1, 3, 33), (2, 3, 67), (13, 37, 35), (0, 5, 0)];
+        let table = [
+            (1, 8, 12),
+            (3, 8, 38),
+            (1, 3, 33),
+            (2, 3, 67),
+            (13, 37, 35),
+            (0, 5, 0),
+        ];
         for (x, n, want) in table {
             assert_eq!(percent(x, n), want, "{x}/{n}");
         }

@@ -33,7 +33,11 @@ fn rated_items<'q>(w: &Writer<'q, '_>) -> Vec<Rated<'q>> {
                 qi,
                 row: None,
             }),
-            Kind::Matrix { rows, scale, polarity } => {
+            Kind::Matrix {
+                rows,
+                scale,
+                polarity,
+            } => {
                 for (rid, t) in rows {
                     out.push(Rated {
                         label: md_escape(t.get(w.lang.code())),
@@ -50,7 +54,10 @@ fn rated_items<'q>(w: &Writer<'q, '_>) -> Vec<Rated<'q>> {
     out
 }
 
-fn points<'c>(a: &'c QAgg, row: &Option<String>) -> Option<&'c std::collections::BTreeMap<i64, u64>> {
+fn points<'c>(
+    a: &'c QAgg,
+    row: &Option<String>,
+) -> Option<&'c std::collections::BTreeMap<i64, u64>> {
     match row {
         None => Some(&a.points),
         Some(r) => a.rows.get(r),
@@ -69,7 +76,7 @@ impl Writer<'_, '_> {
         }
         bullets.extend(self.best_and_worst());
         let diffs = self.differences();
-        if diffs.is_empty() && !self.f.groups.is_empty() {
+        if diffs.is_empty() && !self.f.groups.is_empty() && !rated_items(self).is_empty() {
             bullets.push(self.t("sum.no_diff").to_string());
         }
         bullets.extend(diffs);
@@ -89,15 +96,21 @@ impl Writer<'_, '_> {
         if a.answered == 0 {
             return Some(self.tf("sum.no_answers", &[("q", text)]));
         }
-        let ind = if a.answered < 10 { format!(" {}", self.t("q.indicative")) } else { String::new() };
+        let ind = if a.answered < 10 {
+            format!(" {}", self.t("q.indicative"))
+        } else {
+            String::new()
+        };
         let s = match &q.kind {
             Kind::Choice { .. } | Kind::Multi { .. } | Kind::YesNo => {
                 if self.f.unanimous(self.f.n, &a.counts, a.answered) {
                     return None;
                 }
-                let mut v: Vec<(u64, String)> =
-                    option_values(q).into_iter().map(|o| (a.counts.get(&o).copied().unwrap_or(0), o)).collect();
-                v.sort_by(|x, y| y.0.cmp(&x.0));
+                let mut v: Vec<(u64, String)> = option_values(q)
+                    .into_iter()
+                    .map(|o| (a.counts.get(&o).copied().unwrap_or(0), o))
+                    .collect();
+                v.sort_by_key(|x| std::cmp::Reverse(x.0));
                 let (x, top) = v.first()?.clone();
                 let mut s = self.tf(
                     "sum.top",
@@ -114,7 +127,10 @@ impl Writer<'_, '_> {
                     s.push(' ');
                     s.push_str(&self.tf(
                         "sum.second",
-                        &[("label", option_label(self.lang, q, second)), ("p", pct(*x2, a.answered))],
+                        &[
+                            ("label", option_label(self.lang, q, second)),
+                            ("p", pct(*x2, a.answered)),
+                        ],
                     ));
                 }
                 s
@@ -139,7 +155,11 @@ impl Writer<'_, '_> {
             Kind::Scale { scale, polarity } => {
                 let top = true;
                 let (x, n) = top2(scale, &a.points, top);
-                let key = if problem_is_top(*polarity) { "sum.scale_problem" } else { "sum.scale" };
+                let key = if problem_is_top(*polarity) {
+                    "sum.scale_problem"
+                } else {
+                    "sum.scale"
+                };
                 self.tf(
                     key,
                     &[
@@ -164,8 +184,12 @@ impl Writer<'_, '_> {
         let mut good: Vec<(i64, u64, u64, String)> = Vec::new();
         let mut bad: Vec<(i64, u64, u64, String)> = Vec::new();
         for it in &items {
-            let Some(a) = self.f.overall_q(it.qi) else { continue };
-            let Some(c) = points(a, &it.row) else { continue };
+            let Some(a) = self.f.overall_q(it.qi) else {
+                continue;
+            };
+            let Some(c) = points(a, &it.row) else {
+                continue;
+            };
             let n: u64 = c.values().sum();
             if n == 0 || self.f.unanimous(self.f.n, c, n) {
                 continue;
@@ -180,16 +204,26 @@ impl Writer<'_, '_> {
         }
         let mut out = Vec::new();
         let pick = |v: &mut Vec<(i64, u64, u64, String)>| {
-            v.sort_by(|a, b| b.0.cmp(&a.0));
+            v.sort_by_key(|x| std::cmp::Reverse(x.0));
             v.first().cloned()
         };
         if items.len() >= 2 {
             if let Some((p, x, n, label)) = pick(&mut good) {
-                let args = [("label", label), ("p", format!("{p} %")), ("x", x.to_string()), ("n", n.to_string())];
+                let args = [
+                    ("label", label),
+                    ("p", format!("{p} %")),
+                    ("x", x.to_string()),
+                    ("n", n.to_string()),
+                ];
                 out.push(self.tf("sum.strongest", &args));
             }
             if let Some((p, x, n, label)) = pick(&mut bad) {
-                let args = [("label", label), ("p", format!("{p} %")), ("x", x.to_string()), ("n", n.to_string())];
+                let args = [
+                    ("label", label),
+                    ("p", format!("{p} %")),
+                    ("x", x.to_string()),
+                    ("n", n.to_string()),
+                ];
                 out.push(self.tf("sum.weakest", &args));
             }
         }
@@ -199,19 +233,29 @@ impl Writer<'_, '_> {
     /// Rated items where a published segment group's interval does not
     /// overlap the rest of the respondents' interval (at most three).
     fn differences(&mut self) -> Vec<String> {
-        let Some(overall) = self.f.overall.clone() else { return Vec::new() };
+        let Some(overall) = self.f.overall.clone() else {
+            return Vec::new();
+        };
         let items = rated_items(self);
         let mut found: Vec<(i64, String)> = Vec::new();
         for (&(d, v), cell) in &self.f.groups {
-            let Dim::Segment(si) = self.f.dims[d] else { continue };
-            let Some(val) = self.f.segment_values[si].get(v) else { continue };
+            let Dim::Segment(si) = self.f.dims[d] else {
+                continue;
+            };
+            let Some(val) = self.f.segment_values[si].get(v) else {
+                continue;
+            };
             if overall.n - cell.n < self.f.k {
                 continue;
             }
             let group = option_label(self.lang, self.f.segments[si], val);
             for it in &items {
-                let (Some(ga), Some(oa)) = (cell.q.get(it.qi), overall.q.get(it.qi)) else { continue };
-                let (Some(gc), Some(oc)) = (points(ga, &it.row), points(oa, &it.row)) else { continue };
+                let (Some(ga), Some(oa)) = (cell.q.get(it.qi), overall.q.get(it.qi)) else {
+                    continue;
+                };
+                let (Some(gc), Some(oc)) = (points(ga, &it.row), points(oa, &it.row)) else {
+                    continue;
+                };
                 let problem_top = problem_is_top(it.polarity);
                 let (gx, gn) = top2(it.scale, gc, true);
                 let (ox, on) = top2(it.scale, oc, true);
@@ -220,7 +264,11 @@ impl Writer<'_, '_> {
                     continue;
                 }
                 if disjoint(wilson(gx, gn), wilson(rx, rn)) {
-                    let what = if problem_top { self.t("sum.diff_problem") } else { self.t("sum.diff_good") };
+                    let what = if problem_top {
+                        self.t("sum.diff_problem")
+                    } else {
+                        self.t("sum.diff_good")
+                    };
                     let gap = (percent(gx, gn) - percent(rx, rn)).abs();
                     found.push((
                         gap,

@@ -144,7 +144,7 @@ impl Auditor {
         let Some(piv) = r.iter().position(|&x| x != 0) else {
             return Decision::Published; // already implied by what is shown
         };
-        if self.residuals.iter().any(|s| *s == r) {
+        if self.residuals.contains(&r) {
             return Decision::Withheld;
         }
         let mut next = self.residuals.clone();

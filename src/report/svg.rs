@@ -88,7 +88,10 @@ fn rect(out: &mut String, x: f64, y: f64, w: f64, fill: &str) {
 /// Horizontal bars: one per option, share of `n`.
 pub fn bars(title: &str, rows: &[Bar], l: &Labels) -> String {
     let h = ROW_H * rows.len() as f64 + 10.0;
-    let desc: Vec<String> = rows.iter().map(|b| format!("{}: {} of {}", b.label, b.x, b.n)).collect();
+    let desc: Vec<String> = rows
+        .iter()
+        .map(|b| format!("{}: {} of {}", b.label, b.x, b.n))
+        .collect();
     let mut out = String::new();
     open(&mut out, h, title, &desc.join("; "));
     for (i, b) in rows.iter().enumerate() {
@@ -96,13 +99,24 @@ pub fn bars(title: &str, rows: &[Bar], l: &Labels) -> String {
         label(&mut out, y, &b.label);
         if b.n == 0 {
             rect(&mut out, LABEL_W, y, AREA, "url(#hatch)");
-            let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", LABEL_W + 4.0, y + 17.0, xml(l.withheld));
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                LABEL_W + 4.0,
+                y + 17.0,
+                xml(l.withheld)
+            );
             continue;
         }
         let w = AREA * b.x as f64 / b.n as f64;
         rect(&mut out, LABEL_W, y, w, "#3b6ea5");
         let pct = super::stats::percent(b.x, b.n);
-        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{pct} %</text>", LABEL_W + w + 6.0, y + 17.0);
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{pct} %</text>",
+            LABEL_W + w + 6.0,
+            y + 17.0
+        );
     }
     out.push_str("</svg>\n");
     out
@@ -110,7 +124,9 @@ pub fn bars(title: &str, rows: &[Bar], l: &Labels) -> String {
 
 /// Diverging colours from the low end (red) to the high end (blue).
 fn colour(i: usize, points: usize) -> &'static str {
-    const P: [&str; 7] = ["#b2182b", "#d6604d", "#f4a582", "#d9d9d9", "#92c5de", "#4393c3", "#2166ac"];
+    const P: [&str; 7] = [
+        "#b2182b", "#d6604d", "#f4a582", "#d9d9d9", "#92c5de", "#4393c3", "#2166ac",
+    ];
     if points <= 1 {
         return P[3];
     }
@@ -127,7 +143,10 @@ pub fn diverging(title: &str, scale: &Scale, rows: &[Stack], l: &Labels) -> Stri
     let parts: Vec<String> = rows
         .iter()
         .map(|r| {
-            let c: Vec<String> = pts.iter().map(|p| format!("{p}: {}", r.counts.get(p).copied().unwrap_or(0))).collect();
+            let c: Vec<String> = pts
+                .iter()
+                .map(|p| format!("{p}: {}", r.counts.get(p).copied().unwrap_or(0)))
+                .collect();
             format!("{} {}", r.label, c.join(", "))
         })
         .collect();
@@ -141,13 +160,27 @@ pub fn diverging(title: &str, scale: &Scale, rows: &[Stack], l: &Labels) -> Stri
         let n: u64 = r.counts.values().sum();
         if n == 0 {
             rect(&mut out, LABEL_W, y, AREA, "url(#hatch)");
-            let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", LABEL_W + 4.0, y + 17.0, xml(l.withheld));
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                LABEL_W + 4.0,
+                y + 17.0,
+                xml(l.withheld)
+            );
             continue;
         }
         let share = |p: i64| r.counts.get(&p).copied().unwrap_or(0) as f64 / n as f64 * AREA / 2.0;
         // Left of the centre: points below the midpoint (and half the middle point).
-        let below: f64 = pts.iter().filter(|&&p| (p as f64) < mid).map(|&p| share(p)).sum::<f64>()
-            + pts.iter().filter(|&&p| (p as f64) == mid).map(|&p| share(p) / 2.0).sum::<f64>();
+        let below: f64 = pts
+            .iter()
+            .filter(|&&p| (p as f64) < mid)
+            .map(|&p| share(p))
+            .sum::<f64>()
+            + pts
+                .iter()
+                .filter(|&&p| (p as f64) == mid)
+                .map(|&p| share(p) / 2.0)
+                .sum::<f64>();
         let mut x = centre - below;
         for (j, &p) in pts.iter().enumerate() {
             let w = share(p);
@@ -156,7 +189,10 @@ pub fn diverging(title: &str, scale: &Scale, rows: &[Stack], l: &Labels) -> Stri
         }
     }
     let y = 5.0 + ROW_H * rows.len() as f64;
-    let _ = writeln!(out, "<line x1=\"{centre:.1}\" y1=\"2\" x2=\"{centre:.1}\" y2=\"{y:.1}\" stroke=\"#333\"/>");
+    let _ = writeln!(
+        out,
+        "<line x1=\"{centre:.1}\" y1=\"2\" x2=\"{centre:.1}\" y2=\"{y:.1}\" stroke=\"#333\"/>"
+    );
     let _ = writeln!(
         out,
         "<text x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{} ← {mid} → {}</text>",
@@ -171,13 +207,28 @@ pub fn diverging(title: &str, scale: &Scale, rows: &[Stack], l: &Labels) -> Stri
 /// One bar: detractors, passives, promoters, with the score.
 pub fn nps(title: &str, d: u64, pas: u64, p: u64, score: i64, names: &[&str; 3]) -> String {
     let n = d + pas + p;
-    let desc = format!("{}: {d}; {}: {pas}; {}: {p}; eNPS {score}", names[0], names[1], names[2]);
+    let desc = format!(
+        "{}: {d}; {}: {pas}; {}: {p}; eNPS {score}",
+        names[0], names[1], names[2]
+    );
     let mut out = String::new();
     open(&mut out, ROW_H + 40.0, title, &desc);
     let mut x = LABEL_W;
-    label(&mut out, 5.0, &format!("eNPS {}", super::fmt::signed(score)));
-    for (c, colour, name) in [(d, "#b2182b", names[0]), (pas, "#d9d9d9", names[1]), (p, "#2166ac", names[2])] {
-        let w = if n == 0 { 0.0 } else { AREA * c as f64 / n as f64 };
+    label(
+        &mut out,
+        5.0,
+        &format!("eNPS {}", super::fmt::signed(score)),
+    );
+    for (c, colour, name) in [
+        (d, "#b2182b", names[0]),
+        (pas, "#d9d9d9", names[1]),
+        (p, "#2166ac", names[2]),
+    ] {
+        let w = if n == 0 {
+            0.0
+        } else {
+            AREA * c as f64 / n as f64
+        };
         rect(&mut out, x, 5.0, w, colour);
         if w > 30.0 {
             let _ = writeln!(

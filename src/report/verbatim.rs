@@ -41,8 +41,10 @@ impl Scrubber {
             .then(|| Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok())
             .flatten();
         Scrubber {
-            email: Regex::new(r"(?i)[a-z0-9._%+\-]+\s*(?:@|\(at\)|\[at\])\s*[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
-                .unwrap_or_else(|_| unreachable!()),
+            email: Regex::new(
+                r"(?i)[a-z0-9._%+\-]+\s*(?:@|\(at\)|\[at\])\s*[a-z0-9\-]+(?:\.[a-z0-9\-]+)+",
+            )
+            .unwrap_or_else(|_| unreachable!()),
             phone: Regex::new(r"(?:\+|\b00)?\d[\d \-().]{6,}\d").unwrap_or_else(|_| unreachable!()),
             year_span: Regex::new(r"^\d{4}\s*[-–]\s*\d{4}$").unwrap_or_else(|_| unreachable!()),
             names,
@@ -72,10 +74,15 @@ impl Scrubber {
 fn defang(line: &str) -> String {
     let scheme = Regex::new(r"(?i)([a-z][a-z0-9+.\-]*):(//)?").unwrap_or_else(|_| unreachable!());
     let www = Regex::new(r"(?i)\bwww\.").unwrap_or_else(|_| unreachable!());
-    let domain = Regex::new(r"(?i)\b([a-z0-9\-]+)\.([a-z]{2,})\b").unwrap_or_else(|_| unreachable!());
+    let domain =
+        Regex::new(r"(?i)\b([a-z0-9\-]+)\.([a-z]{2,})\b").unwrap_or_else(|_| unreachable!());
     let t = scheme.replace_all(line, |c: &regex::Captures| match c.get(2) {
         Some(_) => format!("{}[:]//", &c[1]),
-        None if matches!(c[1].to_ascii_lowercase().as_str(), "mailto" | "xmpp" | "javascript" | "data" | "tel") => {
+        None if matches!(
+            c[1].to_ascii_lowercase().as_str(),
+            "mailto" | "xmpp" | "javascript" | "data" | "tel"
+        ) =>
+        {
             format!("{}[:]", &c[1])
         }
         None => c[0].to_string(),
@@ -186,7 +193,10 @@ mod tests {
             ("ring +47 912 34 567", "ring [phone number removed]"),
             ("ring 91234567!", "ring [phone number removed]!"),
             ("from 2019-2023 here", "from 2019-2023 here"),
-            ("ask kari  nordmann or OLA", "ask [name removed] or [name removed]"),
+            (
+                "ask kari  nordmann or OLA",
+                "ask [name removed] or [name removed]",
+            ),
             ("Olav stays", "Olav stays"),
         ];
         for (input, want) in table {
@@ -196,7 +206,10 @@ mod tests {
 
     #[test]
     fn urls_are_defanged_and_markup_escaped() {
-        assert_eq!(defuse("see https://evil.example/x"), [r"see https\[:\]//evil\[.\]example/x"]);
+        assert_eq!(
+            defuse("see https://evil.example/x"),
+            [r"see https\[:\]//evil\[.\]example/x"]
+        );
         assert_eq!(defuse("- a-b"), [r"\- a-b"]);
         assert_eq!(defuse("www.x.no"), [r"www\[.\]x\[.\]no"]);
         assert_eq!(defuse("# heading"), [r"\# heading"]);
