@@ -349,6 +349,10 @@ impl Writer<'_, '_> {
     }
 
     fn number(&mut self, a: &QAgg) {
+        if self.guard(self.f.n, &a.numbers, a.answered) {
+            self.para(self.t("guard.alike"));
+            return;
+        }
         let q = |p| {
             quantile(&a.numbers, p)
                 .map(|v| fmt::num(self.lang, v))
@@ -362,6 +366,10 @@ impl Writer<'_, '_> {
     }
 
     fn dates(&mut self, a: &QAgg) {
+        if self.guard(self.f.n, &a.counts, a.answered) {
+            self.para(self.t("guard.alike"));
+            return;
+        }
         let by_year = a.counts.len() > 12;
         let mut m: BTreeMap<String, u64> = BTreeMap::new();
         for (k, c) in &a.counts {

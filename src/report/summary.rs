@@ -138,6 +138,11 @@ impl Writer<'_, '_> {
             Kind::Nps => {
                 let sum = |lo: i64, hi: i64| a.points.range(lo..=hi).map(|(_, c)| c).sum::<u64>();
                 let (d, p) = (sum(0, 6), sum(9, 10));
+                let groups =
+                    std::collections::BTreeMap::from([(0, d), (1, a.answered - d - p), (2, p)]);
+                if self.f.unanimous(self.f.n, &groups, a.answered) {
+                    return None;
+                }
                 let e = enps(p, d, a.answered);
                 self.tf(
                     "sum.enps",
@@ -153,6 +158,9 @@ impl Writer<'_, '_> {
                 )
             }
             Kind::Scale { scale, polarity } => {
+                if self.f.unanimous(self.f.n, &a.points, a.answered) {
+                    return None;
+                }
                 let top = true;
                 let (x, n) = top2(scale, &a.points, top);
                 let key = if problem_is_top(*polarity) {
@@ -260,7 +268,12 @@ impl Writer<'_, '_> {
                 let (gx, gn) = top2(it.scale, gc, true);
                 let (ox, on) = top2(it.scale, oc, true);
                 let (rx, rn) = (ox - gx, on - gn);
-                if gn < 2 || rn < 2 || self.f.unanimous(cell.n, gc, gn) {
+                let rest: std::collections::BTreeMap<i64, u64> = oc
+                    .iter()
+                    .map(|(p, c)| (*p, c - gc.get(p).copied().unwrap_or(0)))
+                    .collect();
+                let rest_guard = self.f.unanimous(overall.n - cell.n, &rest, rn);
+                if gn < 2 || rn < 2 || self.f.unanimous(cell.n, gc, gn) || rest_guard {
                     continue;
                 }
                 if disjoint(wilson(gx, gn), wilson(rx, rn)) {

@@ -254,6 +254,11 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Most chose **{label}**. Counts are not shown: nearly everyone gave the same answer, which in a group this small could point at a person.",
         "De fleste valgte **{label}**. Tallene vises ikke: nesten alle svarte likt, og i en så liten gruppe kunne det peke ut en person.",
     ),
+    (
+        "guard.alike",
+        "Not shown: nearly everyone gave the same answer, which in a group this small could point at a person.",
+        "Vises ikke: nesten alle svarte likt, og i en så liten gruppe kunne det peke ut en person.",
+    ),
     ("col.answer", "answer", "svar"),
     ("col.ci", "95 % interval", "95 % intervall"),
     ("col.group", "group", "gruppe"),
