@@ -96,6 +96,17 @@ const STAY: &[&str] = &[
     "Mer tid til å lære nye ting.",
 ];
 
+/// Second sentences, added to some answers so that fewer are identical.
+const EXTRA: &[&str] = &[
+    "Det hadde gjort stor forskjell.",
+    "Jeg tok det opp i medarbeidersamtalen.",
+    "Flere i teamet mente det samme.",
+    "That would have changed a lot for me.",
+    "Jeg trivdes ellers godt.",
+    "Det var det viktigste for meg.",
+    "Jeg sa fra, men ingenting skjedde.",
+];
+
 const MANAGER: &[&str] = &[
     "Gitt tydeligere tilbakemeldinger, oftere.",
     "Tatt tak i konflikter i teamet i stedet for å vente.",
@@ -180,10 +191,12 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
     put("factors", factors.join(", "));
     let manager_shown = reason == "manager" || factors.contains(&"manager");
     if manager_shown && rng.chance(65) {
-        put(
-            "manager_detail",
-            MANAGER[rng.below(MANAGER.len() as u64) as usize].into(),
-        );
+        let mut text = MANAGER[rng.below(MANAGER.len() as u64) as usize].to_string();
+        if rng.chance(50) {
+            text.push(' ');
+            text.push_str(EXTRA[rng.below(EXTRA.len() as u64) as usize]);
+        }
+        put("manager_detail", text);
     }
     let skip = |rng: &mut Rng| rng.chance(5);
     let centre = |base: i64, low: bool| if low { base - 18 } else { base };
@@ -205,8 +218,12 @@ fn generate(rng: &mut Rng, start: i64, span: u64, fingerprint: &str) -> Row {
         }
     }
     if rng.chance(62) {
-        let text = STAY[rng.below(STAY.len() as u64) as usize].replace('\n', "\r\n");
-        put("stay", text);
+        let mut text = STAY[rng.below(STAY.len() as u64) as usize].to_string();
+        if rng.chance(55) {
+            text.push(' ');
+            text.push_str(EXTRA[rng.below(EXTRA.len() as u64) as usize]);
+        }
+        put("stay", text.replace('\n', "\r\n"));
     }
     if !skip(rng) {
         put(

@@ -214,7 +214,11 @@ fn unreadable_input_exits_2() {
 #[test]
 fn unanimity_guard_hides_counts_in_small_populations() {
     // 7 respondents (under 2k = 10): 6 chose pay, 1 growth.
-    let (_d, md) = report(&format!("{FIX}/small.yaml"), &format!("{FIX}/unanimous/responses.csv"), &[]);
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/unanimous/responses.csv"),
+        &[],
+    );
     assert!(md.contains("Most chose **Pay**"), "{md}");
     assert!(!md.contains("| Pay |"), "{md}");
     assert!(!md.contains("86 %") && !md.contains("14 %"), "{md}");

@@ -77,15 +77,20 @@ impl QAgg {
 
     fn record(&mut self, a: &Answer) {
         self.answered += 1;
-        let mut bump = |k: String| *self.counts.entry(k).or_default() += 1;
+        let mut bump = |k: &str| match self.counts.get_mut(k) {
+            Some(c) => *c += 1,
+            None => {
+                self.counts.insert(k.to_string(), 1);
+            }
+        };
         match a {
-            Answer::Choice(v) => bump(v.clone()),
-            Answer::Multi(vs) => vs.iter().for_each(|v| bump(v.clone())),
-            Answer::YesNo(b) => bump(if *b { "yes" } else { "no" }.to_string()),
-            Answer::Month { year, month } => bump(format!("{year:04}-{month:02}")),
+            Answer::Choice(v) => bump(v),
+            Answer::Multi(vs) => vs.iter().for_each(|v| bump(v)),
+            Answer::YesNo(b) => bump(if *b { "yes" } else { "no" }),
+            Answer::Month { year, month } => bump(&format!("{year:04}-{month:02}")),
             Answer::Ranking(vs) => {
                 if let Some(first) = vs.first() {
-                    bump(first.clone());
+                    bump(first);
                 }
                 for (i, v) in vs.iter().enumerate() {
                     let e = self.ranks.entry(v.clone()).or_default();
