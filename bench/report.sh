@@ -51,7 +51,7 @@ scales = ["manager_rating", "workload", "role_clarity", "growth_rating", "pay_fa
     [c for c in df.columns if c.startswith("culture__")]
 df.select([pl.col(c).cast(pl.Int64, strict=False).mean() for c in scales])
 e = pl.col("enps").cast(pl.Int64, strict=False)
-score = (100 * ((e >= 9).sum() - (e <= 6).sum()) / e.count()).alias("enps")
+score = (100 * ((e >= 9).cast(pl.Int64).sum() - (e <= 6).cast(pl.Int64).sum()) / e.count()).alias("enps")
 print(df.select(score))
 for seg in ["department", "tenure"]:
     print(df.group_by(seg).agg(score).sort(seg))
