@@ -224,3 +224,24 @@ fn unanimity_guard_hides_counts_in_small_populations() {
     assert!(!md.contains("86 %") && !md.contains("14 %"), "{md}");
     assert!(md.contains("and 1 figure(s) where nearly everyone"), "{md}");
 }
+
+#[test]
+fn response_rate_never_tells_how_many_fewer_than_k_did_not_answer() {
+    let (s, i) = (
+        format!("{FIX}/small.yaml"),
+        format!("{FIX}/thirteen/responses.csv"),
+    );
+    // 13 of 15: two did not answer, fewer than k: no percentage, no count.
+    let (_d, md) = report(&s, &i, &["--invited", "15"]);
+    assert!(
+        md.contains("Nearly everyone who was invited answered (fewer than 5 did not)."),
+        "{md}"
+    );
+    assert!(!md.contains("87 %") && !md.contains("of the 15"), "{md}");
+    // 13 of 20: seven did not answer: the rate is shown.
+    let (_d, md) = report(&s, &i, &["--invited", "20"]);
+    assert!(
+        md.contains("That is 65 % of the 20 who were invited."),
+        "{md}"
+    );
+}
