@@ -51,7 +51,7 @@ fn every_template_and_language_set_passes_check() {
         .arg(dir.path().join("surveys"))
         .assert()
         .success()
-        .stderr(contains(format!("checked {n} file(s): 0 error(s)")));
+        .stderr(contains(format!("checked {n} files: 0 errors")));
 }
 
 #[test]
