@@ -3,35 +3,16 @@
 //! Exit 0 when the run completed, 1 with `--strict` when anything was set
 //! aside or rejected or a question had no column, 2 when input was unreadable.
 
-use std::path::Path;
-
 use crate::answers::Granularity;
-use crate::cli::{EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
+use crate::cli::{EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
 use crate::error::Error;
 use crate::responses::normal::NormalWriter;
 use crate::responses::{ReadOptions, read_responses};
 
-/// Print an error. Diagnostics about the survey file show its source
-/// line; those about an export never do (that line is someone's answers).
-fn report_error(e: &Error, survey: &Path) -> u8 {
-    match e {
-        Error::Invalid { diagnostics, .. } => {
-            for d in diagnostics {
-                let source = (d.path == survey)
-                    .then(|| std::fs::read_to_string(&d.path).ok())
-                    .flatten();
-                eprint!("{}", d.render(source.as_deref()));
-            }
-            EXIT_FAILED
-        }
-        other => super::fail(other),
-    }
-}
-
 pub fn run(args: &IngestArgs) -> u8 {
     let survey = match crate::survey::load_survey(&args.survey) {
         Ok(s) => s,
-        Err(e) => return report_error(&e, &args.survey),
+        Err(e) => return super::fail_reading(&e, &args.survey),
     };
     let g = match args.period {
         IngestPeriod::Quarter => Granularity::Quarter,
@@ -40,7 +21,7 @@ pub fn run(args: &IngestArgs) -> u8 {
     };
     let opts = match ReadOptions::from_args(&args.read, g) {
         Ok(o) => o,
-        Err(e) => return report_error(&e, &args.survey),
+        Err(e) => return super::fail_reading(&e, &args.survey),
     };
     let mut writer = args.out.as_deref().map(|p| NormalWriter::new(&survey, p));
     let mut failed: Option<Error> = None;
@@ -53,10 +34,10 @@ pub fn run(args: &IngestArgs) -> u8 {
     });
     let rec = match result {
         Ok(rec) => rec,
-        Err(e) => return report_error(&e, &args.survey),
+        Err(e) => return super::fail_reading(&e, &args.survey),
     };
     if let Some(e) = failed {
-        return report_error(&e, &args.survey);
+        return super::fail_reading(&e, &args.survey);
     }
     eprint!("{}", rec.render());
     if let (Some(w), Some(path)) = (writer, &args.out) {
@@ -65,7 +46,7 @@ pub fn run(args: &IngestArgs) -> u8 {
                 "wrote {n} response(s) to {} (owner-only: it is microdata)",
                 path.display()
             ),
-            Err(e) => return report_error(&e, &args.survey),
+            Err(e) => return super::fail_reading(&e, &args.survey),
         }
     }
     if args.strict && rec.has_losses() {
