@@ -42,13 +42,13 @@ async function checkboxSel(page, survey, q, v) {
 }
 
 /** Press Tab until the focused element matches selector (or is in radio group `group`). */
-export async function tabTo(page, selector, what, section = null) {
+export async function tabTo(page, selector, what, selName = null) {
   for (let i = 0; i < 400; i++) {
     await page.keyboard.press('Tab');
     const hit = await page.evaluate(([s, n]) => {
       const a = document.activeElement;
-      return !!a && a.matches(s) && (n === null || a.closest('section.section') === document.querySelectorAll('section.section')[n]);
-    }, [selector, section]);
+      return !!a && a.matches(s) && (n === null || (a.sel && a.sel.name === n));
+    }, [selector, selName]);
     if (hit) return;
   }
   throw new Error(`could not reach ${what} with the Tab key`);
@@ -171,8 +171,26 @@ async function focusFix(page, sel) {
   throw new Error(`could not reach ${sel} with the Tab key`);
 }
 
-/** Ranking: one rank control per option (`q__value`), select or number. */
+/** Ranking: the script's reorderable list (keys or move buttons), else one rank select per option. */
 async function rank(page, survey, q, order, kb) {
+  const names = order.map((v) => fieldName(survey, q, 'rank', v));
+  if (await page.$(`#q-${q.id} ol.rank-list li`)) {
+    const current = () => page.$$eval(`#q-${q.id} ol.rank-list li`, (lis) => lis.map((li) => li.sel.name));
+    for (let k = 0; k < names.length; k++) {
+      const j = (await current()).indexOf(names[k]);
+      if (j < 0) throw new Error(`${q.id}: no list item for ${order[k]}`);
+      if (j === k) continue;
+      if (kb) {
+        await tabTo(page, `#q-${q.id} ol.rank-list li`, `${q.id}.${order[k]}`, names[k]);
+        for (let m = 0; m < j - k; m++) await page.keyboard.press('ArrowUp');
+      } else {
+        for (let m = 0; m < j - k; m++) await page.locator(`#q-${q.id} ol.rank-list li`).nth(j - m).locator('button').first().click();
+      }
+    }
+    const now = await current();
+    if (now.join() !== names.join()) throw new Error(`${q.id}: the list is ${now.join(',')} after reordering, wanted ${names.join(',')}`);
+    return;
+  }
   for (const o of q.options) {
     const r = order.indexOf(o.value) + 1;
     const sel = `#q-${q.id} [name="${css(fieldName(survey, q, 'rank', o.value))}"]`;
@@ -189,7 +207,7 @@ export async function shownQuestions(page) {
   return page.$$eval('.q[data-q]', (els) => els.filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden]')).map((e) => e.dataset.q));
 }
 
-async function conditionProblems(page, survey, section, answered) {
+async function conditionsNow(page, survey, section, answered) {
   const want = visible(survey, answered);
   const shown = new Set(await shownQuestions(page));
   const out = [];
@@ -201,11 +219,14 @@ async function conditionProblems(page, survey, section, answered) {
 }
 
 /** Fill every section and press Next; stops before submitting. */
-export async function fillAll(page, survey, plan, mode, seenConditions = null) {
+export async function fillAll(page, survey, plan, mode, seenConditions = null, { nojs = false } = {}) {
   const problems = [];
+  const conditionProblems = nojs ? async () => [] : conditionsNow;
   const answered = {};
   const kb = mode === 'keyboard';
+  const hasVisible = (sec) => sec.questions.some((q) => visible(survey, answered).has(q.id));
   for (const section of survey.sections) {
+    if (!nojs && !hasVisible(section)) continue;
     problems.push(...await conditionProblems(page, survey, section, answered));
     for (const q of section.questions) {
       if (q.type === 'info' || plan.answers[q.id] === undefined) continue;
@@ -218,9 +239,10 @@ export async function fillAll(page, survey, plan, mode, seenConditions = null) {
       const shown = new Set(await shownQuestions(page));
       for (const q of section.questions) if (q.cond) seenConditions[q.id] = { ...seenConditions[q.id], [shown.has(q.id) ? 'shown' : 'hidden']: true };
     }
-    if (section.index < survey.sections.length - 1) {
-      if (kb) { await tabTo(page, '[data-action=next]', 'Next', section.index); await page.keyboard.press('Enter'); } else await page.locator('section.section').nth(section.index).locator('[data-action=next]').click();
-      await page.locator('section.section').nth(section.index + 1).waitFor({ state: 'visible', timeout: 3000 }).catch(() => problems.push(`Next did not open section ${section.index + 2}`));
+    const later = survey.sections.slice(section.index + 1).find(hasVisible);
+    if (!nojs && later) {
+      if (kb) { await tabTo(page, '[data-action=next]', 'Next'); await page.keyboard.press('Enter'); } else await page.click('[data-action=next]');
+      await page.locator('section.section').nth(later.index).waitFor({ state: 'visible', timeout: 3000 }).catch(() => problems.push(`Next did not open section ${later.index + 1}`));
     }
   }
   return problems;
