@@ -97,7 +97,7 @@ async function staticProblems(page, survey, key, action) {
         if (seen) out.push(`honeypot ${hp} is visible`);
         if (e.hasAttribute('style') || (e.parentElement && e.parentElement.hasAttribute('style'))) out.push('honeypot hidden by an inline style');
         if (e.getAttribute('tabindex') !== '-1') out.push('honeypot without tabindex="-1"');
-        if (e.getAttribute('autocomplete') !== 'off') out.push('honeypot without autocomplete="off"');
+        if (e.type === 'text' && e.getAttribute('autocomplete') !== 'off') out.push('honeypot without autocomplete="off"');
         if (!e.closest('[aria-hidden="true"]')) out.push('honeypot not aria-hidden');
         if (ep.service === 'web3forms' && e.type !== 'checkbox') out.push('web3forms botcheck is not a checkbox');
       }

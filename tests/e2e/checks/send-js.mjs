@@ -135,7 +135,7 @@ async function conditionsCheck(env, survey, p) {
     }
     for (const q of conditional) {
       const s = seenConditions[q.id] || {};
-      if (!s.shown || !s.hidden) problems.push(`${q.id}: never ${s.shown ? 'hidden' : 'shown'} in 10 respondents (the plans do not cover it)`);
+      if (!s.shown || !s.hidden) problems.push(`${q.id}: never ${s.shown ? 'hidden' : 'shown'} on the page in 10 respondents`);
     }
     return problems;
   });

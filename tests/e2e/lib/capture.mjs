@@ -59,7 +59,8 @@ export async function startCapture(siteRoot) {
     url: (p) => `http://127.0.0.1:${port}${p}`,
     requests,
     mark: () => requests.length,
-    since: (m) => requests.slice(m).filter((r) => r.method !== 'OPTIONS' && !r.path.startsWith('/site/')),
+    // submissions only: not CORS preflights, served pages, or the browser's favicon request
+    since: (m) => requests.slice(m).filter((r) => r.method !== 'OPTIONS' && !r.path.startsWith('/site/') && r.path !== '/favicon.ico'),
     async waitFor(mark, count = 1, ms = 5000) {
       const end = Date.now() + ms;
       while (Date.now() < end) {
