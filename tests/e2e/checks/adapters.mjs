@@ -72,7 +72,7 @@ async function staticProblems(page, survey, key, action) {
       for (const o of q.options) {
         if (mode === 'split' && ep.service !== 'google-forms') want.push({ q: q.id, name: `${q.id}__${o.value}`, value: '1', type: 'checkbox' });
         else if (mode === 'brackets') want.push({ q: q.id, name: `${q.id}[]`, value: o.value, type: 'checkbox' });
-        else want.push({ q: q.id, name: fieldName(survey, q), value: optionValue(survey, q, o.value), type: 'checkbox' });
+        else want.push({ q: q.id, name: fieldName(survey, q), value: optionValue(survey, q, o.value), v: o.value, type: 'checkbox' });
       }
     }
   }
@@ -119,7 +119,7 @@ async function staticProblems(page, survey, key, action) {
     const fa = (csp.match(/form-action([^;]*)/) || ['', ''])[1].trim().split(/\s+/);
     if (!fa.includes(origin) && !fa.includes(action)) out.push(`the CSP's form-action (${fa.join(' ')}) lacks ${origin}`);
     for (const w of want) {
-      const els = [...field(w.name)].filter((e) => (w.value === undefined || e.value === w.value) && (!w.type || e.type === w.type));
+      const els = [...field(w.name)].filter((e) => (w.value === undefined || e.value === w.value || (w.v && e.getAttribute('data-v') === w.v)) && (!w.type || e.type === w.type));
       if (!els.length) out.push(`${w.q}: no ${w.type || 'field'} named ${w.name}${w.value !== undefined ? ` with value ${w.value}` : ''}`);
     }
     for (const bad of ['email', 'name', '_replyto', '_subject', ...(ep.thanks_url ? [] : ['_next', 'redirect'])]) if (field(bad).length) out.push(`a field named ${bad}`);

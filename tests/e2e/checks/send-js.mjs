@@ -121,13 +121,15 @@ export default async function sendJs(env) {
   }
 }
 
+const RESPONDENTS = 6;
+
 async function conditionsCheck(env, survey, p) {
   const conditional = survey.questions.filter((q) => q.cond);
   if (!conditional.length) return;
-  await env.runner.check(`conditions ${survey.id}: ${conditional.length} conditional questions show and hide as their show_if says (10 respondents)`, async () => {
+  await env.runner.check(`conditions ${survey.id}: ${conditional.length} conditional questions show and hide as their show_if says (${RESPONDENTS} respondents)`, async () => {
     const seenConditions = {};
     const problems = [];
-    for (let seed = 1; seed <= 10; seed++) {
+    for (let seed = 1; seed <= RESPONDENTS; seed++) {
       const { page } = await open(await env.browser('js'), fileUrl(p.file));
       const plan = makePlan(survey, seed * 7919 + survey.id.length, { skip: 0.2 });
       problems.push(...(await fillAll(page, survey, plan, 'pointer', seenConditions)).map((x) => `respondent ${seed}: ${x}`));
@@ -135,7 +137,7 @@ async function conditionsCheck(env, survey, p) {
     }
     for (const q of conditional) {
       const s = seenConditions[q.id] || {};
-      if (!s.shown || !s.hidden) problems.push(`${q.id}: never ${s.shown ? 'hidden' : 'shown'} on the page in 10 respondents`);
+      if (!s.shown || !s.hidden) problems.push(`${q.id}: never ${s.shown ? 'hidden' : 'shown'} on the page in ${RESPONDENTS} respondents`);
     }
     return problems;
   });

@@ -19,7 +19,7 @@ export async function nojsSend(env, survey, url, plan) {
   else {
     if (recs.length > 1) problems.push(`${recs.length} posts`);
     if (recs[0].ajax) problems.push('sent by script with JavaScript off?');
-    problems.push(...bodyProblems(survey, recs[0], plan, facts));
+    problems.push(...bodyProblems(survey, recs[0], plan, { ...facts, nojs: true }));
   }
   if (!page.url().startsWith(endpointUrl)) problems.push(`the page did not navigate to the endpoint (at ${page.url().slice(0, 80)})`);
   problems.push(...strayRequests(seen, url, endpointUrl));

@@ -33,6 +33,7 @@ const WATCH = () => {
 /** Open url in a new page of ctx, recording what the page does. */
 export async function open(ctx, url, { init } = {}) {
   const page = await ctx.newPage();
+  page.setDefaultTimeout(5000);
   const seen = { requests: [], csp: [], errors: [], dialogs: [], console: [] };
   page.on('request', (r) => seen.requests.push({ url: r.url(), method: r.method(), nav: r.isNavigationRequest() }));
   page.on('console', (m) => {

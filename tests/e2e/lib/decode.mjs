@@ -47,7 +47,7 @@ function resolve(survey, name, mode, google) {
   return null;
 }
 
-export function decodeAnswers(survey, pairs) {
+export function decodeAnswers(survey, pairs, values = {}) {
   const mode = multiMode(survey.endpoint);
   const google = survey.endpoint.service === 'google-forms' ? googleNames(survey) : null;
   const answers = {}; const other = {}; const extras = []; const problems = [];
@@ -57,7 +57,9 @@ export function decodeAnswers(survey, pairs) {
     if (!hit) { extras.push([name, value]); continue; }
     const { q } = hit;
     if (hit.role === 'other') { if (value !== '') other[q.id] = value.replace(/\r\n/g, '\n'); continue; }
-    (seen[q.id] ||= []).push({ role: hit.role, sub: hit.sub, value, name });
+    // the page's own record of an option's value, where it posts something else (labels)
+    const logical = values[name] && values[name][value] !== undefined ? values[name][value] : null;
+    (seen[q.id] ||= []).push({ role: hit.role, sub: hit.sub, value, name, logical });
   }
   for (const [id, parts] of Object.entries(seen)) {
     const q = survey.byId[id];
@@ -70,12 +72,12 @@ export function decodeAnswers(survey, pairs) {
     switch (q.type) {
       case 'choice': {
         let v = one();
-        if (google) v = v === '__other_option__' ? 'other' : labelToValue(survey, q, v);
+        if (google) v = v === '__other_option__' ? 'other' : filled[0].logical ?? labelToValue(survey, q, v);
         answers[id] = v; break;
       }
-      case 'yesno': answers[id] = google ? labelToValue(survey, q, one()) : one(); break;
+      case 'yesno': { const v = one(); answers[id] = google ? filled[0].logical ?? labelToValue(survey, q, v) : v; break; }
       case 'text': answers[id] = one().replace(/\r\n/g, '\n'); break;
-      case 'scale': case 'nps': case 'number': answers[id] = Number(one()); break;
+      case 'scale': case 'nps': case 'number': { const v = one(); answers[id] = Number(filled[0].logical ?? v); break; }
       case 'multi': {
         let vs;
         if (mode === 'split' && !google) {
@@ -84,7 +86,7 @@ export function decodeAnswers(survey, pairs) {
             return p.sub;
           });
         } else if (mode === 'comma' && filled.length === 1) vs = filled[0].value.split(',');
-        else vs = filled.map((p) => (google ? (p.value === '__other_option__' ? 'other' : labelToValue(survey, q, p.value)) : p.value));
+        else vs = filled.map((p) => (google ? (p.value === '__other_option__' ? 'other' : p.logical ?? labelToValue(survey, q, p.value)) : p.value));
         const order = q.options.map((o) => o.value);
         answers[id] = vs.sort((a, b) => order.indexOf(a) - order.indexOf(b));
         break;
@@ -93,7 +95,7 @@ export function decodeAnswers(survey, pairs) {
         const out = {};
         for (const p of filled) {
           if (p.role !== 'sub' || !q.rows.includes(p.sub)) { problems.push(`${id}: unexpected field ${p.name}`); continue; }
-          out[p.sub] = Number(p.value);
+          out[p.sub] = Number(p.logical ?? p.value);
         }
         answers[id] = out; break;
       }

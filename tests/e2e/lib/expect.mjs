@@ -20,7 +20,7 @@ export function looksLikeTime(v) {
 export function bodyProblems(survey, rec, plan, form = {}) {
   const problems = [];
   const { pairs, format } = decodeBody(rec);
-  const got = decodeAnswers(survey, pairs);
+  const got = decodeAnswers(survey, pairs, form.values || {});
   problems.push(...got.problems);
   const want = expected(survey, plan);
   for (const id of new Set([...Object.keys(want.answers), ...Object.keys(got.answers)])) {
@@ -38,7 +38,10 @@ export function bodyProblems(survey, rec, plan, form = {}) {
   const counts = {};
   for (const [name, value] of got.extras) {
     counts[name] = (counts[name] || 0) + 1;
-    if (name === '_nonce') {
+    if (name === '_nonce' && form.nojs) {
+      // without a script nothing can draw it: a value baked into the page would be everyone's
+      if (value !== '') problems.push('_nonce: the same fixed value for every respondent without JavaScript');
+    } else if (name === '_nonce') {
       if (!/^[A-Za-z0-9_-]{12,}$/.test(value)) problems.push('_nonce: not a random token of 12+ url-safe characters');
       if (looksLikeTime(value)) problems.push('_nonce: looks like a timestamp');
     } else if (name === '_survey') {

@@ -31,12 +31,17 @@ export function optionValue(survey, q, v) {
 function radioSel(survey, q, v, row) {
   const name = q.type === 'matrix' ? fieldName(survey, q, 'row', row) : fieldName(survey, q);
   const val = ['choice'].includes(q.type) ? optionValue(survey, q, v) : String(v);
-  return `#q-${q.id} input[type=radio][name="${css(name)}"][value="${css(val)}"]`;
+  const base = `#q-${q.id} input[type=radio][name="${css(name)}"]`;
+  // a service that posts labels (Google Forms) keeps the option's own value in data-v
+  return `${base}[value="${css(val)}"], ${base}[data-v="${css(String(v))}"]`;
 }
 
 async function checkboxSel(page, survey, q, v) {
   const want = optionValue(survey, q, v);
-  const idx = await page.$$eval(`#q-${q.id} input[type=checkbox]`, (els, [w, v]) => els.findIndex((e) => e.value === w || e.name.endsWith(`__${v}`)), [want, v]);
+  const idx = await page.$$eval(`#q-${q.id} input[type=checkbox]`, (els, [w, v]) => {
+    const i = els.findIndex((e) => e.value === w || e.name.endsWith(`__${v}`));
+    return i >= 0 ? i : els.findIndex((e) => e.getAttribute('data-v') === v);
+  }, [want, v]);
   if (idx < 0) throw new Error(`${q.id}: no checkbox for option ${v}`);
   return `#q-${q.id} input[type=checkbox] >> nth=${idx}`;
 }
@@ -258,6 +263,11 @@ export async function formFacts(page) {
   return page.evaluate(() => {
     const f = document.getElementById('farvel-form');
     const s = f && f.querySelector('input[name=_survey]');
-    return { survey: s ? s.value : undefined, netlifyHoneypot: f ? f.getAttribute('data-netlify-honeypot') : null, service: f ? f.dataset.service : null };
+    const values = {};
+    for (const e of f ? f.querySelectorAll('[data-v]') : []) {
+      const name = e.name || (e.closest('select') && e.closest('select').name);
+      if (name) (values[name] ||= {})[e.value] = e.getAttribute('data-v');
+    }
+    return { survey: s ? s.value : undefined, netlifyHoneypot: f ? f.getAttribute('data-netlify-honeypot') : null, service: f ? f.dataset.service : null, values };
   });
 }
