@@ -70,9 +70,14 @@ export function parseCondition(src) {
   return tree;
 }
 
+function empty(a) {
+  return a == null || (typeof a === 'string' && !a.trim()) || (Array.isArray(a) && !a.length)
+    || (typeof a === 'object' && !Array.isArray(a) && !Object.keys(a).length);
+}
+
 function valueOf(answers, q, row) {
   const a = answers[q];
-  if (a == null || a === '' || (Array.isArray(a) && !a.length)) return undefined;
+  if (empty(a)) return undefined;
   if (row != null) return typeof a === 'object' && !Array.isArray(a) ? a[row] : undefined;
   return a;
 }
@@ -116,7 +121,7 @@ export function visible(survey, answers) {
   for (const q of survey.questions) {
     if (!q.cond || evaluate(q.cond, effective)) {
       shown.add(q.id);
-      if (answers[q.id] !== undefined) effective[q.id] = answers[q.id];
+      if (!empty(answers[q.id])) effective[q.id] = answers[q.id];
     }
   }
   return shown;
