@@ -65,7 +65,7 @@ export default async function roundtrip(env) {
   });
 }
 
-/** The total and the key choice question's counts must be in the report. */
+/** The total, and every choice and multi question's option counts, must be in the report. */
 function reportProblems(survey, md, plans) {
   const problems = [];
   const n = plans.length;
@@ -73,17 +73,38 @@ function reportProblems(survey, md, plans) {
   const head = md.split('\n').slice(0, 20).join('\n');
   if (!new RegExp(`\\b${n}\\b[^\\n]*(answer|respon|svar)`, 'i').test(head)) problems.push(`the report's opening does not say ${n} people answered`);
   const min = survey.raw.anonymity?.min_group ?? 5;
-  const key = survey.questions.find((q) => q.type === 'choice' && q.raw.key) || survey.questions.find((q) => q.type === 'choice');
-  if (!key) return problems;
-  const counts = {};
-  for (const p of plans) { const a = expected(survey, p).answers[key.id]; if (a !== undefined) counts[a] = (counts[a] || 0) + 1; }
-  const lines = md.split('\n').filter((l) => l.trim().startsWith('|'));
-  for (const [value, c] of Object.entries(counts)) {
-    if (c < min || value === 'other') continue;
-    const o = key.options.find((x) => x.value === value);
-    const label = survey.text(o.label, lang);
-    const row = lines.find((l) => l.includes(label) && l.split('|').map((x) => x.trim()).includes(String(c)));
-    if (!row) problems.push(`${key.id}: no table row with "${label}" and count ${c}`);
+  // table rows under each heading, so that one question's labels are not read in another's table
+  const blocks = [];
+  for (const l of md.split('\n')) {
+    if (/^#+ /.test(l)) blocks.push({ head: l, rows: [] });
+    else if (l.trim().startsWith('|') && blocks.length) blocks[blocks.length - 1].rows.push(l.split('|').map((x) => x.trim()));
   }
+  let compared = 0;
+  for (const q of survey.questions.filter((x) => ['choice', 'multi'].includes(x.type))) {
+    const title = survey.text(q.raw.text, lang);
+    const rows = blocks.filter((b) => b.head.includes(title)).flatMap((b) => b.rows);
+    if (!rows.length) { problems.push(`${q.id}: no table under a heading "${title}"`); continue; }
+    const counts = {};
+    for (const p of plans) {
+      const a = expected(survey, p).answers[q.id];
+      for (const v of a === undefined ? [] : [].concat(a)) counts[v] = (counts[v] || 0) + 1;
+    }
+    for (const o of q.options) {
+      if (o.label == null) continue;
+      const label = survey.text(o.label, lang);
+      const c = counts[o.value] || 0;
+      // a row that starts with the label: its n is the count, or withheld by the anonymity rules
+      const mine = rows.filter((r) => r[1] === label);
+      for (const r of mine) {
+        if (/^\d+$/.test(r[2]) && Number(r[2]) !== c) problems.push(`${q.id}: "${label}" counted ${r[2]}, sent ${c}`);
+      }
+      if (c >= min) {
+        compared++;
+        const shown = mine.some((r) => r[2] === String(c) || (q.raw.segment && /withheld|fewer|tilbakeholdt|færre/i.test(r[2])));
+        if (!shown) problems.push(`${q.id}: no table row with "${label}" and count ${c}`);
+      }
+    }
+  }
+  if (!compared) problems.push('no option was chosen by at least min_group respondents: nothing to compare');
   return problems;
 }

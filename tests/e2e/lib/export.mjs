@@ -9,7 +9,7 @@ const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const line = (cells) => cells.map((c) => q(String(c ?? ''))).join(',');
 
 /** A fixed March 2025 time for row i (every row falls in 2025-Q1). */
-const when = (i) => new Date(Date.UTC(2025, 2, 3 + (i % 20), 8, i % 60, 7));
+const when = (i) => new Date(Date.UTC(2025, 2, 13 + (i % 15), 8, i % 60, 7)); // days > 12: M/D is unambiguous
 
 function joined(pairs, sep) {
   const out = new Map();

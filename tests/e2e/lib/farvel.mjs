@@ -9,8 +9,10 @@ import YAML from 'yaml';
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 export const BIN = process.env.FARVEL_BIN || path.join(REPO, 'target/release/farvel');
 
+/** Run farvel; FARVEL_BIN_<VERB> (e.g. FARVEL_BIN_INGEST) may point one verb elsewhere. */
 export function farvel(args, opts = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', cwd: opts.cwd || REPO, timeout: 120000 });
+  const bin = process.env[`FARVEL_BIN_${String(args[0]).toUpperCase()}`] || BIN;
+  const r = spawnSync(bin, args, { encoding: 'utf8', cwd: opts.cwd || REPO, timeout: 120000 });
   if (r.error) return { code: -1, stdout: '', stderr: String(r.error.message) };
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
