@@ -3,7 +3,6 @@
 // in the service's shape (formspree legacy, netlify, Google Sheets, or the
 // dated field table the other services' dashboards give), and rows of
 // answers from `farvel ingest --out` (issue 4's naming table).
-import { decodeAnswers } from './decode.mjs';
 
 const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const line = (cells) => cells.map((c) => q(String(c ?? ''))).join(',');
@@ -43,29 +42,26 @@ export function writeExport(survey, service, bodies) {
   return `${out.join('\r\n')}\r\n`;
 }
 
+/** Google Sheets: Timestamp + question titles; cells hold what was posted (labels). */
 function googleSheet(survey, bodies) {
   const lang = survey.endpoint.labels_language || survey.languages[0];
+  const entries = survey.endpoint.entries || {};
   const cols = [];
   for (const qq of survey.questions) {
-    if (qq.type === 'info') continue;
+    if (qq.type === 'info' || !entries[qq.id]) continue;
     const title = survey.text(qq.raw.text, lang);
-    if (qq.type === 'matrix') for (const row of qq.rows) cols.push({ q: qq, row, title: `${title} [${survey.text(qq.raw.rows[row], lang)}]` });
-    else cols.push({ q: qq, title });
+    const e = entries[qq.id];
+    if (typeof e === 'object') for (const row of qq.rows) cols.push({ name: e[row], title: `${title} [${survey.text(qq.raw.rows[row], lang)}]` });
+    else cols.push({ name: e, title });
   }
   const out = [line(['Timestamp', ...cols.map((c) => c.title)])];
   bodies.forEach((pairs, i) => {
-    const got = decodeAnswers(survey, pairs);
     const t = when(i);
     const stamp = `${t.getUTCMonth() + 1}/${t.getUTCDate()}/${t.getUTCFullYear()} ${t.getUTCHours() + 1}:${String(t.getUTCMinutes()).padStart(2, '0')}:07`;
     out.push(line([stamp, ...cols.map((c) => {
-      const a = got.answers[c.q.id];
-      if (a === undefined) return '';
-      const label = (v) => (v === 'other' ? got.other[c.q.id] ?? '' : survey.text(c.q.options.find((o) => o.value === v)?.label ?? v, lang));
-      if (c.row) return a[c.row] ?? '';
-      if (c.q.type === 'choice') return label(a);
-      if (c.q.type === 'multi') return a.map(label).join(', ');
-      if (c.q.type === 'yesno') return a === 'yes' ? 'Yes' : 'No';
-      return a;
+      const other = pairs.find(([k]) => k === `${c.name}.other_option_response`)?.[1] ?? '';
+      // Sheets shows the typed text in place of "Other", and joins ticks with ", "
+      return pairs.filter(([k]) => k === c.name).map(([, v]) => (v === '__other_option__' ? other : v)).filter((v) => v !== '').join(', ');
     })]));
   });
   return `${out.join('\r\n')}\r\n`;
