@@ -5,7 +5,7 @@
 // no iframe, img, svg, on* attribute or javascript: URL), and show the
 // vectors as literal text.
 import crypto from 'node:crypto';
-import { open, fileUrl } from '../lib/browser.mjs';
+import { open, fileUrl, cspViolations } from '../lib/browser.mjs';
 import { VECTORS } from '../fixtures/xss-vectors.mjs';
 
 const TRAP = () => {
@@ -21,7 +21,7 @@ const mdLiteral = VECTORS.filter((v) => !/[*_`[\]\\&!~#|]/.test(v) && !/^\s*([-+
 const LABELS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'low', 'high', 'g1', 'g2', 'g3', 'R1', 'R2'];
 const MD_FIELDS = 1 + 1 + 8 + 1; // intro, section intro, hints, info
 
-async function injected(page) {
+export async function injected(page) {
   const facts = await page.evaluate(() => {
     const out = [];
     const bad = 'iframe,object,embed,img,svg,math,video,audio,source,link,base,frame,frameset,applet,marquee,keygen,picture,meta[http-equiv="refresh" i]';
@@ -53,7 +53,7 @@ async function injected(page) {
   return [...new Set(problems)];
 }
 
-async function literal(page, survey) {
+export async function literal(page, survey) {
   const fields = await page.evaluate(({ ids }) => {
     const t = (e) => (e ? e.textContent : null);
     const all = (sel) => [...document.querySelectorAll(sel)].map(t);
@@ -90,7 +90,8 @@ export default async function xss(env) {
   await runner.check(`xss: the fixture has ${VECTORS.length} vectors (≥100) in every text field`, () => (VECTORS.length >= 100 ? [] : ['fewer than 100 vectors']));
   await runner.check('xss: with JavaScript off, no injected element and the vectors shown as text', async () => {
     const { page, seen } = await open(await env.browser('nojs'), fileUrl(p.file));
-    const out = [...await injected(page), ...await literal(page, survey), ...seen.dialogs.map((d) => `dialog ${d}`)];
+    const out = [...await injected(page), ...await literal(page, survey), ...seen.dialogs.map((d) => `dialog ${d}`),
+      ...(await cspViolations(page, seen)).map((v) => `CSP blocked something (an injection?): ${v}`)];
     await page.close();
     return out;
   });
@@ -126,6 +127,7 @@ export default async function xss(env) {
     const missing = mdLiteral.filter((v) => !thanks.includes(v));
     if (missing.length) out.push(`the thank-you text does not show ${missing.length} vectors literally, e.g. ${JSON.stringify(missing[0])}`);
     out.push(...seen.dialogs.map((d) => `dialog ${d}`));
+    out.push(...(await cspViolations(page, seen)).map((v) => `CSP blocked something (an injection?): ${v}`));
     await page.close();
     return out;
   });
