@@ -28,6 +28,31 @@ export async function nojsSend(env, survey, url, plan) {
   return problems;
 }
 
+/** Labels a note must name: the options its condition compares with, in the page's language. */
+function labelsIn(survey, tree, lang, out = []) {
+  for (const part of tree.or || tree.and || (tree.not ? [tree.not] : [])) labelsIn(survey, part, lang, out);
+  const leaf = tree.cmp || tree.has || tree.in;
+  const q = leaf && survey.byId[leaf.q];
+  if (q && q.options.length) {
+    for (const v of tree.in ? tree.in.vs : [leaf.v]) {
+      const o = q.options.find((x) => x.value === v);
+      if (o && o.label != null) out.push(survey.text(o.label, lang));
+    }
+  }
+  return out;
+}
+
+async function noteLanguage(page, survey, lang) {
+  const out = [];
+  for (const q of survey.questions.filter((x) => x.cond)) {
+    const note = await page.$eval(`#q-${q.id} .q-note`, (e) => e.textContent.replace(/\s+/g, ' ')).catch(() => '');
+    for (const label of labelsIn(survey, q.cond, lang)) {
+      if (!note.includes(label)) out.push(`${q.id}: the note does not name "${label}" (the ${lang} label its condition uses)`);
+    }
+  }
+  return out;
+}
+
 export default async function sendNoJs(env) {
   const { runner, all } = env;
   for (const { survey, pages } of all) {
@@ -52,6 +77,7 @@ export default async function sendNoJs(env) {
           if (!document.querySelector('form#farvel-form[method=post i]')) out.push('no <form id="farvel-form" method="post">');
           return out;
         }, survey.questions.filter((q) => q.cond).map((q) => q.id));
+        r.push(...await noteLanguage(page, survey, p.lang));
         await page.close();
         return r;
       });
