@@ -101,6 +101,7 @@ async function monthValue(page, sel, n) {
 async function answer(page, survey, q, a, other, mode) {
   const kb = mode === 'keyboard';
   const text = async (sel, s) => {
+    if (!(await page.$(sel))) throw new Error(`${q.id}: no field ${sel.replace(/^#q-\S+ /, '')}`);
     if (kb) { await tabTo(page, sel, q.id); await page.keyboard.type(s); } else await page.locator(sel).fill(s);
   };
   switch (q.type) {
@@ -111,7 +112,10 @@ async function answer(page, survey, q, a, other, mode) {
         const val = optionValue(survey, q, v);
         if (kb) await selectKeyboard(page, sel, val, q.id); else await page.selectOption(sel, val);
       } else if (kb) await radioKeyboard(page, survey, q, v);
-      else await page.locator(radioSel(survey, q, v)).check();
+      else {
+        if (!(await page.$(radioSel(survey, q, v)))) throw new Error(`${q.id}: no radio button for ${v}`);
+        await page.locator(radioSel(survey, q, v)).first().check();
+      }
       if (v === 'other' && other[q.id] !== undefined) await text(`[name="${css(fieldName(survey, q, 'other'))}"]`, other[q.id]);
       return;
     }
