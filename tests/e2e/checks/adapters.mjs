@@ -191,14 +191,24 @@ function forceOther(survey, plan) {
 
 /** The normalised rows must be exactly the plans' visible answers (any order). */
 export function compareRows(survey, rows, plans) {
+  const flat = (e) => ({ ...Object.fromEntries(Object.entries(e.answers).map(([k, v]) => [k, JSON.stringify(monthOf(survey, k, v))])),
+    ...Object.fromEntries(Object.entries(e.other).map(([k, v]) => [`${k}_other`, JSON.stringify(v)])) });
   const key = (x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]));
-  const asRow = (e) => key({ ...Object.fromEntries(Object.entries(e.answers).map(([k, v]) => [k, monthOf(survey, k, v)])), ...Object.fromEntries(Object.entries(e.other).map(([k, v]) => [`${k}_other`, v])) });
-  const want = plans.map((p) => asRow(expected(survey, p))).sort();
-  const got = rows.map((r) => asRow(r)).sort();
+  const want = plans.map((p) => flat(expected(survey, p)));
+  const got = rows.map(flat);
   const out = [];
   if (got.length !== want.length) out.push(`${got.length} rows read back, ${want.length} sent`);
-  for (const w of want) if (!got.includes(w)) out.push(`a sent response is missing from the read-back: ${w.slice(0, 300)}`);
-  for (const g of got) if (!want.includes(g)) out.push(`read back a response that was not sent: ${g.slice(0, 300)}`);
+  const left = [...got];
+  for (const w of want) {
+    const i = left.findIndex((g) => key(g) === key(w));
+    if (i >= 0) { left.splice(i, 1); continue; }
+    // name the questions that differ from the closest row read back
+    const score = (g) => Object.keys({ ...g, ...w }).filter((k) => g[k] === w[k]).length;
+    const near = left.reduce((a, g) => (a === null || score(g) > score(a) ? g : a), null);
+    const diff = near ? Object.keys({ ...near, ...w }).filter((k) => near[k] !== w[k]).map((k) => `${k}: sent ${w[k] ?? 'nothing'}, read ${near[k] ?? 'nothing'}`) : ['no row left'];
+    out.push(`a sent response does not read back the same: ${diff.join('; ')}`);
+    if (near) left.splice(left.indexOf(near), 1);
+  }
   return out;
 }
 

@@ -158,7 +158,7 @@ async function answer(page, survey, q, a, other, mode) {
       for (const row of q.rows) {
         if (a[row] === undefined) continue;
         if (kb) await radioKeyboard(page, survey, q, a[row], row);
-        else await page.locator(radioSel(survey, q, a[row], row)).check();
+        else await page.locator(radioSel(survey, q, a[row], row)).first().check();
       }
       return;
     }
