@@ -198,7 +198,9 @@ fn unreadable_input_exits_2() {
         ])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("not a normalised CSV"));
+        .stderr(predicates::str::contains(
+            "no column of this file matches a question of the survey",
+        ));
     farvel()
         .args([
             "report",

@@ -154,6 +154,23 @@ impl Run<'_, '_, '_> {
             &mut self.rec,
             &mut self.mapped,
         );
+        let answers_something = cols.sealed.is_some()
+            || cols
+                .targets
+                .iter()
+                .any(|t| matches!(t, Some(t) if !matches!(t, super::headers::Target::Meta(_))));
+        if !answers_something {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(path, None, "no column of this file matches a question of the survey")
+                        .with_hint(format!(
+                            "is it an export of {}? Headers can be mapped with `columns:` in the survey or --map FILE",
+                            self.catalog.survey.path.display()
+                        )),
+                ],
+            });
+        }
         if cols.sealed.is_some() {
             // Every question travels inside the envelope.
             self.mapped.extend(0..self.catalog.questions.len());
