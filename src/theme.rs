@@ -11,17 +11,20 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
-/// The default theme's files, embedded.
-const DEFAULT: [(&str, &str); 4] = [
+/// The default theme's files, embedded. `conditions.js` (the `show_if`
+/// evaluator) and `seal.js` (sealed responses) come from their own modules'
+/// work and are included as they are.
+const DEFAULT: [(&str, &str); 6] = [
     ("form.html", include_str!("../themes/default/form.html")),
     ("thanks.html", include_str!("../themes/default/thanks.html")),
     ("form.css", include_str!("../themes/default/form.css")),
     ("form.js", include_str!("../themes/default/form.js")),
+    (
+        "conditions.js",
+        include_str!("../themes/default/conditions.js"),
+    ),
+    ("seal.js", include_str!("../themes/default/seal.js")),
 ];
-
-/// Files a user theme may provide beyond the default ones (scripts that
-/// other parts of farvel ship in the default theme when built with them).
-const EXTRA: [&str; 2] = ["conditions.js", "seal.js"];
 
 /// The templates rendered by tera.
 const TEMPLATES: [&str; 2] = ["form.html", "thanks.html"];
@@ -56,7 +59,7 @@ impl Theme {
                     dir.display()
                 )));
             }
-            let names = DEFAULT.iter().map(|(n, _)| *n).chain(EXTRA);
+            let names = DEFAULT.iter().map(|(n, _)| *n);
             for file in names {
                 let path = dir.join(file);
                 if path.is_file() {
@@ -124,11 +127,9 @@ pub fn export_default(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
 
 /// Shrink a script without changing what it does: drop leading
 /// indentation, blank lines and comment-only lines. Scripts containing a
-/// backtick (template literals may span lines) are left as they are.
+/// backtick outside comments (template literals may span lines) are left
+/// as they are.
 pub fn compact_js(src: &str) -> String {
-    if src.contains('`') {
-        return src.to_string();
-    }
     let mut out: Vec<&str> = Vec::new();
     let mut in_comment = false;
     for line in src.lines() {
@@ -148,6 +149,9 @@ pub fn compact_js(src: &str) -> String {
             continue;
         }
         out.push(t);
+    }
+    if out.iter().any(|l| l.contains('`')) {
+        return src.to_string();
     }
     out.join("\n")
 }
@@ -200,6 +204,7 @@ mod tests {
                 "var s = '  // not a comment';",
             ),
             ("var t = `a\n  b`;", "var t = `a\n  b`;"),
+            ("/* `code` in a comment */\n  f();", "f();"),
         ];
         for (src, want) in cases {
             assert_eq!(compact_js(src), *want, "{src}");

@@ -11,7 +11,7 @@
   var cfg = {};
   try { cfg = JSON.parse(d.getElementById('farvel-config').textContent); } catch (e) { cfg = {}; }
   var ui = cfg.ui || {};
-  d.documentElement.className += ' js';
+  d.documentElement.classList.add('js');
   form.noValidate = true;
 
   function t(key, n) { var s = ui[key] || key; return n == null ? s : s.split('{n}').join(String(n)); }
