@@ -273,7 +273,8 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_placeholders_once() {
-        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case] = &[
             (
                 "Part {n} of {total}",
                 &[("n", "2"), ("total", "5")],

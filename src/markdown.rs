@@ -64,19 +64,6 @@ pub fn render(markdown: &str) -> String {
     out.trim_end().to_string()
 }
 
-/// Render Markdown that should stay inline (no surrounding `<p>`), for short
-/// texts such as a hint on one line.
-pub fn render_inline(markdown: &str) -> String {
-    let html = render(markdown);
-    match html
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("<p>") => inner.to_string(),
-        _ => html,
-    }
-}
-
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 => HeadingLevel::H3,
@@ -128,11 +115,5 @@ mod tests {
         for (md, want) in cases {
             assert_eq!(render(md), *want, "markdown: {md}");
         }
-    }
-
-    #[test]
-    fn inline_strips_one_paragraph_only() {
-        assert_eq!(render_inline("a *b*"), "a <em>b</em>");
-        assert_eq!(render_inline("a\n\nb"), "<p>a</p>\n<p>b</p>");
     }
 }

@@ -180,3 +180,91 @@ fn clause_cmp(expr: &Expr, op: CmpOp, survey: &Survey, lang: &str, s: &Strings) 
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::parse_survey;
+    use std::path::Path;
+
+    const SURVEY: &str = r#"
+title: T
+endpoint: { service: formspree, url: "https://formspree.io/f/x" }
+sections:
+  - questions:
+      - { id: reason, type: choice, text: Reason, options: { pay: Pay, manager: "My <b>manager</b>" }, other: true }
+      - { id: factors, type: multi, text: Factors, options: { culture: Culture }, none: true }
+      - { id: stay, type: yesno, text: Stay? }
+      - { id: rating, type: scale, text: Rating }
+      - { id: grid, type: matrix, scale: agree5, text: Grid, rows: { respect: Respect } }
+      - { id: years, type: number, text: Years }
+"#;
+
+    #[test]
+    fn notes_spell_out_simple_conditions_and_fall_back_otherwise() {
+        let survey = parse_survey(SURVEY, Path::new("t.yaml")).expect("survey");
+        let s = Strings::new("en", &survey.ui);
+        let cases: &[(&str, &str)] = &[
+            (
+                "reason == 'manager'",
+                "Answer if you chose <em>My &lt;b&gt;manager&lt;/b&gt;</em> above.",
+            ),
+            (
+                "not reason == 'pay'",
+                "Answer if you did not choose <em>Pay</em> above.",
+            ),
+            (
+                "reason in ['pay', 'other']",
+                "Answer if you chose <em>Pay</em> or <em>Other</em> above.",
+            ),
+            (
+                "'none' in factors",
+                "Answer if you ticked <em>None of these</em> above.",
+            ),
+            (
+                "stay == 'no'",
+                "Answer if you answered <em>No</em> to <em>Stay?</em> above.",
+            ),
+            (
+                "stay != true",
+                "Answer if you answered <em>No</em> to <em>Stay?</em> above.",
+            ),
+            (
+                "rating <= 2",
+                "Answer if your answer to <em>Rating</em> was 2 or less above.",
+            ),
+            (
+                "rating != 3",
+                "Answer if your answer to <em>Rating</em> was not 3 above.",
+            ),
+            (
+                "grid.respect > 3",
+                "Answer if your answer to <em>Respect</em> was more than 3 above.",
+            ),
+            (
+                "years in [1, 2]",
+                "Answer if your answer to <em>Years</em> was 1 or 2 above.",
+            ),
+            (
+                "years == 2.5",
+                "Answer if your answer to <em>Years</em> was 2.5 above.",
+            ),
+            (
+                "answered(years) and rating > 1",
+                "Answer if you answered <em>Years</em> and your answer to <em>Rating</em> was more than 1 above.",
+            ),
+            (
+                "reason == 'pay' or (rating > 1 and stay == 'yes')",
+                "Answer only if this applies, given your earlier answers.",
+            ),
+            (
+                "not 'culture' in factors",
+                "Answer only if this applies, given your earlier answers.",
+            ),
+        ];
+        for (src, want) in cases {
+            let expr = crate::survey::expr::parse(src).expect("parses");
+            assert_eq!(note_html(&expr, &survey, "en", &s), *want, "{src}");
+        }
+    }
+}

@@ -116,11 +116,11 @@
       all('li', ol).forEach(function (li, i) { li.sel.value = String(i + 1); });
       check(q, true);
     }
-    function move(li, dir) {
+    function move(li, dir, keep) {
       var sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
       if (sib) ol.insertBefore(dir < 0 ? li : sib, dir < 0 ? sib : li);
       sync();
-      li.focus();
+      (keep || li).focus();
     }
     var ranked = rows.every(function (r) { return r.querySelector('select').value; });
     if (ranked) rows.sort(function (a, b) { return a.querySelector('select').value - b.querySelector('select').value; });
@@ -136,7 +136,7 @@
         b.type = 'button';
         b.textContent = t(m[0]);
         b.setAttribute('aria-label', t(m[0]) + ': ' + label);
-        b.addEventListener('click', function () { move(li, m[1]); });
+        b.addEventListener('click', function () { move(li, m[1], b); });
         li.appendChild(b);
       });
       li.addEventListener('keydown', function (e) {
