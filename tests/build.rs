@@ -639,6 +639,9 @@ fn sealed_pages_carry_the_sealer_and_say_so() {
         en.contains("receives only a sealed message that the safety representative alone can open")
     );
     assert!(en.contains("\"sealed\":true") && en.contains("\"key\":\"farvel-pk1:BI5zGd1g"));
+    // Netlify registers the field names of the static form: `sealed` is one
+    // (disabled, so the plain entry list never carries it).
+    assert!(en.contains("<input type=\"hidden\" name=\"sealed\" value=\"\" disabled>"));
     let nb = page(&tmp, "sealed/nb/index.html");
     assert!(nb.contains("<noscript><p class=\"noscript\">Dette skjemaet forsegler"));
     // Plain surveys carry no sealer.

@@ -319,7 +319,7 @@ fn config_json(survey: &Survey, adapter: &dyn Adapter, s: &Strings) -> String {
     let ui: serde_json::Map<String, serde_json::Value> = s
         .table()
         .iter()
-        .filter(|(k, _)| k.starts_with("error.") || k.starts_with("button.") || *k == "progress")
+        .filter(|(k, _)| k.starts_with("error.") || k.starts_with("button.move") || *k == "progress")
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
     let sealed = survey.collection == Collection::Sealed;

@@ -7,7 +7,7 @@
 (function () {
   'use strict';
   var d = document, form = d.getElementById('farvel-form');
-  if (!form || !d.querySelector || !window.JSON) return;
+  if (!form || !d.querySelector || !window.JSON || !window.crypto || !crypto.getRandomValues) return;
   var cfg = {};
   try { cfg = JSON.parse(d.getElementById('farvel-config').textContent); } catch (e) { cfg = {}; }
   var ui = cfg.ui || {};
@@ -17,17 +17,13 @@
   function t(key, n) { var s = ui[key] || key; return n == null ? s : s.split('{n}').join(String(n)); }
   function all(sel, root) { return Array.prototype.slice.call((root || d).querySelectorAll(sel)); }
   function btn(action, root) { return (root || d).querySelector('[data-action="' + action + '"]'); }
-  function rand(n) {
-    var b = new Uint32Array(1);
-    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b); else b[0] = Math.floor(Math.random() * 4294967296);
-    return b[0] % n;
-  }
+  function rand(n) { return crypto.getRandomValues(new Uint32Array(1))[0] % n; }
 
   var nonce = form.querySelector('input[name="_nonce"]');
-  if (nonce && window.crypto && crypto.getRandomValues) {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    nonce.value = Array.prototype.map.call(bytes, function (x) { return (x < 16 ? '0' : '') + x.toString(16); }).join('');
+  if (nonce) {
+    nonce.value = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (x) {
+      return (x < 16 ? '0' : '') + x.toString(16);
+    }).join('');
   }
 
   var sections = all('.section', form), questions = all('.q', form);
@@ -229,16 +225,13 @@
     if (on) ids.push(id);
     if (ids.length) el.setAttribute('aria-describedby', ids.join(' ')); else el.removeAttribute('aria-describedby');
   }
-  function targets(q) { return all('fieldset,input:not([type=radio]):not([type=checkbox]),select,textarea', q).filter(function (el) { return !el.closest('.other') || el.tagName !== 'FIELDSET'; }); }
+  function targets(q) { return all('fieldset,input,select,textarea', q); }
   function setError(q, msg) {
     var id = 'err-' + q.getAttribute('data-q'), p = d.getElementById(id);
     if (p) { p.textContent = msg; p.hidden = !msg; }
     if (msg) q.setAttribute('data-invalid', ''); else q.removeAttribute('data-invalid');
     targets(q).forEach(function (el) {
-      describe(el, id, !!msg);
-      if (msg) el.setAttribute('aria-invalid', 'true'); else el.removeAttribute('aria-invalid');
-    });
-    all('input[type=radio],input[type=checkbox]', q).forEach(function (el) {
+      if (el.tagName === 'FIELDSET' || !el.closest('fieldset')) describe(el, id, !!msg);
       if (msg) el.setAttribute('aria-invalid', 'true'); else el.removeAttribute('aria-invalid');
     });
   }
