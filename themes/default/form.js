@@ -108,6 +108,8 @@
     var box = q.querySelector('.ranks'), rows = all('.rank', box);
     var ol = d.createElement('ol'), dragging = null;
     ol.className = 'rank-list';
+    ol.id = 'rl-' + q.getAttribute('data-q');
+    ol.tabIndex = -1;
     function sync() {
       all('li', ol).forEach(function (li, i) { li.sel.value = String(i + 1); });
       check(q, true);
@@ -255,7 +257,7 @@
     ul.textContent = '';
     bad.forEach(function (b) {
       var li = d.createElement('li'), a = d.createElement('a');
-      var first = b.q.querySelector('input[id],select[id],textarea[id]');
+      var first = b.q.querySelector('.rank-list,input[id],select[id],textarea[id]');
       a.href = '#' + (first ? first.id : b.q.id);
       a.textContent = title(b.q) + ': ' + b.m;
       li.appendChild(a);

@@ -53,10 +53,16 @@
     return raw;
   }
 
+  /* A string as Unicode scalar values (a lone surrogate becomes U+FFFD, as
+   * FormData does), so JSON.stringify never writes an escape Rust rejects. */
+  function usv(value) {
+    return new TextDecoder().decode(utf8(String(value)));
+  }
+
   /* The padded plaintext: canonical JSON, 0x80, zeros to a multiple of BUCKET. */
   function plaintext(pairs) {
     var f = [];
-    Array.from(pairs, function (p) { f.push([String(p[0]), String(p[1])]); });
+    Array.from(pairs, function (p) { f.push([usv(p[0]), usv(p[1])]); });
     var json = utf8(JSON.stringify({ v: 1, f: f }));
     var out = new Uint8Array(Math.ceil((json.length + 1) / BUCKET) * BUCKET);
     out.set(json);
