@@ -319,7 +319,9 @@ fn config_json(survey: &Survey, adapter: &dyn Adapter, s: &Strings) -> String {
     let ui: serde_json::Map<String, serde_json::Value> = s
         .table()
         .iter()
-        .filter(|(k, _)| k.starts_with("error.") || k.starts_with("button.move") || *k == "progress")
+        .filter(|(k, _)| {
+            k.starts_with("error.") || k.starts_with("button.move") || *k == "progress"
+        })
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
     let sealed = survey.collection == Collection::Sealed;
@@ -342,12 +344,14 @@ fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions)
         .labels_language
         .clone()
         .unwrap_or_else(|| survey.default_language().to_string());
+    let labels_strings = Strings::new(&labels_lang, &survey.ui);
     let qcx = Ctx {
         survey,
         lang,
         strings: &s,
         adapter,
         labels_lang: &labels_lang,
+        labels_strings: &labels_strings,
     };
     let total = survey.sections.len().to_string();
     let sections: Vec<SectionView> = survey

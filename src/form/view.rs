@@ -112,8 +112,9 @@ pub struct Ctx<'a> {
     pub lang: &'a str,
     pub strings: &'a Strings,
     pub adapter: &'a dyn Adapter,
-    /// The language whose labels Google Forms expects.
+    /// The language whose labels Google Forms expects, and its strings.
     pub labels_lang: &'a str,
+    pub labels_strings: &'a Strings,
 }
 
 impl Ctx<'_> {
@@ -241,10 +242,7 @@ fn fill_kind(v: &mut QuestionView, q: &Question, cx: &Ctx) {
                 .iter()
                 .map(|val| {
                     let label = s.get(&format!("yesno.{val}")).to_string();
-                    let labels = cx
-                        .strings_for_labels()
-                        .get(&format!("yesno.{val}"))
-                        .to_string();
+                    let labels = cx.labels_strings.get(&format!("yesno.{val}")).to_string();
                     plain_option(&name, val, cx.adapter.option_value(val, &labels), label)
                 })
                 .collect();
@@ -395,12 +393,6 @@ fn fill_kind(v: &mut QuestionView, q: &Question, cx: &Ctx) {
     }
 }
 
-impl Ctx<'_> {
-    fn strings_for_labels(&self) -> Strings {
-        Strings::new(self.labels_lang, &self.survey.ui)
-    }
-}
-
 fn plain_option(name: &str, logical: &str, value: String, label: String) -> OptionView {
     OptionView {
         name: name.to_string(),
@@ -437,7 +429,7 @@ fn choice_options(
     enc: MultiEncoding,
     pin: &[String],
 ) -> Vec<OptionView> {
-    let labels_strings = cx.strings_for_labels();
+    let labels_strings = cx.labels_strings;
     let mut items: Vec<(String, String, String, bool)> = options
         .iter()
         .map(|c| {
@@ -498,7 +490,7 @@ fn choice_options(
 /// Radio buttons for a scale. In a matrix row (`row`) whose every point
 /// has a label, the label alone names each button (the rows repeat it).
 fn scale_options(name: &str, scale: &Scale, cx: &Ctx, row: bool) -> Vec<OptionView> {
-    let labels_strings = cx.strings_for_labels();
+    let labels_strings = cx.labels_strings;
     let mut options: Vec<OptionView> = (scale.min..=scale.max)
         .map(|p| {
             let point = p.to_string();
