@@ -14,6 +14,7 @@ use crate::cli::{BuildArgs, EXIT_OK, EXIT_PROBLEMS};
 use crate::endpoint;
 use crate::error::{Error, Result};
 use crate::form::{self, RenderOptions};
+use crate::survey::Survey;
 use crate::theme::{self, Theme};
 
 /// The stamp file beside each survey's pages.
@@ -94,7 +95,15 @@ struct Job<'a> {
     force: bool,
 }
 
-fn build_one(file: &Path, job: &Job, ids: &mut BTreeSet<String>) -> Result<Outcome> {
+/// A survey loaded and checked, whose pages are out of date.
+struct Pending {
+    survey: Survey,
+    dir: PathBuf,
+    stamp: String,
+}
+
+/// Load a survey and compare its stamp; `None` when nothing changed.
+fn prepare(file: &Path, job: &Job, ids: &mut BTreeSet<String>) -> Result<Option<Pending>> {
     let source = crate::fsutil::read_to_string(file)?;
     let survey = match crate::survey::parse_survey(&source, file) {
         Ok(s) => s,
@@ -122,19 +131,66 @@ fn build_one(file: &Path, job: &Job, ids: &mut BTreeSet<String>) -> Result<Outco
         job.theme_hash,
         job.opts.endpoint_url.as_deref().unwrap_or("-"),
     );
-    let stamp_path = dir.join(STAMP);
-    let pages = form::render_survey(&survey, job.theme, &job.opts)?;
     let unchanged = !job.force
-        && std::fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp)
-        && pages.iter().all(|p| dir.join(&p.path).is_file());
-    if unchanged {
-        return Ok(Outcome::Unchanged);
+        && std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s == stamp)
+        && form::page_paths(&survey)
+            .iter()
+            .all(|p| dir.join(p).is_file());
+    Ok((!unchanged).then_some(Pending { survey, dir, stamp }))
+}
+
+/// Render and write a survey's pages, then its stamp.
+fn render_write(p: &Pending, job: &Job) -> Result<usize> {
+    let pages = form::render_survey(&p.survey, job.theme, &job.opts)?;
+    for page in &pages {
+        crate::fsutil::write_atomic(&p.dir.join(&page.path), page.html.as_bytes())?;
     }
-    for p in &pages {
-        crate::fsutil::write_atomic(&dir.join(&p.path), p.html.as_bytes())?;
+    crate::fsutil::write_atomic(&p.dir.join(STAMP), p.stamp.as_bytes())?;
+    Ok(pages.len())
+}
+
+/// Render the pending surveys on every core; results keep their index.
+fn render_all(pending: &[(usize, Pending)], job: &Job) -> Vec<(usize, Result<usize>)> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pending.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pending
+            .chunks(chunk)
+            .map(|c| {
+                scope.spawn(move || {
+                    c.iter()
+                        .map(|(i, p)| (*i, render_write(p, job)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Every file's outcome, in file order (a survey whose renderer died
+/// counts as failed).
+fn build_all(files: &[PathBuf], job: &Job) -> Vec<Result<Outcome>> {
+    let mut results: Vec<Option<Result<Outcome>>> = files.iter().map(|_| None).collect();
+    let mut pending = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (i, f) in files.iter().enumerate() {
+        match prepare(f, job, &mut ids) {
+            Ok(Some(p)) => pending.push((i, p)),
+            Ok(None) => results[i] = Some(Ok(Outcome::Unchanged)),
+            Err(e) => results[i] = Some(Err(e)),
+        }
     }
-    crate::fsutil::write_atomic(&stamp_path, stamp.as_bytes())?;
-    Ok(Outcome::Built(pages.len()))
+    for (i, r) in render_all(&pending, job) {
+        results[i] = Some(r.map(Outcome::Built));
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::msg("rendering stopped unexpectedly"))))
+        .collect()
 }
 
 fn check_endpoint_url(url: Option<&str>) -> Result<()> {
@@ -168,9 +224,8 @@ pub fn run(args: &BuildArgs) -> u8 {
         force: args.force,
     };
     let (mut built, mut unchanged, mut failed) = (0, 0, 0);
-    let mut ids = BTreeSet::new();
-    for f in &files {
-        match build_one(f, &job, &mut ids) {
+    for (f, result) in files.iter().zip(build_all(&files, &job)) {
+        match result {
             Ok(Outcome::Built(n)) => {
                 built += 1;
                 eprintln!("built {} ({n} page(s))", f.display());

@@ -111,6 +111,20 @@ pub fn render_survey(survey: &Survey, theme: &Theme, opts: &RenderOptions) -> Re
     Ok(pages)
 }
 
+/// The pages [`render_survey`] writes, relative to `dist/<id>/`, without
+/// rendering them (the build stamp check needs only their names).
+pub fn page_paths(survey: &Survey) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for lang in &survey.languages {
+        let dir = lang_dir(survey, lang);
+        out.push(dir.join("index.html"));
+        if survey.endpoint.thanks_url.is_some() {
+            out.push(dir.join("thanks").join("index.html"));
+        }
+    }
+    out
+}
+
 fn lang_dir(survey: &Survey, lang: &str) -> PathBuf {
     if lang == survey.default_language() {
         PathBuf::new()
