@@ -13,11 +13,16 @@ pub mod answers;
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod endpoint;
 pub mod error;
+pub mod form;
 pub mod fsutil;
+pub mod i18n;
+pub mod markdown;
 pub mod report;
 pub mod responses;
 pub mod seal;
 pub mod survey;
+pub mod theme;
 
 pub use error::{Error, Result};

@@ -1,0 +1,291 @@
+//! farvel's interface strings (buttons, errors, condition notes, notices,
+//! scale preset labels) in the languages it ships, plus a survey's own `ui:`
+//! block, which adds a language or overrides single strings.
+//!
+//! Takes a language code and the survey's `ui:` map; returns [`Strings`]
+//! that look up a key and fill `{name}` placeholders. The data lives in
+//! `src/i18n/<lang>.yaml`, embedded in the binary.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Every UI string key. A language the survey uses must have each of them,
+/// shipped here or in its `ui:` block.
+const UI_KEYS: [&str; 105] = [
+    "lang.name",
+    "nav.languages",
+    "button.back",
+    "button.next",
+    "button.submit",
+    "button.resend",
+    "button.move_up",
+    "button.move_down",
+    "progress",
+    "required",
+    "choose",
+    "option.other",
+    "option.other_text",
+    "option.none",
+    "yesno.yes",
+    "yesno.no",
+    "nps.low",
+    "nps.high",
+    "date.year",
+    "date.month",
+    "month.1",
+    "month.2",
+    "month.3",
+    "month.4",
+    "month.5",
+    "month.6",
+    "month.7",
+    "month.8",
+    "month.9",
+    "month.10",
+    "month.11",
+    "month.12",
+    "ranking.hint",
+    "ranking.rank",
+    "error.summary",
+    "error.required",
+    "error.matrix",
+    "error.min_choices",
+    "error.max_choices",
+    "error.other",
+    "error.number",
+    "error.integer",
+    "error.min_value",
+    "error.max_value",
+    "error.min_length",
+    "error.max_length",
+    "error.pattern",
+    "error.date",
+    "error.month",
+    "error.ranking",
+    "note.if",
+    "note.generic",
+    "note.or",
+    "note.and",
+    "note.chose",
+    "note.not_chose",
+    "note.ticked",
+    "note.answered",
+    "note.yesno",
+    "note.compare",
+    "cmp.eq",
+    "cmp.ne",
+    "cmp.lt",
+    "cmp.le",
+    "cmp.gt",
+    "cmp.ge",
+    "notice.title",
+    "notice.answers",
+    "notice.sealed",
+    "notice.time",
+    "notice.ip",
+    "notice.ip_maybe",
+    "notice.email_always",
+    "notice.email_default",
+    "notice.email_maybe",
+    "notice.custodian",
+    "notice.min_group",
+    "notice.no_tracking",
+    "notice.free_text",
+    "service.url",
+    "noscript.sealed",
+    "send.error",
+    "send.sending",
+    "thanks.default",
+    "thanks.title",
+    "scale.agree5.1",
+    "scale.agree5.2",
+    "scale.agree5.3",
+    "scale.agree5.4",
+    "scale.agree5.5",
+    "scale.satisfied5.1",
+    "scale.satisfied5.2",
+    "scale.satisfied5.3",
+    "scale.satisfied5.4",
+    "scale.satisfied5.5",
+    "scale.likely5.1",
+    "scale.likely5.2",
+    "scale.likely5.3",
+    "scale.likely5.4",
+    "scale.likely5.5",
+    "scale.quality5.1",
+    "scale.quality5.2",
+    "scale.quality5.3",
+    "scale.quality5.4",
+    "scale.quality5.5",
+];
+
+const SHIPPED: [(&str, &str); 6] = [
+    ("nb", include_str!("i18n/nb.yaml")),
+    ("nn", include_str!("i18n/nn.yaml")),
+    ("en", include_str!("i18n/en.yaml")),
+    ("sv", include_str!("i18n/sv.yaml")),
+    ("da", include_str!("i18n/da.yaml")),
+    ("de", include_str!("i18n/de.yaml")),
+];
+
+/// Every UI string key, in a stable order.
+pub fn ui_keys() -> &'static [&'static str] {
+    &UI_KEYS
+}
+
+/// The languages farvel ships every UI string for.
+pub fn shipped_languages() -> &'static [&'static str] {
+    const LANGS: [&str; 6] = ["nb", "nn", "en", "sv", "da", "de"];
+    &LANGS
+}
+
+type Table = BTreeMap<String, String>;
+
+fn shipped() -> &'static BTreeMap<&'static str, Table> {
+    static TABLES: OnceLock<BTreeMap<&'static str, Table>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .map(|(lang, text)| (*lang, serde_yaml::from_str(text).unwrap_or_default()))
+            .collect()
+    })
+}
+
+/// The keys a language lacks: those neither shipped nor in the survey's
+/// `ui:` block for that language (what `check` reports).
+pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'static str> {
+    let shipped = shipped().get(lang);
+    let own = survey_ui.get(lang);
+    UI_KEYS
+        .iter()
+        .copied()
+        .filter(|k| {
+            !shipped.is_some_and(|t| t.contains_key(*k)) && !own.is_some_and(|t| t.contains_key(*k))
+        })
+        .collect()
+}
+
+/// The UI strings of one page language.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    table: Table,
+}
+
+impl Strings {
+    /// The strings for `lang`: the survey's `ui:` entries first, then the
+    /// shipped ones, then English for anything still missing (which `check`
+    /// reports as an error before a build).
+    pub fn new(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Strings {
+        let mut table = shipped().get("en").cloned().unwrap_or_default();
+        if let Some(t) = shipped().get(lang) {
+            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if let Some(t) = survey_ui.get(lang) {
+            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Strings { table }
+    }
+
+    /// The string for `key` (the key itself if unknown).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.table.get(key).map_or(key, String::as_str)
+    }
+
+    /// The string for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(self.get(key), args)
+    }
+
+    /// Like [`Strings::fill`] for HTML: the string is escaped, the values
+    /// are HTML already (escaped by the caller).
+    pub fn fill_html(&self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(&crate::form::escape(self.get(key)), args)
+    }
+
+    /// Every string, for the page's script.
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+}
+
+/// Replace `{name}` placeholders in one pass (inserted text is not
+/// scanned again, so a label containing `{n}` stays as typed).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) if args.iter().any(|(k, _)| *k == &after[..end]) => {
+                let name = &after[..end];
+                if let Some((_, v)) = args.iter().find(|(k, _)| *k == name) {
+                    out.push_str(v);
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_language_has_exactly_the_keys() {
+        for (lang, text) in SHIPPED {
+            let t: Table = serde_yaml::from_str(text).expect("shipped strings parse");
+            let missing: Vec<_> = UI_KEYS.iter().filter(|k| !t.contains_key(**k)).collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+            let extra: Vec<_> = t
+                .keys()
+                .filter(|k| !UI_KEYS.contains(&k.as_str()))
+                .collect();
+            assert!(extra.is_empty(), "{lang} has unknown keys {extra:?}");
+            assert!(
+                t.values().all(|v| !v.is_empty()),
+                "{lang} has an empty string"
+            );
+        }
+    }
+
+    #[test]
+    fn survey_ui_overrides_and_adds_languages() {
+        let mut ui = BTreeMap::new();
+        ui.insert(
+            "fi".to_string(),
+            Table::from([("button.next".to_string(), "Seuraava".to_string())]),
+        );
+        let fi = Strings::new("fi", &ui);
+        assert_eq!(fi.get("button.next"), "Seuraava");
+        assert_eq!(fi.get("button.back"), "Back");
+        let missing = missing_keys("fi", &ui);
+        assert!(missing.contains(&"button.back") && !missing.contains(&"button.next"));
+        assert!(missing_keys("nb", &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn fill_replaces_known_placeholders_once() {
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case] = &[
+            (
+                "Part {n} of {total}",
+                &[("n", "2"), ("total", "5")],
+                "Part 2 of 5",
+            ),
+            ("{v} here", &[("v", "{v}")], "{v} here"),
+            ("{unknown} stays", &[("n", "1")], "{unknown} stays"),
+            ("a { b", &[], "a { b"),
+        ];
+        for (t, args, want) in cases {
+            assert_eq!(fill(t, args), *want);
+        }
+    }
+}
