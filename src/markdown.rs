@@ -8,25 +8,70 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+/// What one kind of Markdown may turn into. Raw HTML is always shown as
+/// text; everything else is decided here.
+pub struct Profile<'a> {
+    /// GFM tables (the report's own tables).
+    pub tables: bool,
+    /// `~~strike~~`.
+    pub strikethrough: bool,
+    /// Keep links whose target is `http:`, `https:` or `mailto:`; when
+    /// false every link becomes its plain text.
+    pub links: bool,
+    /// Keep an image's alt text as text (otherwise the image vanishes whole).
+    pub image_alt: bool,
+    /// Move headings down two levels (the survey page owns `h1` and `h2`).
+    pub demote_headings: bool,
+    /// A trusted hook: an image whose destination it maps to `Some(text)`
+    /// is replaced by that text (the report's chart placeholders).
+    pub image_hook: Option<&'a dyn Fn(&str) -> Option<String>>,
+}
+
+/// Survey text: intro, hints, info blocks, thanks.
+pub const SURVEY: Profile<'static> = Profile {
+    tables: false,
+    strikethrough: true,
+    links: true,
+    image_alt: true,
+    demote_headings: true,
+    image_hook: None,
+};
+
 /// Render survey Markdown to safe HTML.
 pub fn render(markdown: &str) -> String {
+    render_with(markdown, &SURVEY).trim_end().to_string()
+}
+
+/// Render Markdown to HTML under a [`Profile`].
+pub fn render_with(markdown: &str, p: &Profile) -> String {
     let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    if p.tables {
+        opts.insert(Options::ENABLE_TABLES);
+    }
+    if p.strikethrough {
+        opts.insert(Options::ENABLE_STRIKETHROUGH);
+    }
     let mut in_image = 0usize;
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     for ev in Parser::new_ext(markdown, opts) {
         match ev {
-            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
-            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                in_image += 1;
+                if let Some(text) = p.image_hook.and_then(|hook| hook(&dest_url)) {
+                    events.push(Event::Text(text.into()));
+                }
+            }
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            _ if in_image > 0 && !p.image_alt => {}
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let ok = safe_url(&dest_url);
+                let ok = p.links && safe_url(&dest_url);
                 dropped_links.push(!ok);
                 if ok && in_image == 0 {
                     events.push(Event::Start(Tag::Link {
@@ -47,13 +92,13 @@ pub fn render(markdown: &str) -> String {
                 id,
                 classes,
                 attrs,
-            }) => events.push(Event::Start(Tag::Heading {
+            }) if p.demote_headings => events.push(Event::Start(Tag::Heading {
                 level: demote(level),
                 id,
                 classes,
                 attrs,
             })),
-            Event::End(TagEnd::Heading(level)) => {
+            Event::End(TagEnd::Heading(level)) if p.demote_headings => {
                 events.push(Event::End(TagEnd::Heading(demote(level))))
             }
             other => events.push(other),
@@ -61,7 +106,7 @@ pub fn render(markdown: &str) -> String {
     }
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
-    out.trim_end().to_string()
+    out
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {

@@ -9,8 +9,6 @@
 //! characters, which respondent and survey text never carry) and, after
 //! rendering, by the chart's SVG.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
 use super::svg::xml;
 
 const CSS: &str = "\
@@ -38,34 +36,21 @@ fn token(i: usize) -> String {
     format!("{MARK_OPEN}farvel-chart-{i}{MARK_CLOSE}")
 }
 
-/// Render Markdown to HTML body text: no raw HTML, no links, no images
-/// but the charts (`(reference in the Markdown, SVG)`).
-///
-/// SWITCH: renders with pulldown-cmark here until the project's one
-/// Markdown entry point (`crate::markdown`) is merged; then call that with
-/// the same event filter.
+/// Render Markdown to HTML body text through the project's one Markdown
+/// entry point: no raw HTML, no links, no images but the charts
+/// (`(reference in the Markdown, SVG)`), which a trusted hook swaps for
+/// placeholders and then for their SVG.
 pub fn render_markdown(markdown: &str, charts: &[(String, String)]) -> String {
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    let mut events: Vec<Event> = Vec::new();
-    let mut skip_image = 0usize;
-    for ev in Parser::new_ext(markdown, opts) {
-        match ev {
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                skip_image += 1;
-                if let Some(i) = charts.iter().position(|(r, _)| **r == *dest_url) {
-                    events.push(Event::Text(token(i).into()));
-                }
-            }
-            Event::End(TagEnd::Image) => skip_image = skip_image.saturating_sub(1),
-            _ if skip_image > 0 => {}
-            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {}
-            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
-            ev => events.push(ev),
-        }
-    }
-    let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, events.into_iter());
+    let hook = |dest: &str| charts.iter().position(|(r, _)| r == dest).map(token);
+    let profile = crate::markdown::Profile {
+        tables: true,
+        strikethrough: false,
+        links: false,
+        image_alt: false,
+        demote_headings: false,
+        image_hook: Some(&hook),
+    };
+    let mut body = crate::markdown::render_with(markdown, &profile);
     for (i, (_, svg)) in charts.iter().enumerate() {
         let t = token(i);
         let para = format!("<p>{t}</p>");
