@@ -151,6 +151,20 @@ fn shipped() -> &'static BTreeMap<&'static str, Table> {
     })
 }
 
+/// A shipped UI string (`None` for a language or key farvel doesn't ship).
+pub fn shipped_text(lang: &str, key: &str) -> Option<&'static str> {
+    shipped().get(lang)?.get(key).map(String::as_str)
+}
+
+/// The labels of a built-in scale preset's point in every shipped
+/// language (what an export may hold instead of the number).
+pub fn preset_labels(preset: &str, point: i64) -> impl Iterator<Item = &'static str> {
+    let key = format!("scale.{preset}.{point}");
+    shipped_languages()
+        .iter()
+        .filter_map(move |lang| shipped_text(lang, &key))
+}
+
 /// The keys a language lacks: those neither shipped nor in the survey's
 /// `ui:` block for that language (what `check` reports).
 pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'static str> {

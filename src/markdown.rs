@@ -8,6 +8,9 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+/// Maps an image destination to the trusted text that replaces it.
+pub type ImageHook<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// What one kind of Markdown may turn into. Raw HTML is always shown as
 /// text; everything else is decided here.
 pub struct Profile<'a> {
@@ -24,7 +27,7 @@ pub struct Profile<'a> {
     pub demote_headings: bool,
     /// A trusted hook: an image whose destination it maps to `Some(text)`
     /// is replaced by that text (the report's chart placeholders).
-    pub image_hook: Option<&'a dyn Fn(&str) -> Option<String>>,
+    pub image_hook: Option<ImageHook<'a>>,
 }
 
 /// Survey text: intro, hints, info blocks, thanks.

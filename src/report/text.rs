@@ -32,41 +32,10 @@ impl Lang {
             .map_or("", |(_, en, nb)| if self == Lang::Nb { nb } else { en })
     }
 
-    /// The label of a point of a built-in scale preset.
+    /// The label of a point of a built-in scale preset (the UI strings the
+    /// forms show, so the report names points as the respondents saw them).
     pub fn preset(self, name: &str, point: i64) -> Option<&'static str> {
-        let labels: [(&str, &str); 5] = match name {
-            "agree5" => [
-                ("Strongly disagree", "Helt uenig"),
-                ("Disagree", "Uenig"),
-                ("Neither agree nor disagree", "Verken enig eller uenig"),
-                ("Agree", "Enig"),
-                ("Strongly agree", "Helt enig"),
-            ],
-            "satisfied5" => [
-                ("Very dissatisfied", "Svært misfornøyd"),
-                ("Dissatisfied", "Misfornøyd"),
-                ("Neutral", "Nøytral"),
-                ("Satisfied", "Fornøyd"),
-                ("Very satisfied", "Svært fornøyd"),
-            ],
-            "likely5" => [
-                ("Very unlikely", "Svært usannsynlig"),
-                ("Unlikely", "Usannsynlig"),
-                ("Neither", "Verken eller"),
-                ("Likely", "Sannsynlig"),
-                ("Very likely", "Svært sannsynlig"),
-            ],
-            "quality5" => [
-                ("Very poor", "Svært dårlig"),
-                ("Poor", "Dårlig"),
-                ("Fair", "Middels"),
-                ("Good", "God"),
-                ("Very good", "Svært god"),
-            ],
-            _ => return None,
-        };
-        let (en, nb) = labels.get(usize::try_from(point - 1).ok()?)?;
-        Some(if self == Lang::Nb { nb } else { en })
+        crate::i18n::shipped_text(self.code(), &format!("scale.{name}.{point}"))
     }
 }
 

@@ -304,9 +304,16 @@ fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
             let by_label = scale
                 .labels
                 .iter()
-                .find(|(_, t)| t.all().into_iter().any(|l| fold(l) == f));
-            match by_label {
-                Some((p, _)) => *p,
+                .find(|(_, t)| t.all().into_iter().any(|l| fold(l) == f))
+                .map(|(p, _)| *p);
+            // A preset's labels, as a Google grid or a label export writes them.
+            let by_preset = || {
+                let name = scale.preset.as_deref()?;
+                (scale.min..=scale.max)
+                    .find(|&p| crate::i18n::preset_labels(name, p).any(|l| fold(l) == f))
+            };
+            match by_label.or_else(by_preset) {
+                Some(p) => p,
                 None => return Err(rule::NOT_NUMBER),
             }
         }
@@ -413,6 +420,27 @@ fn read_text(info: &QInfo, v: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preset_scale_points_read_from_their_labels_in_any_shipped_language() {
+        let scale = Scale {
+            min: 1,
+            max: 5,
+            labels: std::collections::BTreeMap::new(),
+            preset: Some("agree5".into()),
+        };
+        let table: [(&str, Result<i64, &str>); 6] = [
+            ("Strongly agree", Ok(5)),
+            ("helt uenig", Ok(1)),
+            ("Verken enig eller uenig", Ok(3)),
+            ("4", Ok(4)),
+            ("7", Err(rule::OUTSIDE_SCALE)),
+            ("Mostly agree", Err(rule::NOT_NUMBER)),
+        ];
+        for (v, want) in table {
+            assert_eq!(read_point(&scale, v), want, "{v}");
+        }
+    }
 
     #[test]
     fn decimals_in_every_notation() {

@@ -50,7 +50,36 @@ pub fn render(t: Template, id: &str, languages: &[String]) -> String {
     }
     let mut text = out.join("\n");
     text.push('\n');
+    text.push_str(&ui_block(languages));
     text
+}
+
+/// A `ui:` block for every language farvel ships no UI strings for: the
+/// English strings under that language's key, marked for translation.
+fn ui_block(languages: &[String]) -> String {
+    let shipped = crate::i18n::shipped_languages();
+    let missing: Vec<&String> = languages
+        .iter()
+        .filter(|l| !shipped.contains(&l.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n# The page's own words (buttons, messages, notes) for languages farvel\n# doesn't ship: copied from English, to be translated.\nui:\n",
+    );
+    for lang in missing {
+        out.push_str(&format!(
+            "  # TODO: translate into {lang} (copied from the English text)\n  {lang}:\n"
+        ));
+        for key in crate::i18n::ui_keys() {
+            let text = crate::i18n::shipped_text("en", key).unwrap_or_default();
+            // A JSON string is a valid YAML double-quoted scalar.
+            let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+            out.push_str(&format!("    {key}: {quoted}\n"));
+        }
+    }
+    out
 }
 
 /// One translated string: its entries by language, where it ends.

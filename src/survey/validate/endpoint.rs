@@ -302,9 +302,21 @@ pub fn columns(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
 /// `ui`: per language, UI string key → text.
 pub fn ui(ctx: &mut Ctx, root: &Node) {
     let Some(u) = root.get("ui") else {
+        missing_ui_strings(ctx, root, &Default::default());
         return;
     };
+    let mut given: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+        Default::default();
     for (k, v) in map_of(ctx, u, "ui").unwrap_or(&[]) {
+        if let Some(lang) = k.text() {
+            let keys = v
+                .entries()
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|(key, _)| key.text())
+                .map(|key| (key.to_string(), String::new()));
+            given.entry(lang.to_string()).or_default().extend(keys);
+        }
         let lang = k.text().unwrap_or("");
         if !is_language_code(lang) || !ctx.languages.iter().any(|l| l == lang) {
             let msg = format!(
@@ -322,5 +334,42 @@ pub fn ui(ctx: &mut Ctx, root: &Node) {
                 );
             }
         }
+    }
+    missing_ui_strings(ctx, root, &given);
+}
+
+/// A language farvel doesn't ship must bring every UI string in `ui:`.
+fn missing_ui_strings(
+    ctx: &mut Ctx,
+    root: &Node,
+    given: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+) {
+    let Some(at) = root.get("languages") else {
+        return;
+    };
+    for lang in ctx.languages.clone() {
+        let missing = crate::i18n::missing_keys(&lang, given);
+        if missing.is_empty() {
+            continue;
+        }
+        let node = root.get("ui").and_then(|u| u.get(&lang)).unwrap_or(at);
+        let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+        let more = missing.len().saturating_sub(shown.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        ctx.error(
+            node,
+            format!(
+                "farvel has no UI strings for '{lang}': the ui block lacks {}{tail}",
+                shown.join(", ")
+            ),
+        );
+        ctx.hint(format!(
+            "farvel ships {}; add `ui: {{ {lang}: {{ key: text, … }} }}` with every key (see docs/survey-format.md)",
+            crate::i18n::shipped_languages().join(", ")
+        ));
     }
 }
