@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# bench/build.sh: `farvel build` against pyxform, side by side in one run.
+#
+#   bench/build.sh                      # builds farvel here (cargo build --release)
+#   FARVEL_BIN=/path/to/farvel bench/build.sh
+#
+# Whole-process wall times (hyperfine, median; warm-up run first) of
+#   - farvel build on surveys/exit-interview.yaml (one survey, every language),
+#   - farvel build on 1,000 copies of it with different ids (one process),
+#   - xls2xform --skip_validate (pyxform) on the equivalent XLSForm that
+#     bench/make_xlsform.py writes from the same YAML,
+# then the per-form ratio and every built page's size. Targets (issue 3):
+# >= 100x faster than pyxform per form; 1,000 surveys < 1 s; each
+# exit-interview page <= 40 KB. Env: RUNS_ONE (20), RUNS_PYXFORM (10),
+# RUNS_MANY (5), SURVEYS (1000), BENCH_OUT (bench/out).
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RUNS_ONE="${RUNS_ONE:-20}"
+RUNS_PYXFORM="${RUNS_PYXFORM:-10}"
+RUNS_MANY="${RUNS_MANY:-5}"
+SURVEYS="${SURVEYS:-1000}"
+SURVEY="$REPO_DIR/surveys/exit-interview.yaml"
+
+ensure_venv
+ensure_hyperfine
+ensure_farvel
+
+W="$OUT_DIR/build"
+rm -rf "$W"
+mkdir -p "$W/one" "$W/many"
+RESULTS="$W/results.tsv"
+: >"$RESULTS"
+
+cp "$SURVEY" "$W/one/exit-interview.yaml"
+for i in $(seq -w 1 "$SURVEYS"); do
+  sed "s/^id: exit-interview\$/id: exit-interview-$i/" "$SURVEY" >"$W/many/exit-interview-$i.yaml"
+done
+XLSFORM_DESC="$("$PY" "$BENCH_DIR/make_xlsform.py" "$SURVEY" --out "$W/exit-interview.xlsx")"
+
+cd "$REPO_DIR"
+if ! "$FARVEL_BIN" build "$W/one" --out "$W/dist-one" >"$W/check.log" 2>&1; then
+  say "error: '$FARVEL_BIN build' failed on the exit interview:"
+  sed 's/^/  /' "$W/check.log" >&2
+  say "hint: set FARVEL_BIN to a binary with a working 'farvel build'"
+  exit 2
+fi
+"$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml" >/dev/null
+
+echo "# farvel build vs pyxform ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo "machine: $(describe_machine)"
+echo "farvel:  $(describe_farvel)"
+echo "pyxform: $("$PY" -c 'import pyxform; print(pyxform.__version__)' 2>/dev/null || "$VENV/bin/pip" show pyxform | sed -n 's/^Version: //p'), $(python3 --version); XLSForm: $XLSFORM_DESC"
+echo "timing:  $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'), median, 1 warm-up run"
+echo
+
+say "timing (this takes a minute) ..."
+PREPARE="rm -rf $W/dist-one" measure farvel_one "$RUNS_ONE" \
+  "$FARVEL_BIN" build "$W/one" --out "$W/dist-one"
+PREPARE="" measure pyxform_one "$RUNS_PYXFORM" \
+  "$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml"
+PREPARE="rm -rf $W/dist-many" measure farvel_many "$RUNS_MANY" \
+  "$FARVEL_BIN" build "$W/many" --out "$W/dist-many"
+
+val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESULTS"; }
+one="$(val time farvel_one)"
+pyx="$(val time pyxform_one)"
+many="$(val time farvel_many)"
+
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" '
+function verdict(ok) { return ok ? "met" : "MISSED" }
+BEGIN {
+  printf "%-44s %12s %10s\n", "command (whole process)", "median", "vs pyxform"
+  printf "%-44s %10.1f ms %9.1fx\n", "farvel build exit-interview (1 survey)", one * 1000, pyx / one
+  printf "%-44s %10.1f ms %9.1fx\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1
+  printf "%-44s %10.1f ms %9.1fx\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many
+  printf "%-44s %10.3f ms\n", "  = per survey", many * 1000 / n
+  print ""
+  printf "target >= 100x pyxform per form: %.0fx  %s\n", pyx / one, verdict(pyx / one >= 100)
+  printf "target %d surveys < 1 s:        %.3f s  %s\n", n, many, verdict(many < 1)
+}'
+
+echo
+echo "pages of the exit interview (target <= 40 KB = 40,000 bytes each; gzip -9 for reference):"
+
+while IFS=$'\t' read -r bytes page; do
+  gz="$(gzip -9c "$W/dist-one/$page" | wc -c)"
+  ok="met"
+  [ "$bytes" -le 40000 ] || { ok="MISSED"; }
+  printf '  %-40s %8d bytes (%5.1f KB; gzip %6d)  %s\n' "$page" "$bytes" \
+    "$(awk -v b="$bytes" 'BEGIN { print b / 1000 }')" "$gz" "$ok"
+done < <("$PY" "$BENCH_DIR/stats.py" sizes "$W/dist-one")
+
+"$PY" "$BENCH_DIR/stats.py" sizes "$W/dist-many" >"$OUT_DIR/build-pages.tsv"
+echo "pages of the $SURVEYS surveys (every size, with how many pages have it; list in $OUT_DIR/build-pages.tsv):"
+cut -f1 "$OUT_DIR/build-pages.tsv" | sort -n | uniq -c |
+  awk '{ printf "  %6d pages of %8d bytes\n", $1, $2; pages += $1; total += $1 * $2 }
+       END { printf "  %6d pages, %d bytes in all\n", pages, total }'
+exit 0
