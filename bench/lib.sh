@@ -9,6 +9,7 @@
 # kind<TAB>name<TAB>value.
 
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
@@ -66,6 +67,10 @@ ensure_farvel() {
 # Which source the binary came from: the git commit of the worktree that
 # holds it (target/release/farvel), marked +dirty with uncommitted changes.
 describe_farvel() {
+  if [ -f "$FARVEL_BIN.source" ]; then
+    printf '%s (%s, %s)' "$("$FARVEL_BIN" --version 2>/dev/null || echo farvel)" "$FARVEL_BIN" "$(cat "$FARVEL_BIN.source")"
+    return
+  fi
   local root
   root="$(cd "$(dirname "$FARVEL_BIN")/../.." 2>/dev/null && pwd || true)"
   local ver
