@@ -8,7 +8,8 @@
 #   - farvel build on surveys/exit-interview.yaml (one survey, every language),
 #   - farvel build on 1,000 copies of it with different ids (one process),
 #   - xls2xform --skip_validate (pyxform) on the equivalent XLSForm that
-#     bench/make_xlsform.py writes from the same YAML,
+#     bench/make_xlsform.py writes from the same YAML (and, as a reference,
+#     pyxform's convert() in one warm process: no Python start, no imports),
 # then the per-form ratio and every built page's size. Targets (issue 3):
 # >= 100x faster than pyxform per form; 1,000 surveys < 1 s; each
 # exit-interview page <= 40 KB. Env: RUNS_ONE (20), RUNS_PYXFORM (10),
@@ -45,7 +46,7 @@ if ! "$FARVEL_BIN" build "$W/one" --out "$W/dist-one" >"$W/check.log" 2>&1; then
   say "hint: set FARVEL_BIN to a binary with a working 'farvel build'"
   exit 2
 fi
-"$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml" >/dev/null
+"$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml" >/dev/null 2>&1
 
 echo "# farvel build vs pyxform ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo "machine: $(describe_machine)"
@@ -66,15 +67,18 @@ val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESUL
 one="$(val time farvel_one)"
 pyx="$(val time pyxform_one)"
 many="$(val time farvel_many)"
+inproc="$("$PY" "$BENCH_DIR/pyxform_inproc.py" "$W/exit-interview.xlsx" "$RUNS_PYXFORM")"
 
-awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" '
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" '
 function verdict(ok) { return ok ? "met" : "MISSED" }
 BEGIN {
-  printf "%-44s %12s %10s\n", "command (whole process)", "median", "vs pyxform"
+  printf "%-44s %13s %10s\n", "command (whole process)", "median", "pyxform/t"
   printf "%-44s %10.1f ms %9.1fx\n", "farvel build exit-interview (1 survey)", one * 1000, pyx / one
   printf "%-44s %10.1f ms %9.1fx\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1
   printf "%-44s %10.1f ms %9.1fx\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many
   printf "%-44s %10.3f ms\n", "  = per survey", many * 1000 / n
+  printf "%-44s %10.1f ms\n", "pyxform convert() in one warm process", inproc * 1000
+  printf "%-44s %24.1fx\n", "  farvel build (1 survey, whole process) vs that", inproc / one
   print ""
   printf "target >= 100x pyxform per form: %.0fx  %s\n", pyx / one, verdict(pyx / one >= 100)
   printf "target %d surveys < 1 s:        %.3f s  %s\n", n, many, verdict(many < 1)
