@@ -67,9 +67,17 @@ val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESUL
 one="$(val time farvel_one)"
 pyx="$(val time pyxform_one)"
 many="$(val time farvel_many)"
+# Diagnostic: the same build with fsync turned into a no-op (eatmydata), to
+# show how much of the wall time is waiting for the disk.
+nosync=""
+if command -v eatmydata >/dev/null || apt_install eatmydata; then
+  PREPARE="rm -rf $W/dist-nosync" measure farvel_many_nosync "$RUNS_MANY" \
+    eatmydata "$FARVEL_BIN" build "$W/many" --out "$W/dist-nosync"
+  nosync="$(val time farvel_many_nosync)"
+fi
 inproc="$("$PY" "$BENCH_DIR/pyxform_inproc.py" "$W/exit-interview.xlsx" "$RUNS_PYXFORM")"
 
-awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" '
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" -v nosync="$nosync" '
 function verdict(ok) { return ok ? "met" : "MISSED" }
 BEGIN {
   printf "%-44s %13s %10s\n", "command (whole process)", "median", "pyxform/t"
@@ -77,6 +85,8 @@ BEGIN {
   printf "%-44s %10.1f ms %9.1fx\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1
   printf "%-44s %10.1f ms %9.1fx\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many
   printf "%-44s %10.3f ms\n", "  = per survey", many * 1000 / n
+  if (nosync != "")
+    printf "%-44s %10.1f ms  (fsync off: diagnostic only)\n", "  the same under eatmydata", nosync * 1000
   printf "%-44s %10.1f ms\n", "pyxform convert() in one warm process", inproc * 1000
   printf "%-44s %24.1fx\n", "  farvel build (1 survey, whole process) vs that", inproc / one
   print ""
