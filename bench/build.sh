@@ -13,13 +13,13 @@
 # then the per-form ratio and every built page's size. Targets (issue 3):
 # >= 100x faster than pyxform per form; 1,000 surveys < 1 s; each
 # exit-interview page <= 40 KB. Env: RUNS_ONE (20), RUNS_PYXFORM (10),
-# RUNS_MANY (5), SURVEYS (1000), BENCH_OUT (bench/out).
+# RUNS_MANY (3), SURVEYS (1000), BENCH_OUT (bench/out).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS_ONE="${RUNS_ONE:-20}"
 RUNS_PYXFORM="${RUNS_PYXFORM:-10}"
-RUNS_MANY="${RUNS_MANY:-5}"
+RUNS_MANY="${RUNS_MANY:-3}"
 SURVEYS="${SURVEYS:-1000}"
 SURVEY="$REPO_DIR/surveys/exit-interview.yaml"
 
