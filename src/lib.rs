@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod diag;
 pub mod error;
 pub mod fsutil;
+pub mod report;
 pub mod responses;
 pub mod seal;
 pub mod survey;

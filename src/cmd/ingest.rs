@@ -1,8 +1,57 @@
-//! `farvel ingest` (placeholder until its issue lands).
+//! `farvel ingest SURVEY CSV… [--out FILE]`: read exports, print the
+//! reconciliation on stderr, and optionally write the normalised CSV.
+//! Exit 0 when the run completed, 1 with `--strict` when anything was set
+//! aside or rejected or a question had no column, 2 when input was unreadable.
 
-use crate::cli::{EXIT_FAILED, IngestArgs};
+use crate::answers::Granularity;
+use crate::cli::{EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
+use crate::error::Error;
+use crate::responses::normal::NormalWriter;
+use crate::responses::{ReadOptions, read_responses};
 
-pub fn run(_args: &IngestArgs) -> u8 {
-    eprintln!("error: farvel ingest is not available yet");
-    EXIT_FAILED
+pub fn run(args: &IngestArgs) -> u8 {
+    let survey = match crate::survey::load_survey(&args.survey) {
+        Ok(s) => s,
+        Err(e) => return super::fail_reading(&e, &args.survey),
+    };
+    let g = match args.period {
+        IngestPeriod::Quarter => Granularity::Quarter,
+        IngestPeriod::Half => Granularity::Half,
+        IngestPeriod::Year => Granularity::Year,
+    };
+    let opts = match ReadOptions::from_args(&args.read, g) {
+        Ok(o) => o,
+        Err(e) => return super::fail_reading(&e, &args.survey),
+    };
+    let mut writer = args.out.as_deref().map(|p| NormalWriter::new(&survey, p));
+    let mut failed: Option<Error> = None;
+    let result = read_responses(&survey, &args.inputs, &opts, &mut |r| {
+        if let (Some(w), None) = (writer.as_mut(), &failed)
+            && let Err(e) = w.push(&r)
+        {
+            failed = Some(e);
+        }
+    });
+    let rec = match result {
+        Ok(rec) => rec,
+        Err(e) => return super::fail_reading(&e, &args.survey),
+    };
+    if let Some(e) = failed {
+        return super::fail_reading(&e, &args.survey);
+    }
+    eprint!("{}", rec.render());
+    if let (Some(w), Some(path)) = (writer, &args.out) {
+        match w.finish() {
+            Ok(n) => eprintln!(
+                "wrote {n} response(s) to {} (owner-only: it is microdata)",
+                path.display()
+            ),
+            Err(e) => return super::fail_reading(&e, &args.survey),
+        }
+    }
+    if args.strict && rec.has_losses() {
+        EXIT_PROBLEMS
+    } else {
+        EXIT_OK
+    }
 }

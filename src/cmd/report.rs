@@ -1,8 +1,70 @@
-//! `farvel report` (placeholder until its issue lands).
+//! `farvel report SURVEY INPUT…`: read exports (or normalised CSV) through
+//! ingest, stream the responses into the report builder, and write
+//! report.md, report.html and the charts. Exit codes follow ingest's: 0 the
+//! run completed, 2 unreadable input.
 
-use crate::cli::{EXIT_FAILED, ReportArgs};
+use crate::answers::Granularity;
+use crate::cli::{EXIT_OK, ReportArgs, ReportPeriod};
+use crate::error::Result;
+use crate::report::{PeriodChoice, ReportBuilder, ReportOptions};
+use crate::responses::{ReadOptions, read_responses};
 
-pub fn run(_args: &ReportArgs) -> u8 {
-    eprintln!("error: farvel report is not available yet");
-    EXIT_FAILED
+pub fn run(args: &ReportArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(e) => super::fail_reading(&e, &args.survey),
+    }
+}
+
+fn run_inner(args: &ReportArgs) -> Result<u8> {
+    let survey = crate::survey::load_survey(&args.survey)?;
+    let names = match &args.names {
+        Some(p) => crate::fsutil::read_to_string(p)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    let opts = ReportOptions {
+        out: args.out.clone(),
+        lang: args.lang.clone(),
+        period: match args.period {
+            ReportPeriod::Auto => PeriodChoice::Auto,
+            ReportPeriod::Quarter => PeriodChoice::Fixed(Granularity::Quarter),
+            ReportPeriod::Half => PeriodChoice::Fixed(Granularity::Half),
+            ReportPeriod::Year => PeriodChoice::Fixed(Granularity::Year),
+            ReportPeriod::All => PeriodChoice::All,
+        },
+        invited: args.invited,
+        names,
+    };
+    crate::report::pick_lang(&survey, opts.lang.as_deref())?;
+    let mut builder = ReportBuilder::new(&survey);
+    // Read at the finest period; the report coarsens, never refines.
+    let read = ReadOptions::from_args(&args.read, Granularity::Quarter)?;
+    let recon = read_responses(&survey, &args.inputs, &read, &mut |r| builder.push(&r))?;
+    eprint!("{}", recon.render());
+    let summary = builder.finish(&recon, &opts)?;
+    let charts = summary.files.len().saturating_sub(2);
+    eprintln!(
+        "wrote {} and {} chart(s): {} responses; {} group(s) fewer than k, {} withheld, {} figure(s) guarded",
+        summary
+            .files
+            .iter()
+            .take(2)
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        charts,
+        summary.respondents,
+        summary.groups_small,
+        summary.groups_withheld,
+        summary.figures_guarded,
+    );
+    if !summary.described {
+        eprintln!("note: fewer than k respondents: the report says so and shows no figures");
+    }
+    Ok(EXIT_OK)
 }

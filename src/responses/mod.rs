@@ -1,8 +1,147 @@
-//! Responses: CSV exports + a [`Survey`](crate::survey::Survey) in,
-//! normalised [`Response`](crate::answers::Response)s plus a
-//! [`Reconciliation`] out. Every row read is used, counted as a duplicate,
-//! or rejected with a reason; every answer set aside is counted by rule.
+//! Responses: CSV exports + a [`Survey`] in, normalised [`Response`]s
+//! (streamed to a sink) plus a [`Reconciliation`] out. Every row read is
+//! used, counted as a duplicate, or rejected with a reason; every answer
+//! set aside is counted by rule. [`normal`] writes and documents the
+//! canonical normalised CSV, which this module also reads back.
 
+mod dedup;
+mod encoding;
+mod file;
+mod headers;
+pub mod normal;
+pub mod read;
 mod reconcile;
+mod row;
+mod time;
+mod tokens;
+mod validate;
+mod values;
 
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub use headers::{Catalog, Meta, Target};
 pub use reconcile::{FileTally, Reconciliation};
+pub use row::{Interpreter, Row, RowOutcome};
+pub use time::NaiveZone;
+
+use crate::answers::{Granularity, Response};
+use crate::error::{Error, Result};
+use crate::survey::Survey;
+
+/// How to read exports (from `--map`, `--encoding`, `--delimiter`,
+/// `--date-order`, `--period`).
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// A YAML file mapping export headers to question ids.
+    pub map: Option<PathBuf>,
+    /// An encoding label (`windows-1252`); `None` = UTF-8.
+    pub encoding: Option<String>,
+    /// The field delimiter; `None` = sniffed (`,` or `;`).
+    pub delimiter: Option<u8>,
+    /// Day/month order for files whose dates do not settle it.
+    pub date_order: Option<crate::cli::DateOrder>,
+    /// How fine the periods are.
+    pub granularity: Granularity,
+    /// Show a progress bar (only ever drawn on a terminal).
+    pub progress: bool,
+    /// The custodian's private key file, to open sealed responses.
+    pub key: Option<PathBuf>,
+}
+
+impl ReadOptions {
+    /// Options from the shared command-line arguments; the progress bar is
+    /// on when stderr is a terminal.
+    pub fn from_args(read: &crate::cli::ReadArgs, g: Granularity) -> Result<Self> {
+        let delimiter = match read.delimiter {
+            None => None,
+            Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => Some(c as u8),
+            Some(c) => {
+                return Err(Error::msg(format!(
+                    "--delimiter '{c}' is not usable: give one ASCII character such as ',' or ';'"
+                )));
+            }
+        };
+        if let Some(label) = &read.encoding {
+            encoding::parse_label(label)?;
+        }
+        Ok(ReadOptions {
+            map: read.map.clone(),
+            encoding: read.encoding.clone(),
+            delimiter,
+            date_order: read.date_order,
+            granularity: g,
+            progress: std::io::stderr().is_terminal(),
+            key: read.key.clone(),
+        })
+    }
+}
+
+fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Streams every used response to `sink` (in a deterministic order: file
+/// by file, row by row) and returns the reconciliation. Input that cannot
+/// be read (not found, wrong encoding, dates that cannot be ordered) is an
+/// `Err`; everything else is counted in the reconciliation.
+pub fn read_responses(
+    survey: &Survey,
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Response),
+) -> Result<Reconciliation> {
+    let extra = match &opts.map {
+        Some(p) => headers::load_map(p)?,
+        None => Default::default(),
+    };
+    let catalog = Catalog::new(survey, &extra)?;
+    let encoding = opts
+        .encoding
+        .as_deref()
+        .map(encoding::parse_label)
+        .transpose()?;
+    let show = opts.progress && std::io::stderr().is_terminal();
+    let key = opts
+        .key
+        .as_deref()
+        .map(crate::seal::load_private_key)
+        .transpose()?;
+    let mut run = file::Run {
+        catalog: &catalog,
+        opts,
+        encoding,
+        dedup: dedup::Dedup::default(),
+        rec: Reconciliation::default(),
+        mapped: BTreeSet::new(),
+        bar: show.then(|| progress_bar(inputs)),
+        key,
+    };
+    for path in inputs {
+        run.read_file(path, sink)?;
+    }
+    if let Some(bar) = &run.bar {
+        bar.finish_and_clear();
+    }
+    let mut rec = run.rec;
+    rec.questions_without_column = catalog
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !run.mapped.contains(i))
+        .map(|(_, q)| q.q.id.clone())
+        .collect();
+    Ok(rec)
+}

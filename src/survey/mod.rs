@@ -1,12 +1,19 @@
 //! Survey definitions: YAML text + path in, a validated [`Survey`] out, or
 //! every problem found, each with path:line:col.
+//!
+//! [`check_survey`] validates a position-keeping tree first
+//! ([`validate`]), collecting every error and warning; only a file without
+//! errors is then read by serde ([`raw`]) and lowered into the model.
 
 pub mod expr;
 pub mod fingerprint;
+pub mod keys;
 mod lower;
 pub mod model;
 pub mod raw;
+pub mod schema;
 pub mod slug;
+pub mod validate;
 
 use std::path::Path;
 
@@ -23,16 +30,40 @@ pub fn load_survey(path: &Path) -> Result<Survey> {
 }
 
 /// Validate and build a survey from its text (`path` names it in messages).
+/// Fails only on errors ([`Error::Invalid`] then holds the warnings too).
 pub fn parse_survey(source: &str, path: &Path) -> Result<Survey> {
-    let raw: raw::RawSurvey = serde_yaml::from_str(source).map_err(|e| {
-        let pos = e.location().map(|l| Pos {
-            line: l.line(),
-            col: l.column(),
-        });
-        Error::Invalid {
+    match check_survey(source, path) {
+        (Some(survey), _) => Ok(survey),
+        (None, diagnostics) => Err(Error::Invalid {
             path: path.to_path_buf(),
-            diagnostics: vec![Diagnostic::error(path, pos, e.to_string())],
+            diagnostics,
+        }),
+    }
+}
+
+/// Validate a survey's text: the survey (if it has no errors) and every
+/// error and warning, sorted by position.
+pub fn check_survey(source: &str, path: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
+    let mut diags = validate::validate(source, path);
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let raw: raw::RawSurvey = match serde_yaml::from_str(source) {
+        Ok(r) => r,
+        Err(e) => {
+            let pos = e.location().map(|l| Pos {
+                line: l.line(),
+                col: l.column(),
+            });
+            diags.push(Diagnostic::error(path, pos, e.to_string()));
+            return (None, diags);
         }
-    })?;
-    lower::lower(raw, path)
+    };
+    match lower::lower(raw, path) {
+        Ok(s) => (Some(s), diags),
+        Err(e) => {
+            diags.push(Diagnostic::error(path, None, e.to_string()));
+            (None, diags)
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! The file as serde_yaml reads it: loose, flat structures that mirror the
-//! YAML keys one to one. [`super::lower`] turns a validated `RawSurvey`
+//! YAML keys one to one. `lower` turns a validated `RawSurvey`
 //! into the model.
 
 use std::collections::BTreeMap;

@@ -301,3 +301,36 @@ fn later_questions_are_not_visible() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].message, "unknown question 'workload'");
 }
+
+proptest::proptest! {
+    /// Any string: parsing, checking and evaluating never panic.
+    #[test]
+    fn arbitrary_expressions_never_panic(src in "\\PC{0,60}") {
+        let s = survey();
+        let earlier: Vec<&Question> = s.questions().collect();
+        if let Ok(expr) = parse(&src) {
+            let problems = check(&expr, &earlier, "improve");
+            for p in problems {
+                proptest::prop_assert!(p.span.start <= p.span.end && p.span.end <= src.len());
+            }
+            let _ = crate::survey::expr::evaluate(&expr, &|_, _| None);
+        }
+    }
+
+    /// Strings made of the language's own tokens reach the checker more often.
+    #[test]
+    fn token_soup_never_panics(parts in proptest::collection::vec(proptest::sample::select(vec![
+        "reason", "factors", "workload", "culture", "culture.respect", "remote", "note",
+        "improve", "nope", "==", "!=", "<", ">=", "in", "and", "or", "not", "(", ")", "[", "]",
+        ",", "'pay'", "'x'", "3", "-1", "10.5", "true", "answered", "answered(stay)",
+    ]), 1..12)) {
+        let src = parts.join(" ");
+        let s = survey();
+        let earlier: Vec<&Question> = s.questions().collect();
+        if let Ok(expr) = parse(&src) {
+            for p in check(&expr, &earlier, "improve") {
+                proptest::prop_assert!(p.span.end <= src.len(), "{src}");
+            }
+        }
+    }
+}

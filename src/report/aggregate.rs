@@ -1,0 +1,266 @@
+//! Streaming aggregation: [`Aggregator`] takes one [`Response`] at a time
+//! and keeps only counts per *atom* (segment values, "not answered"
+//! included, × period), plus a bounded set of verbatims per text question.
+//! Memory is bounded by the number of atoms and distinct answer values, not
+//! by the number of responses.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::answers::{Answer, Period, Response};
+use crate::survey::expr::visible_questions;
+use crate::survey::model::{Kind, Question, Survey};
+
+/// An f64 with a total order, for value → count maps of numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OrdF64(pub f64);
+
+impl Eq for OrdF64 {}
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+impl From<OrdF64> for f64 {
+    fn from(v: OrdF64) -> f64 {
+        v.0
+    }
+}
+
+/// Additive figures of one question in one atom or group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QAgg {
+    /// Respondents who were shown the question.
+    pub shown: u64,
+    /// Respondents who answered it.
+    pub answered: u64,
+    /// choice, multi, yesno, ranking (ranked first), date (`YYYY-MM`): value → count.
+    pub counts: BTreeMap<String, u64>,
+    /// scale, nps: point → count.
+    pub points: BTreeMap<i64, u64>,
+    /// number: value → count.
+    pub numbers: BTreeMap<OrdF64, u64>,
+    /// matrix: row → point → count.
+    pub rows: BTreeMap<String, BTreeMap<i64, u64>>,
+    /// ranking: option → (sum of ranks, times ranked).
+    pub ranks: BTreeMap<String, (u64, u64)>,
+}
+
+fn add_map<K: Ord + Clone>(into: &mut BTreeMap<K, u64>, from: &BTreeMap<K, u64>) {
+    for (k, c) in from {
+        *into.entry(k.clone()).or_default() += c;
+    }
+}
+
+impl QAgg {
+    pub fn add(&mut self, o: &QAgg) {
+        self.shown += o.shown;
+        self.answered += o.answered;
+        add_map(&mut self.counts, &o.counts);
+        add_map(&mut self.points, &o.points);
+        add_map(&mut self.numbers, &o.numbers);
+        for (r, m) in &o.rows {
+            add_map(self.rows.entry(r.clone()).or_default(), m);
+        }
+        for (k, (s, c)) in &o.ranks {
+            let e = self.ranks.entry(k.clone()).or_default();
+            e.0 += s;
+            e.1 += c;
+        }
+    }
+
+    fn record(&mut self, a: &Answer) {
+        self.answered += 1;
+        let mut bump = |k: &str| match self.counts.get_mut(k) {
+            Some(c) => *c += 1,
+            None => {
+                self.counts.insert(k.to_string(), 1);
+            }
+        };
+        match a {
+            Answer::Choice(v) => bump(v),
+            Answer::Multi(vs) => vs.iter().for_each(|v| bump(v)),
+            Answer::YesNo(b) => bump(if *b { "yes" } else { "no" }),
+            Answer::Month { year, month } => bump(&format!("{year:04}-{month:02}")),
+            Answer::Ranking(vs) => {
+                if let Some(first) = vs.first() {
+                    bump(first);
+                }
+                for (i, v) in vs.iter().enumerate() {
+                    let e = self.ranks.entry(v.clone()).or_default();
+                    e.0 += i as u64 + 1;
+                    e.1 += 1;
+                }
+            }
+            Answer::Point(p) => *self.points.entry(*p).or_default() += 1,
+            Answer::Number(x) => *self.numbers.entry(OrdF64(*x)).or_default() += 1,
+            Answer::Matrix(rows) => {
+                for (r, p) in rows {
+                    *self
+                        .rows
+                        .entry(r.clone())
+                        .or_default()
+                        .entry(*p)
+                        .or_default() += 1;
+                }
+            }
+            Answer::Text(_) => {}
+        }
+    }
+}
+
+/// Respondents and per-question figures of one atom or group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    pub n: u64,
+    /// Indexed like [`Aggregator::questions`].
+    pub q: Vec<QAgg>,
+}
+
+impl Cell {
+    pub fn add(&mut self, o: &Cell) {
+        self.n += o.n;
+        if self.q.len() < o.q.len() {
+            self.q.resize(o.q.len(), QAgg::default());
+        }
+        for (a, b) in self.q.iter_mut().zip(&o.q) {
+            a.add(b);
+        }
+    }
+}
+
+/// The kept free-text answers of one question: the `limit` smallest by
+/// sha256(fingerprint, question id, text) (identical texts share a hash,
+/// so they are kept once with their count), and how many there were.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Verbatims {
+    pub total: u64,
+    /// hash → (text, how many gave exactly this text), at most `limit` entries.
+    pub kept: BTreeMap<[u8; 32], (String, u64)>,
+}
+
+impl Verbatims {
+    fn push(&mut self, key: [u8; 32], text: &str, limit: u64) {
+        self.total += 1;
+        self.kept
+            .entry(key)
+            .or_insert_with(|| (text.to_string(), 0))
+            .1 += 1;
+        if self.kept.len() as u64 > limit {
+            self.kept.pop_last();
+        }
+    }
+
+    /// The kept distinct texts in order, with how many gave each.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.kept.values().map(|(t, c)| (t.as_str(), *c))
+    }
+
+    /// How many answers the kept texts stand for.
+    pub fn shown(&self) -> u64 {
+        self.kept.values().map(|v| v.1).sum()
+    }
+}
+
+/// The segment value of a response: an index into the question's values,
+/// the last index meaning "not answered".
+pub fn segment_values(q: &Question) -> Vec<String> {
+    match &q.kind {
+        Kind::YesNo => vec!["yes".into(), "no".into()],
+        k => k.option_values().iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Feeds on responses; see the module doc.
+pub struct Aggregator<'a> {
+    pub survey: &'a Survey,
+    /// The answerable questions, survey order.
+    pub questions: Vec<&'a Question>,
+    /// Segment questions (choice or yesno with `segment: true`), survey order.
+    pub segments: Vec<&'a Question>,
+    seg_values: Vec<Vec<String>>,
+    pub atoms: BTreeMap<(Vec<usize>, Option<Period>), Cell>,
+    pub verbatims: BTreeMap<String, Verbatims>,
+    limit: u64,
+}
+
+impl<'a> Aggregator<'a> {
+    /// `limit`: verbatims kept per text question.
+    pub fn new(survey: &'a Survey, limit: u64) -> Aggregator<'a> {
+        let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
+        let segments: Vec<&Question> = questions
+            .iter()
+            .copied()
+            .filter(|q| q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::YesNo))
+            .collect();
+        let seg_values = segments.iter().map(|q| segment_values(q)).collect();
+        Aggregator {
+            survey,
+            questions,
+            segments,
+            seg_values,
+            atoms: BTreeMap::new(),
+            verbatims: BTreeMap::new(),
+            limit,
+        }
+    }
+
+    /// The value index of `resp` for segment `i` (last = not answered).
+    fn segment_of(&self, i: usize, resp: &Response) -> usize {
+        let values = &self.seg_values[i];
+        let v = match resp.answers.get(&self.segments[i].id) {
+            Some(Answer::Choice(v)) => Some(v.as_str()),
+            Some(Answer::YesNo(b)) => Some(if *b { "yes" } else { "no" }),
+            _ => None,
+        };
+        v.and_then(|v| values.iter().position(|x| x == v))
+            .unwrap_or(values.len())
+    }
+
+    pub fn push(&mut self, resp: &Response) {
+        let key: Vec<usize> = (0..self.segments.len())
+            .map(|i| self.segment_of(i, resp))
+            .collect();
+        let shown = visible_questions(self.survey, &resp.answers);
+        let nq = self.questions.len();
+        let cell = self.atoms.entry((key, resp.period)).or_default();
+        cell.n += 1;
+        cell.q.resize(nq, QAgg::default());
+        for (i, q) in self.questions.iter().enumerate() {
+            let answer = resp.answers.get(&q.id);
+            if shown.contains(&q.id) || answer.is_some() {
+                cell.q[i].shown += 1;
+            }
+            let Some(a) = answer else { continue };
+            cell.q[i].record(a);
+            if let Answer::Text(t) = a {
+                let mut h = Sha256::new();
+                for part in [self.survey.fingerprint.as_str(), q.id.as_str(), t.as_str()] {
+                    h.update(part.as_bytes());
+                    h.update([0u8]);
+                }
+                let key: [u8; 32] = h.finalize().into();
+                self.verbatims
+                    .entry(q.id.clone())
+                    .or_default()
+                    .push(key, t, self.limit);
+            }
+        }
+    }
+
+    /// How many values segment `i` has, "not answered" included.
+    pub fn segment_len(&self, i: usize) -> usize {
+        self.seg_values[i].len() + 1
+    }
+
+    /// The value (option value) of segment `i` at index `v`; `None` = not answered.
+    pub fn segment_value(&self, i: usize, v: usize) -> Option<&str> {
+        self.seg_values[i].get(v).map(String::as_str)
+    }
+}

@@ -1,0 +1,457 @@
+//! The report's fixed text in bokmål and English: a key → (en, nb) table
+//! with `{name}` placeholders filled by [`fill`], plus the labels of the
+//! built-in scale presets.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Nb,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "nb" | "no" => Some(Lang::Nb),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nb => "nb",
+        }
+    }
+
+    /// The text for `key`; the empty string for an unknown key (a unit test
+    /// checks that every key the writers use exists in both languages).
+    pub fn t(self, key: &str) -> &'static str {
+        TEXT.iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or("", |(_, en, nb)| if self == Lang::Nb { nb } else { en })
+    }
+
+    /// The label of a point of a built-in scale preset.
+    pub fn preset(self, name: &str, point: i64) -> Option<&'static str> {
+        let labels: [(&str, &str); 5] = match name {
+            "agree5" => [
+                ("Strongly disagree", "Helt uenig"),
+                ("Disagree", "Uenig"),
+                ("Neither agree nor disagree", "Verken enig eller uenig"),
+                ("Agree", "Enig"),
+                ("Strongly agree", "Helt enig"),
+            ],
+            "satisfied5" => [
+                ("Very dissatisfied", "Svært misfornøyd"),
+                ("Dissatisfied", "Misfornøyd"),
+                ("Neutral", "Nøytral"),
+                ("Satisfied", "Fornøyd"),
+                ("Very satisfied", "Svært fornøyd"),
+            ],
+            "likely5" => [
+                ("Very unlikely", "Svært usannsynlig"),
+                ("Unlikely", "Usannsynlig"),
+                ("Neither", "Verken eller"),
+                ("Likely", "Sannsynlig"),
+                ("Very likely", "Svært sannsynlig"),
+            ],
+            "quality5" => [
+                ("Very poor", "Svært dårlig"),
+                ("Poor", "Dårlig"),
+                ("Fair", "Middels"),
+                ("Good", "God"),
+                ("Very good", "Svært god"),
+            ],
+            _ => return None,
+        };
+        let (en, nb) = labels.get(usize::try_from(point - 1).ok()?)?;
+        Some(if self == Lang::Nb { nb } else { en })
+    }
+}
+
+/// Replace `{name}` by its value.
+pub fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+const TEXT: &[(&str, &str, &str)] = &[
+    ("title", "{title} — findings", "{title} — resultater"),
+    (
+        "too_few",
+        "Fewer than {k} people have answered, so no results can be shown without risking that an answer is traced to a person. The report will show results once at least {k} have answered.",
+        "Færre enn {k} personer har svart, så ingen resultater kan vises uten fare for at et svar kan spores til en person. Rapporten viser resultater når minst {k} har svart.",
+    ),
+    (
+        "intro.answered",
+        "**{n} people answered**.",
+        "**{n} personer svarte**.",
+    ),
+    (
+        "rate.pct",
+        "That is {p} % of the {invited} who were invited.",
+        "Det er {p} % av de {invited} som ble invitert.",
+    ),
+    (
+        "rate.all",
+        "Everyone who was invited answered.",
+        "Alle som ble invitert, svarte.",
+    ),
+    (
+        "rate.nearly_all",
+        "Nearly everyone who was invited answered (fewer than {k} did not).",
+        "Nesten alle som ble invitert, svarte (færre enn {k} lot være).",
+    ),
+    (
+        "rate.more_than_invited",
+        "(More answers than invitations: check --invited.)",
+        "(Flere svar enn invitasjoner: sjekk --invited.)",
+    ),
+    (
+        "intro.custodian",
+        "The answers were received by {who}, not by HR or managers.",
+        "Svarene ble mottatt av {who}, ikke av HR eller ledere.",
+    ),
+    (
+        "intro.k",
+        "Results for groups smaller than {k} are not shown, so that no answer can be traced to a person.",
+        "Resultater for grupper med færre enn {k} vises ikke, slik at ingen svar kan spores til en person.",
+    ),
+    (
+        "intro.periods",
+        "Period covered: {span}.",
+        "Periode: {span}.",
+    ),
+    ("summary", "In short", "Kort oppsummert"),
+    (
+        "sum.top",
+        "**{q}** Most common: **{label}, {p}** ({x} of the {n} who answered; 95 % interval {ci}).",
+        "**{q}** Vanligst: **{label}, {p}** ({x} av de {n} som svarte; 95 % intervall {ci}).",
+    ),
+    (
+        "sum.second",
+        "Next: {label} ({p}).",
+        "Deretter: {label} ({p}).",
+    ),
+    (
+        "sum.enps",
+        "**eNPS is {score}** ({p} promoters and {d} detractors of {n}). With this many answers the true value lies somewhere between {lo} and {hi}: a change of up to {m} points from one report to the next would still be within the margin of error.",
+        "**eNPS er {score}** ({p} ambassadører og {d} kritikere av {n}). Med så mange svar ligger den sanne verdien et sted mellom {lo} og {hi}: en endring på opptil {m} poeng fra én rapport til den neste er fortsatt innenfor feilmarginen.",
+    ),
+    (
+        "sum.scale",
+        "**{q}** {p} answered in the top two points ({x} of {n}; 95 % interval {ci}).",
+        "**{q}** {p} svarte i de to øverste trinnene ({x} av {n}; 95 % intervall {ci}).",
+    ),
+    (
+        "sum.scale_problem",
+        "**{q}** {p} answered in the top two points, the problem end ({x} of {n}; 95 % interval {ci}).",
+        "**{q}** {p} svarte i de to øverste trinnene, problemenden ({x} av {n}; 95 % intervall {ci}).",
+    ),
+    (
+        "sum.no_answers",
+        "**{q}** No answers yet.",
+        "**{q}** Ingen svar ennå.",
+    ),
+    (
+        "sum.strongest",
+        "**Rated best:** {label} — {p} in the top two points ({x} of {n}).",
+        "**Best vurdert:** {label} — {p} i de to øverste trinnene ({x} av {n}).",
+    ),
+    (
+        "sum.weakest",
+        "**Rated weakest:** {label} — {p} at the problem end ({x} of {n}).",
+        "**Svakest vurdert:** {label} — {p} i problemenden ({x} av {n}).",
+    ),
+    (
+        "sum.diff",
+        "**{label}: {group} stands out** — {p} {what} among its {n} who answered, against {rp} among the rest; the intervals don't overlap, so this is more than noise.",
+        "**{label}: {group} skiller seg ut** — {p} {what} blant de {n} som svarte der, mot {rp} blant resten; intervallene overlapper ikke, så dette er mer enn tilfeldigheter.",
+    ),
+    (
+        "sum.diff_good",
+        "in the top two points",
+        "i de to øverste trinnene",
+    ),
+    ("sum.diff_problem", "at the problem end", "i problemenden"),
+    (
+        "sum.no_diff",
+        "No difference between the groups shown is larger than the margin of error.",
+        "Ingen forskjell mellom gruppene som vises, er større enn feilmarginen.",
+    ),
+    (
+        "sum.unusable",
+        "{n} rows or answers could not be used; see *Method and data quality*.",
+        "{n} rader eller svar kunne ikke brukes; se *Metode og datakvalitet*.",
+    ),
+    (
+        "by_question",
+        "Results by question",
+        "Resultater per spørsmål",
+    ),
+    (
+        "q.answered",
+        "Shown to {shown}: {answered} answered, {skipped} skipped.",
+        "Vist til {shown}: {answered} svarte, {skipped} hoppet over.",
+    ),
+    (
+        "q.indicative",
+        "*Indicative only: fewer than 10 answers.*",
+        "*Bare en pekepinn: færre enn 10 svar.*",
+    ),
+    (
+        "q.multi_note",
+        "Several answers possible; shares are of those who answered the question.",
+        "Flere svar mulig; andelene er av dem som svarte på spørsmålet.",
+    ),
+    (
+        "q.top2",
+        "Top two points ({points}): **{p}** ({x} of {n}; 95 % interval {ci}).",
+        "De to øverste trinnene ({points}): **{p}** ({x} av {n}; 95 % intervall {ci}).",
+    ),
+    (
+        "q.top2_problem",
+        "Problem share, the top two points ({points}): **{p}** ({x} of {n}; 95 % interval {ci}).",
+        "Problemandel, de to øverste trinnene ({points}): **{p}** ({x} av {n}; 95 % intervall {ci}).",
+    ),
+    ("q.median", "Median {m} of {max}.", "Median {m} av {max}."),
+    (
+        "q.mean",
+        "Mean {mean} (95 % interval {lo}–{hi}; a secondary figure).",
+        "Gjennomsnitt {mean} (95 % intervall {lo}–{hi}; et sekundært tall).",
+    ),
+    (
+        "q.enps",
+        "**eNPS {score}** (95 % interval {lo} to {hi}; n {n}).",
+        "**eNPS {score}** (95 % intervall {lo} til {hi}; n {n}).",
+    ),
+    (
+        "q.number",
+        "Median **{median}**; quartiles {q1} and {q3}.",
+        "Median **{median}**; kvartiler {q1} og {q3}.",
+    ),
+    (
+        "q.text",
+        "Free text: see *In their own words*.",
+        "Fritekst: se *Med egne ord*.",
+    ),
+    (
+        "q.segment_answered",
+        "{answered} answered, {skipped} skipped.",
+        "{answered} svarte, {skipped} hoppet over.",
+    ),
+    (
+        "q.segment_no_total",
+        "Only groups that may be shown are listed; the number who skipped is not shown, since it is too small a group.",
+        "Bare grupper som kan vises, er tatt med; antallet som hoppet over vises ikke, fordi gruppen er for liten.",
+    ),
+    (
+        "guard.most",
+        "Most chose **{label}**. Counts are not shown: nearly everyone gave the same answer, which in a group this small could point at a person.",
+        "De fleste valgte **{label}**. Tallene vises ikke: nesten alle svarte likt, og i en så liten gruppe kunne det peke ut en person.",
+    ),
+    (
+        "guard.alike",
+        "Not shown: nearly everyone gave the same answer, which in a group this small could point at a person.",
+        "Vises ikke: nesten alle svarte likt, og i en så liten gruppe kunne det peke ut en person.",
+    ),
+    ("col.answer", "answer", "svar"),
+    ("col.ci", "95 % interval", "95 % intervall"),
+    ("col.group", "group", "gruppe"),
+    ("col.statement", "statement", "påstand"),
+    ("col.top2", "top two", "to øverste"),
+    ("col.problem", "problem share", "problemandel"),
+    ("col.median", "median", "median"),
+    ("col.month", "month", "måned"),
+    ("col.year", "year", "år"),
+    ("col.option", "option", "alternativ"),
+    ("col.mean_rank", "mean rank", "snittplass"),
+    ("col.first", "ranked first", "rangert først"),
+    ("col.most_common", "most common", "vanligst"),
+    ("nps.promoters", "Promoters (9–10)", "Ambassadører (9–10)"),
+    ("nps.passives", "Passives (7–8)", "Passive (7–8)"),
+    ("nps.detractors", "Detractors (0–6)", "Kritikere (0–6)"),
+    ("opt.other", "Something else", "Annet"),
+    ("opt.none", "None of these", "Ingen av disse"),
+    ("opt.yes", "Yes", "Ja"),
+    ("opt.no", "No", "Nei"),
+    ("chart.alt", "(chart)", "(diagram)"),
+    ("breakdowns", "Breakdowns", "Fordeling på grupper"),
+    ("breakdown.by", "By group: {what}", "Etter gruppe: {what}"),
+    ("breakdown.by_period", "By period", "Etter periode"),
+    ("group.not_answered", "(not answered)", "(ikke besvart)"),
+    ("group.undated", "(no date)", "(uten dato)"),
+    ("group.small", "fewer than {k}", "færre enn {k}"),
+    ("group.withheld", "withheld", "holdt tilbake"),
+    (
+        "group.merged",
+        "Other groups (combined)",
+        "Andre grupper (samlet)",
+    ),
+    (
+        "note.small",
+        "“Fewer than {k}”: too few respondents (possibly none) to be described.",
+        "«Færre enn {k}»: for få svar (kanskje ingen) til å beskrives.",
+    ),
+    (
+        "note.withheld",
+        "“Withheld”: large enough, but not shown, so that smaller groups cannot be worked out by subtraction.",
+        "«Holdt tilbake»: stor nok, men vises ikke, slik at mindre grupper ikke kan regnes ut ved å trekke fra.",
+    ),
+    (
+        "note.merged",
+        "Shown together as “other groups (combined)”: {groups}.",
+        "Vist samlet som «andre grupper (samlet)»: {groups}.",
+    ),
+    (
+        "note.guard",
+        "—†: not shown: in a group under {k2}, nearly everyone gave the same answer.",
+        "—†: vises ikke: i en gruppe under {k2} svarte nesten alle likt.",
+    ),
+    ("verbatims", "In their own words", "Med egne ord"),
+    (
+        "verbatims.intro",
+        "Free-text answers are shown for everyone together, never by group, and only when at least {m} people were shown the question. They appear in an order unrelated to when they were given. Contact details and names are removed.",
+        "Fritekstsvar vises for alle samlet, aldri per gruppe, og bare når minst {m} personer fikk spørsmålet. De vises i en rekkefølge som ikke har noe med tidspunktet å gjøre. Kontaktopplysninger og navn er fjernet.",
+    ),
+    (
+        "verbatims.none",
+        "Not shown: fewer than {m} people were shown this question.",
+        "Vises ikke: færre enn {m} personer fikk dette spørsmålet.",
+    ),
+    (
+        "verbatims.count",
+        "{total} answers; {shown} of them shown below.",
+        "{total} svar; {shown} av dem vises nedenfor.",
+    ),
+    (
+        "verbatims.same",
+        "*({n} gave this answer.)*",
+        "*({n} ga dette svaret.)*",
+    ),
+    (
+        "verbatims.rest",
+        "{rest} more are not shown here.",
+        "{rest} til vises ikke her.",
+    ),
+    ("removed.email", "[e-mail removed]", "[e-post fjernet]"),
+    (
+        "removed.phone",
+        "[phone number removed]",
+        "[telefonnummer fjernet]",
+    ),
+    ("removed.name", "[name removed]", "[navn fjernet]"),
+    ("svg.withheld", "withheld", "holdt tilbake"),
+    (
+        "method",
+        "Method and data quality",
+        "Metode og datakvalitet",
+    ),
+    (
+        "method.rows",
+        "{read} rows read from {files} export(s): {used} used, {dup} duplicates, {rej} could not be used.",
+        "{read} rader lest fra {files} eksport(er): {used} brukt, {dup} duplikater, {rej} kunne ikke brukes.",
+    ),
+    (
+        "method.rejected",
+        "Rows not used — {why}: {n}.",
+        "Rader som ikke ble brukt — {why}: {n}.",
+    ),
+    (
+        "method.dropped",
+        "Single answers set aside — {why}: {n} (the rest of those respondents' answers are used).",
+        "Enkeltsvar satt til side — {why}: {n} (resten av svarene til disse er brukt).",
+    ),
+    (
+        "method.fingerprint",
+        "{n} rows came from a different version of the survey.",
+        "{n} rader kom fra en annen versjon av undersøkelsen.",
+    ),
+    (
+        "method.columns",
+        "Columns dropped on reading, never used: {cols}.",
+        "Kolonner som ble forkastet ved innlesing og aldri brukt: {cols}.",
+    ),
+    (
+        "method.k",
+        "Smallest group described: {k} respondents (whole population, each group and each period). In groups under {k2}, counts are not shown where nearly everyone gave the same answer.",
+        "Minste gruppe som beskrives: {k} svar (alle samlet, hver gruppe og hver periode). I grupper under {k2} vises ikke tall der nesten alle svarte likt.",
+    ),
+    (
+        "method.withheld",
+        "Withheld: {small} group(s) with fewer than the minimum, {withheld} further group(s) so that hidden ones cannot be worked out by subtraction (checked exactly over every combination of groups and periods), and {guarded} figure(s) where nearly everyone in a small group answered alike.",
+        "Holdt tilbake: {small} gruppe(r) under minstegrensen, {withheld} gruppe(r) til slik at de skjulte ikke kan regnes ut ved å trekke fra (kontrollert eksakt over alle kombinasjoner av grupper og perioder), og {guarded} tall der nesten alle i en liten gruppe svarte likt.",
+    ),
+    (
+        "method.merged",
+        "Groups too small to show on their own are combined where the combination is safe.",
+        "Grupper som er for små til å vises alene, er slått sammen der sammenslåingen er trygg.",
+    ),
+    (
+        "method.periods",
+        "Periods are fixed and do not overlap; a period with fewer than {k} answers is pooled with the next one (the last with the one before).",
+        "Periodene ligger fast og overlapper ikke; en periode med færre enn {k} svar slås sammen med den neste (den siste med den før).",
+    ),
+    (
+        "method.verbatims",
+        "Free text is shown only for everyone together and only when at least {m} were shown the question; at most 15 answers per question, chosen by a fixed hash of the text, not by time.",
+        "Fritekst vises bare for alle samlet og bare når minst {m} fikk spørsmålet; høyst 15 svar per spørsmål, valgt ut fra en fast hash av teksten, ikke etter tid.",
+    ),
+    (
+        "method.intervals",
+        "Intervals are 95 %: Wilson score intervals for shares, the adjusted-Wald interval for eNPS, Student's t for means. Two groups are called different only when their intervals do not overlap.",
+        "Intervallene er 95 %: Wilson-intervaller for andeler, justert Wald-intervall for eNPS, Students t for gjennomsnitt. To grupper kalles forskjellige bare når intervallene ikke overlapper.",
+    ),
+    (
+        "method.quantiles",
+        "Medians and quartiles interpolate linearly between the ordered answers (Hyndman–Fan type 7, as in R and NumPy).",
+        "Medianer og kvartiler interpolerer lineært mellom de sorterte svarene (Hyndman–Fan type 7, som i R og NumPy).",
+    ),
+    (
+        "method.rounding",
+        "Percentages are whole numbers, rounded half to even; shares are of those who were shown the question and answered it.",
+        "Prosenter er hele tall, avrundet halv til partall; andeler er av dem som fikk spørsmålet og svarte.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_the_writers_use_exists_in_both_languages() {
+        let sources = [
+            include_str!("markdown.rs"),
+            include_str!("questions.rs"),
+            include_str!("summary.rs"),
+            include_str!("breakdown.rs"),
+        ];
+        let re = regex::Regex::new(r#""([a-z_0-9]+\.[a-z_0-9.]+|[a-z_]+)""#).unwrap();
+        let known: Vec<&str> = TEXT.iter().map(|t| t.0).collect();
+        let mut checked = 0;
+        for src in sources {
+            for c in re.captures_iter(src) {
+                let key = &c[1];
+                let dotted = key.contains('.') && !key.ends_with(".svg") && !key.ends_with(".rs");
+                if dotted {
+                    assert!(known.contains(&key), "missing text key {key}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 60, "{checked}");
+        for (k, en, nb) in TEXT {
+            assert!(!en.is_empty() && !nb.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn presets_have_labels() {
+        assert_eq!(Lang::Nb.preset("agree5", 5), Some("Helt enig"));
+        assert_eq!(Lang::En.preset("agree5", 0), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! One export file, read in two streaming passes: the first checks the
+//! text is UTF-8 and gathers every date to settle the day/month order; the
+//! second reads row by row (a reused `ByteRecord`) into responses, counts
+//! every row in the file's [`FileTally`] and hands used rows to the sink.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+use std::rc::Rc;
+
+use csv::ByteRecord;
+use encoding_rs::Encoding;
+
+use crate::answers::Response;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+
+use super::dedup::Dedup;
+use super::headers::Catalog;
+use super::row::{Interpreter, RowOutcome, plan_columns};
+use super::time::{OrderEvidence, parse_stamp};
+use super::{FileTally, ReadOptions, Reconciliation, encoding, read};
+
+/// At most this many row messages per file; the rest are counted.
+const MESSAGES_PER_FILE: usize = 20;
+
+/// Everything one run shares between files.
+pub struct Run<'a, 'c, 's> {
+    pub catalog: &'c Catalog<'s>,
+    pub opts: &'a ReadOptions,
+    pub encoding: Option<&'static Encoding>,
+    pub dedup: Dedup,
+    pub rec: Reconciliation,
+    pub mapped: BTreeSet<usize>,
+    /// Advanced by the bytes of the second pass.
+    pub bar: Option<indicatif::ProgressBar>,
+    /// The custodian's key, when sealed responses are to be opened.
+    pub key: Option<crate::seal::PrivateKey>,
+}
+
+type Reader = csv::Reader<read::LineTracking<Box<dyn Read>>>;
+
+/// A file being read, with the line numbers of its records.
+struct Source {
+    rdr: Reader,
+    lines: Rc<RefCell<read::Lines>>,
+}
+
+impl Source {
+    fn next(&mut self, rec: &mut ByteRecord, path: &Path) -> Result<bool> {
+        self.rdr.read_byte_record(rec).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::msg(format!(
+                "{}:{line}: cannot read the file: {e}",
+                path.display()
+            ))
+        })
+    }
+
+    fn line_of(&self, rec: &ByteRecord) -> u64 {
+        let at = rec.position().map_or(0, |p| p.byte());
+        self.lines.borrow_mut().line_at(at)
+    }
+}
+
+fn strings(rec: &ByteRecord) -> Option<Vec<&str>> {
+    rec.iter().map(|f| std::str::from_utf8(f).ok()).collect()
+}
+
+/// `file:line`, formatted only when a message is written.
+struct Location<'p>(&'p Path, u64);
+
+impl std::fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.0.display(), self.1)
+    }
+}
+
+/// Per-file message sink with a cap.
+struct Notes<'r> {
+    out: &'r mut Vec<String>,
+    shown: usize,
+    hidden: usize,
+}
+
+impl Notes<'_> {
+    fn push(&mut self, m: String) {
+        if self.shown < MESSAGES_PER_FILE {
+            self.out.push(m);
+            self.shown += 1;
+        } else {
+            self.hidden += 1;
+        }
+    }
+}
+
+impl Run<'_, '_, '_> {
+    fn open(&self, path: &Path, count: bool) -> Result<Source> {
+        let delimiter = match self.opts.delimiter {
+            Some(d) => d,
+            None => {
+                let mut head = Vec::with_capacity(8192);
+                encoding::open(path, self.encoding, Box::new(|_| {}))?
+                    .take(8192)
+                    .read_to_end(&mut head)
+                    .map_err(|e| Error::io(path, e))?;
+                read::sniff_delimiter(&head)
+            }
+        };
+        let on_read: Box<dyn FnMut(u64)> = match (&self.bar, count) {
+            (Some(bar), true) => {
+                let bar = bar.clone();
+                Box::new(move |n| bar.inc(n))
+            }
+            _ => Box::new(|_| {}),
+        };
+        let lines = Rc::new(RefCell::new(read::Lines::default()));
+        let input = read::LineTracking {
+            inner: encoding::open(path, self.encoding, on_read)?,
+            lines: lines.clone(),
+        };
+        Ok(Source {
+            rdr: read::reader(input, delimiter),
+            lines,
+        })
+    }
+
+    /// Read one file to the end.
+    pub fn read_file(&mut self, path: &Path, sink: &mut dyn FnMut(Response)) -> Result<()> {
+        let mut tally = FileTally {
+            path: path.to_path_buf(),
+            ..FileTally::default()
+        };
+        let mut rec = ByteRecord::new();
+        // Pass 1: header, text check, dates.
+        let mut rdr = self.open(path, false)?;
+        if !rdr.next(&mut rec, path)? {
+            self.rec
+                .messages
+                .push(format!("{}: warning: the file is empty", path.display()));
+            self.rec.files.push(tally);
+            return Ok(());
+        }
+        let headers: Vec<String> = strings(&rec)
+            .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let cols = plan_columns(
+            self.catalog,
+            &headers,
+            path,
+            &mut self.rec,
+            &mut self.mapped,
+        );
+        if cols.sealed.is_some() {
+            // Every question travels inside the envelope.
+            self.mapped.extend(0..self.catalog.questions.len());
+        }
+        if cols.sealed.is_some() && self.key.is_none() {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(
+                        path,
+                        None,
+                        "the export holds sealed responses, and no key was given to open them",
+                    )
+                    .with_hint(
+                        "pass --key FILE (the custodian's private key) or set FARVEL_KEY_FILE",
+                    ),
+                ],
+            });
+        }
+        let mut evidence = OrderEvidence::default();
+        let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
+        let mut mojibake = false;
+        while rdr.next(&mut rec, path)? {
+            let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
+            for &c in &cols.date_columns {
+                if let Some(st) = cells.get(c).and_then(|v| parse_stamp(v)) {
+                    evidence.add(st.date);
+                }
+            }
+            mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
+        }
+        if mojibake {
+            self.rec.messages.push(format!(
+                "{}: warning: the text looks like UTF-8 read as {}; if letters such as ø show up wrong, leave out --encoding",
+                path.display(),
+                self.encoding.map_or("UTF-8", |e| e.name())
+            ));
+        }
+        let date_order = evidence.resolve(self.opts.date_order).map_err(|why| Error::Invalid {
+            path: path.to_path_buf(),
+            diagnostics: vec![
+                Diagnostic::error(path, None, format!("cannot tell the day from the month: {why}"))
+                    .with_hint("pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"),
+            ],
+        })?;
+        // Pass 2: the rows.
+        let interp = Interpreter {
+            catalog: self.catalog,
+            date_order,
+            zone: cols.zone,
+            granularity: self.opts.granularity,
+        };
+        let mut rdr = self.open(path, true)?;
+        rdr.next(&mut rec, path)?;
+        let mut notes = Notes {
+            out: &mut self.rec.messages,
+            shown: 0,
+            hidden: 0,
+        };
+        while rdr.next(&mut rec, path)? {
+            tally.read += 1;
+            let line = rdr.line_of(&rec);
+            let at = Location(path, line);
+            let outcome = match strings(&rec) {
+                None => RowOutcome::Rejected("not valid text"),
+                Some(_) if rec.len() > cols.targets.len() => {
+                    RowOutcome::Rejected("more cells than the header")
+                }
+                Some(cells) => {
+                    if cells.len() < cols.targets.len() {
+                        tally.short_rows += 1;
+                        notes.push(format!(
+                            "{at}: warning: the row has {} of {} cells; the missing ones are read as empty",
+                            cells.len(),
+                            cols.targets.len()
+                        ));
+                    }
+                    match (cols.sealed, &self.key) {
+                        (Some(col), Some(key)) => open_sealed(&interp, &cols, &cells, col, key),
+                        _ => interp.interpret_cells(&cols, &cells),
+                    }
+                }
+            };
+            let row = match outcome {
+                RowOutcome::Rejected(why) => {
+                    *tally.rejected.entry(why.to_string()).or_default() += 1;
+                    notes.push(format!("{at}: row rejected: {why}"));
+                    continue;
+                }
+                RowOutcome::Used(row) => row,
+            };
+            if self.dedup.is_duplicate(
+                row.nonce.as_deref().filter(|n| !n.is_empty()),
+                &row.stamp,
+                &row.response,
+            ) {
+                tally.duplicates += 1;
+                continue;
+            }
+            for (q, why) in &row.dropped {
+                *self.rec.dropped_answers.entry(why.to_string()).or_default() += 1;
+                match q {
+                    Some(q) => notes.push(format!(
+                        "{at}: question '{q}': {why}; that answer is set aside"
+                    )),
+                    None => notes.push(format!("{at}: {why}; the row is used without a period")),
+                }
+            }
+            if row.fingerprint_mismatch {
+                self.rec.fingerprint_mismatches += 1;
+            }
+            tally.used += 1;
+            sink(row.response);
+        }
+        if notes.hidden > 0 {
+            let n = notes.hidden;
+            notes.out.push(format!(
+                "{}: … and {n} more message(s) like these",
+                path.display()
+            ));
+        }
+        self.dedup.end_file();
+        self.rec.files.push(tally);
+        Ok(())
+    }
+}
+
+/// Open the sealed envelope in column `col` in memory and read the fields
+/// inside it as a submission; the export's own time stamp (outside the
+/// envelope) gives the period. Nothing decrypted is kept beyond the
+/// returned row.
+fn open_sealed(
+    interp: &Interpreter,
+    cols: &super::row::Columns,
+    cells: &[&str],
+    col: usize,
+    key: &crate::seal::PrivateKey,
+) -> RowOutcome {
+    use crate::seal::SealError;
+    let envelope = cells.get(col).map_or("", |c| c.trim());
+    if envelope.is_empty() {
+        return RowOutcome::Rejected("no sealed message in the row");
+    }
+    let fp = interp.catalog.survey.short_fingerprint();
+    match crate::seal::open_envelope(key, fp, envelope) {
+        Ok(mut fields) => {
+            if let Some(stamp) = cols.time_column.and_then(|c| cells.get(c)) {
+                fields.retain(|(k, _)| k != "date");
+                fields.push(("date".to_string(), (*stamp).to_string()));
+            }
+            interp.interpret_fields(&fields)
+        }
+        Err(e) => RowOutcome::Rejected(match e {
+            SealError::WrongKeyOrTampered => "sealed: wrong key or tampered envelope",
+            SealError::Truncated => "sealed: truncated envelope",
+            SealError::UnknownVersion => "sealed: unknown envelope version",
+            SealError::OtherSurvey => "sealed: sealed for another survey",
+            SealError::Malformed => "sealed: malformed envelope",
+        }),
+    }
+}

@@ -1,0 +1,267 @@
+//! Time stamps and date answers: a cell's text in, a [`Period`] (or a month)
+//! out. Understands ISO 8601 (with or without fraction and zone), US
+//! `M/D/YYYY H:MM:SS`, European `DD/MM/YYYY HH:MM:SS`, Google Forms'
+//! `YYYY/MM/DD h:mm:ss AM GMT+1`, Norwegian `DD.MM.YYYY kl. HH.MM.SS` and
+//! similar. Slash dates with the year last are ambiguous; their order is
+//! settled per file from all its dates ([`OrderEvidence`]).
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use regex::Regex;
+
+use crate::answers::{Granularity, Period};
+use crate::cli::DateOrder;
+
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    let date = r"(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})|(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y3>\d{4}))";
+    let time = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:[.,]\d+)?)?";
+    let ampm = r"(?:\s*(?P<ap>[ap])\.?m\.?)?";
+    let zone =
+        r"(?:\s*(?P<z>z|utc|gmt)?\s*(?:(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?)?";
+    Regex::new(&format!(
+        r"(?i)^\s*{date}(?:(?:t|\s+(?:kl\.?\s*)?|,\s*){time}{ampm}{zone})?\s*$"
+    ))
+    .unwrap_or_else(|e| panic!("built-in time pattern: {e}"))
+});
+
+static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(\d{4})-(\d{1,2})\s*$")
+        .unwrap_or_else(|e| panic!("built-in month pattern: {e}"))
+});
+
+/// The date of a stamp as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateParts {
+    /// Year, month, day: the order is certain.
+    Ymd(i32, u32, u32),
+    /// `a/b/year`: day-month or month-day.
+    Slash { a: u32, b: u32, year: i32 },
+}
+
+/// A parsed stamp, not yet placed in a time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub date: DateParts,
+    /// Hours, minutes, seconds (midnight when absent).
+    pub time: (u32, u32, u32),
+    /// Seconds east of UTC, when the stamp says.
+    pub offset: Option<i32>,
+}
+
+/// How to read a stamp without an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NaiveZone {
+    /// The service writes naive UTC (Formspree, Netlify).
+    Utc,
+    /// Local time of the survey's time zone.
+    Local,
+}
+
+fn num<T: std::str::FromStr>(c: &regex::Captures, name: &str) -> Option<T> {
+    c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+/// Parse a stamp or a date; `None` when it is none of the known shapes.
+pub fn parse_stamp(s: &str) -> Option<Stamp> {
+    let c = STAMP.captures(s)?;
+    let date = if let Some(y) = num(&c, "y1") {
+        DateParts::Ymd(y, num(&c, "m1")?, num(&c, "d1")?)
+    } else if let Some(y) = num(&c, "y2") {
+        DateParts::Ymd(y, num(&c, "m2")?, num(&c, "d2")?)
+    } else {
+        DateParts::Slash {
+            a: num(&c, "a")?,
+            b: num(&c, "b")?,
+            year: num(&c, "y3")?,
+        }
+    };
+    let mut h: u32 = num(&c, "h").unwrap_or(0);
+    if let Some(ap) = c.name("ap") {
+        let pm = ap.as_str().eq_ignore_ascii_case("p");
+        h = match (h, pm) {
+            (12, false) => 0,
+            (h, true) if h < 12 => h + 12,
+            (h, _) => h,
+        };
+    }
+    let time = (h, num(&c, "mi").unwrap_or(0), num(&c, "s").unwrap_or(0));
+    let offset = match (c.name("z"), c.name("sign")) {
+        (_, Some(sign)) => {
+            let secs = num::<i32>(&c, "oh")? * 3600 + num::<i32>(&c, "om").unwrap_or(0) * 60;
+            Some(if sign.as_str() == "-" { -secs } else { secs })
+        }
+        (Some(_), None) => Some(0),
+        (None, None) => None,
+    };
+    Some(Stamp { date, time, offset })
+}
+
+/// What a file's slash dates say about their order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrderEvidence {
+    pub dmy: u64,
+    pub mdy: u64,
+    pub ambiguous: u64,
+}
+
+impl OrderEvidence {
+    pub fn add(&mut self, d: DateParts) {
+        if let DateParts::Slash { a, b, .. } = d {
+            match (a > 12, b > 12) {
+                (true, false) => self.dmy += 1,
+                (false, true) => self.mdy += 1,
+                (false, false) if a != b => self.ambiguous += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// The order to use; `Err` when the file does not settle it (mixed, or
+    /// only ambiguous dates and no `forced` order).
+    pub fn resolve(&self, forced: Option<DateOrder>) -> Result<Option<DateOrder>, &'static str> {
+        match (self.dmy > 0, self.mdy > 0) {
+            (true, true) => Err("the file mixes day/month and month/day dates"),
+            (true, false) => Ok(Some(DateOrder::Dmy)),
+            (false, true) => Ok(Some(DateOrder::Mdy)),
+            (false, false) if self.ambiguous > 0 && forced.is_none() => {
+                Err("every date in the file could be day/month or month/day")
+            }
+            (false, false) => Ok(forced),
+        }
+    }
+}
+
+/// Year, month, day of `d` under `order`.
+pub fn ymd(d: DateParts, order: Option<DateOrder>) -> Option<(i32, u32, u32)> {
+    match d {
+        DateParts::Ymd(y, m, d) => Some((y, m, d)),
+        DateParts::Slash { a, b, year } if a == b => Some((year, a, b)),
+        DateParts::Slash { a, b, year } => match order? {
+            DateOrder::Dmy => Some((year, b, a)),
+            DateOrder::Mdy => Some((year, a, b)),
+        },
+    }
+}
+
+/// The period a stamp falls in, in the survey's time zone.
+pub fn period_of(
+    s: &Stamp,
+    order: Option<DateOrder>,
+    naive: NaiveZone,
+    tz: chrono_tz::Tz,
+    g: Granularity,
+) -> Option<Period> {
+    let (y, m, d) = ymd(s.date, order)?;
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let (h, mi, sec) = s.time;
+    let time = NaiveTime::from_hms_opt(h, mi, sec.min(59))?;
+    let local = NaiveDateTime::new(date, time);
+    let at = match (s.offset, naive) {
+        (Some(off), _) => FixedOffset::east_opt(off)?
+            .from_local_datetime(&local)
+            .single()?
+            .with_timezone(&tz),
+        (None, NaiveZone::Utc) => Utc.from_utc_datetime(&local).with_timezone(&tz),
+        (None, NaiveZone::Local) => tz.from_local_datetime(&local).earliest().or_else(|| {
+            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })?,
+    };
+    Some(Period::of_month(at.year(), at.month(), g))
+}
+
+/// A date answer cut to its month: `YYYY-MM-DD`, `YYYY-MM`, `DD.MM.YYYY`,
+/// or a slash date read with the file's order.
+pub fn month_of(s: &str, order: Option<DateOrder>) -> Option<(i32, u32)> {
+    if let Some(c) = MONTH.captures(s) {
+        let y: i32 = c.get(1)?.as_str().parse().ok()?;
+        let m: u32 = c.get(2)?.as_str().parse().ok()?;
+        return (1..=12).contains(&m).then_some((y, m));
+    }
+    let st = parse_stamp(s)?;
+    let (y, m, d) = ymd(st.date, order)?;
+    NaiveDate::from_ymd_opt(y, m, d).map(|_| (y, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OSLO: chrono_tz::Tz = chrono_tz::Europe::Oslo;
+
+    fn q(s: &str, order: Option<DateOrder>, z: NaiveZone) -> Option<String> {
+        let st = parse_stamp(s)?;
+        period_of(&st, order, z, OSLO, Granularity::Quarter).map(|p| p.to_string())
+    }
+
+    #[test]
+    fn every_known_shape() {
+        use DateOrder::*;
+        use NaiveZone::*;
+        let table: [(&str, Option<DateOrder>, NaiveZone, Option<&str>); 16] = [
+            ("2025-03-10T08:14:02.412093", None, Utc, Some("2025-Q1")),
+            ("2025-03-10T08:14:02", None, Utc, Some("2025-Q1")),
+            ("2025-03-10T08:14:02.412Z", None, Local, Some("2025-Q1")),
+            // Naive UTC just before midnight at the quarter's end is Q2 in Oslo.
+            ("2025-03-31T23:30:00", None, Utc, Some("2025-Q2")),
+            ("2025-03-31T23:30:00", None, Local, Some("2025-Q1")),
+            ("2025-03-31T23:30:00+02:00", None, Utc, Some("2025-Q1")),
+            ("2025-06-30T22:30:00-0100", None, Local, Some("2025-Q3")),
+            ("3/10/2025 9:14:02", Some(Mdy), Local, Some("2025-Q1")),
+            ("14/03/2025 16:28:54", Some(Dmy), Local, Some("2025-Q1")),
+            ("2025/11/26 5:46:06 PM GMT+1", None, Utc, Some("2025-Q4")),
+            ("2025/12/31 11:30:00 PM GMT-1", None, Local, Some("2026-Q1")),
+            ("06.09.2025 kl. 15.37.20", None, Local, Some("2025-Q3")),
+            ("2025-12-22 10:30 AM", None, Local, Some("2025-Q4")),
+            ("2025-03-10", None, Local, Some("2025-Q1")),
+            ("10/03/2025 09:14:02", None, Local, None),
+            ("yesterday", None, Local, None),
+        ];
+        for (s, order, z, want) in table {
+            assert_eq!(q(s, order, z).as_deref(), want, "{s}");
+        }
+        assert_eq!(q("2025-02-30T10:00:00", None, Utc), None);
+    }
+
+    #[test]
+    fn order_evidence_per_file() {
+        let mut e = OrderEvidence::default();
+        for s in ["10/03/2025 09:14:02", "14/03/2025 16:28:54"] {
+            e.add(
+                parse_stamp(s)
+                    .map(|s| s.date)
+                    .unwrap_or(DateParts::Ymd(0, 0, 0)),
+            );
+        }
+        assert_eq!(e.resolve(None), Ok(Some(DateOrder::Dmy)));
+        let mut amb = OrderEvidence::default();
+        amb.add(DateParts::Slash {
+            a: 3,
+            b: 4,
+            year: 2025,
+        });
+        assert!(amb.resolve(None).is_err());
+        assert_eq!(amb.resolve(Some(DateOrder::Mdy)), Ok(Some(DateOrder::Mdy)));
+        let mut mixed = e;
+        mixed.add(DateParts::Slash {
+            a: 3,
+            b: 14,
+            year: 2025,
+        });
+        assert!(mixed.resolve(Some(DateOrder::Dmy)).is_err());
+    }
+
+    #[test]
+    fn months_of_date_answers() {
+        assert_eq!(month_of("2024-11-05", None), Some((2024, 11)));
+        assert_eq!(month_of("2024-11", None), Some((2024, 11)));
+        assert_eq!(month_of("05.11.2024", None), Some((2024, 11)));
+        assert_eq!(
+            month_of("11/5/2024", Some(DateOrder::Mdy)),
+            Some((2024, 11))
+        );
+        assert_eq!(month_of("2024-13", None), None);
+        assert_eq!(month_of("soon", None), None);
+    }
+}

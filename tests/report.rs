@@ -1,0 +1,247 @@
+//! `farvel report` end to end: the bundled sample's report (snapshot,
+//! deterministic bytes), hostile free text, too few respondents, the
+//! 13-leaver remainder, exit codes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+const FIX: &str = "tests/fixtures/report";
+
+fn farvel() -> Command {
+    Command::cargo_bin("farvel").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Run a report into a fresh folder; returns (folder, report.md text).
+fn report(survey: &str, input: &str, extra: &[&str]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.md");
+    farvel()
+        .arg("report")
+        .arg(survey)
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .code(0);
+    let md = std::fs::read_to_string(&out).unwrap();
+    (dir, md)
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
+
+fn sample() -> (String, String) {
+    (
+        format!("{FIX}/exit-interview.yaml"),
+        "samples/exit-interview-normalised.csv".into(),
+    )
+}
+
+#[test]
+fn sample_report_markdown_snapshot() {
+    let (survey, input) = sample();
+    let (_d, md) = report(&survey, &input, &["--lang", "en", "--invited", "120"]);
+    insta::assert_snapshot!("sample_report_en", md);
+}
+
+#[test]
+fn sample_report_in_bokmaal_by_default() {
+    let (survey, input) = sample();
+    let (_d, md) = report(&survey, &input, &[]);
+    assert!(md.contains("## Kort oppsummert"), "{md}");
+    assert!(md.contains("## Metode og datakvalitet"));
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    let (survey, input) = sample();
+    let (a, _) = report(&survey, &input, &["--lang", "en"]);
+    let (b, _) = report(&survey, &input, &["--lang", "en"]);
+    let files = |d: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(d)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(d).unwrap().to_path_buf(),
+                    read(e.path()),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert!(
+        fa.len() >= 12,
+        "report.md, report.html and the charts: {}",
+        fa.len()
+    );
+    assert_eq!(fa, fb);
+    let html = String::from_utf8(read(&a.path().join("report.html"))).unwrap();
+    assert!(html.contains("<svg") && html.contains("@page{size:A4"));
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<a "));
+}
+
+/// Every event a Markdown renderer would turn into markup the respondent chose.
+fn unsafe_events(md: &str) -> Vec<String> {
+    let mut opts = Options::all();
+    opts.remove(Options::ENABLE_SMART_PUNCTUATION);
+    let mut found = Vec::new();
+    for ev in Parser::new_ext(md, opts) {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => found.push(format!("link {dest_url}")),
+            Event::Start(Tag::Image { dest_url, .. }) if !dest_url.starts_with("report_files/") => {
+                found.push(format!("image {dest_url}"))
+            }
+            Event::Html(h) | Event::InlineHtml(h) => found.push(format!("html {h}")),
+            Event::InlineMath(m) | Event::DisplayMath(m) => found.push(format!("math {m}")),
+            Event::Code(c) => found.push(format!("code {c}")),
+            Event::FootnoteReference(f) => found.push(format!("footnote {f}")),
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn hostile_free_text_renders_as_plain_text() {
+    let names = format!("{FIX}/hostile/names.txt");
+    let (dir, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/hostile/responses.csv"),
+        &["--names", &names],
+    );
+    assert_eq!(unsafe_events(&md), Vec::<String>::new(), "{md}");
+    // GitHub's extended autolinks: www., scheme://, e-mail addresses.
+    let autolink =
+        regex::Regex::new(r"(?i)www\.|[a-z]+://|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]").unwrap();
+    let quotes: String = md
+        .lines()
+        .filter(|l| l.starts_with('>'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(quotes.lines().count() >= 14, "{quotes}");
+    assert!(!autolink.is_match(&quotes), "{quotes}");
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(
+        headings.iter().all(|h| !h.contains("heading")),
+        "{headings:?}"
+    );
+    for gone in ["kari.nordmann@firma.no", "912 34 567", "Kari Nordmann"] {
+        assert!(!md.contains(gone), "{gone} left in {md}");
+    }
+    assert!(md.contains(r"\[e\-mail removed\]") || md.contains(r"\[e-mail removed\]"));
+    assert!(md.contains(r"\[name removed\]"));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for bad in [
+        "<script",
+        "<img",
+        "<a ",
+        "<code",
+        "<strong>bold",
+        "<del>",
+        "<h1>heading",
+        "<h2>second",
+        "<table>\n<thead>\n<tr>\n<th>a",
+    ] {
+        assert!(!html.contains(bad), "{bad} in html");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn fewer_than_k_respondents_shows_no_figures() {
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/too_few/responses.csv"),
+        &[],
+    );
+    assert!(md.contains("Fewer than 5 people have answered"), "{md}");
+    assert!(!md.contains("secret text"));
+    assert!(!md.contains("## Results by question"));
+    assert!(!md.contains("4 people") && !md.contains("| 4 |"), "{md}");
+}
+
+#[test]
+fn thirteen_leavers_the_remainder_is_not_derivable() {
+    // Engineering 9, Sales 4: printing Engineering's 9 next to the total 13
+    // would give Sales away.
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/thirteen/responses.csv"),
+        &[],
+    );
+    assert!(md.contains("**13 people answered**"), "{md}");
+    assert!(!md.contains("| Engineering | 9"), "{md}");
+    assert!(md.contains("| Engineering | withheld |"), "{md}");
+    assert!(md.contains("| Sales | fewer than 5 |"), "{md}");
+    assert!(!md.contains("| 4 |"));
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    farvel()
+        .args(["report", &format!("{FIX}/small.yaml"), "no/such/file.csv"])
+        .assert()
+        .code(2);
+    farvel()
+        .args([
+            "report",
+            &format!("{FIX}/small.yaml"),
+            &format!("{FIX}/small.yaml"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a normalised CSV"));
+    farvel()
+        .args([
+            "report",
+            &format!("{FIX}/small.yaml"),
+            &format!("{FIX}/thirteen/responses.csv"),
+            "--lang",
+            "de",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn unanimity_guard_hides_counts_in_small_populations() {
+    // 7 respondents (under 2k = 10): 6 chose pay, 1 growth.
+    let (_d, md) = report(
+        &format!("{FIX}/small.yaml"),
+        &format!("{FIX}/unanimous/responses.csv"),
+        &[],
+    );
+    assert!(md.contains("Most chose **Pay**"), "{md}");
+    assert!(!md.contains("| Pay |"), "{md}");
+    assert!(!md.contains("86 %") && !md.contains("14 %"), "{md}");
+    assert!(md.contains("and 1 figure(s) where nearly everyone"), "{md}");
+}
+
+#[test]
+fn response_rate_never_tells_how_many_fewer_than_k_did_not_answer() {
+    let (s, i) = (
+        format!("{FIX}/small.yaml"),
+        format!("{FIX}/thirteen/responses.csv"),
+    );
+    // 13 of 15: two did not answer, fewer than k: no percentage, no count.
+    let (_d, md) = report(&s, &i, &["--invited", "15"]);
+    assert!(
+        md.contains("Nearly everyone who was invited answered (fewer than 5 did not)."),
+        "{md}"
+    );
+    assert!(!md.contains("87 %") && !md.contains("of the 15"), "{md}");
+    // 13 of 20: seven did not answer: the rate is shown.
+    let (_d, md) = report(&s, &i, &["--invited", "20"]);
+    assert!(
+        md.contains("That is 65 % of the 20 who were invited."),
+        "{md}"
+    );
+}
