@@ -2,8 +2,10 @@
 """Synthetic Formspree export of surveys/exit-interview.yaml (fixed seed).
 
 Writes N rows shaped like the legacy Formspree exporter (see
-shared/samples/README.md, `formspree.csv`): header `id,date,` + every other
-stored key sorted A-Z (including `_subject`); `date` is naive UTC
+shared/samples/README.md, `formspree.csv`) and like the bundled
+samples/exit-interview-formspree.csv: header `id,date,` + every other stored
+key sorted A-Z (including `_nonce`, a random 16-hex-digit nonce per
+submission, `_subject` and `_survey`, the survey's fingerprint); `date` is naive UTC
 `datetime.isoformat()` (6-digit fraction, omitted when zero); rows newest
 first; a multi answer's repeated names joined with ", " in option order;
 keys the browser did not send are empty cells; textarea newlines are CRLF;
@@ -42,7 +44,7 @@ SURVEY_ORDER = (
     + [f"culture__{r}" for r in ROWS]
     + ["stay", "come_back", "enps", "comments", "department", "tenure"]
 )
-EXPORT_HEADER = ["id", "date"] + sorted(SURVEY_ORDER + ["_subject"])
+EXPORT_HEADER = ["id", "date"] + sorted(SURVEY_ORDER + ["_nonce", "_subject", "_survey"])
 
 PHRASES = [
     "Lønna var for lav",
@@ -110,6 +112,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20250310)
     ap.add_argument("--out", required=True, help="the Formspree export to write")
     ap.add_argument("--normalised", help="also write farvel's normalised CSV here")
+    ap.add_argument("--fingerprint", default="f73368c13218",
+                    help="the `_survey` value the pages post (the survey's fingerprint)")
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -132,6 +136,8 @@ def main() -> int:
             ts = start + timedelta(seconds=seconds, microseconds=rng.randrange(1_000_000))
             r = response(rng)
             r["_subject"] = "Exit survey"
+            r["_nonce"] = f"{rng.getrandbits(64):016x}"
+            r["_survey"] = args.fingerprint
             exp.writerow([top_id - i, ts.isoformat()] + [r[k] for k in EXPORT_HEADER[2:]])
             if norm:
                 row = [r[k] for k in SURVEY_ORDER]
