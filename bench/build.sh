@@ -1,103 +1,113 @@
 #!/usr/bin/env bash
-# Benchmark of `farvel build` (issue 3), side by side with pyxform in one run:
-#   1. whole-process time of `farvel build` on the exit-interview example;
-#   2. whole-process time of `farvel build` on 1,000 generated surveys;
-#   3. whole-process time of pyxform's `xls2xform --skip_validate` on an
-#      equivalent 30-question XLSForm (pyxform installed with pip into a
-#      throw-away virtual environment);
-# then the ratio per form and the size of every exit-interview page.
-# A benchmark, not a test: it prints figures for BENCHMARKS.md.
-# Usage: bench/build.sh [RUNS]   (default 5 runs per measurement; best kept)
-set -euo pipefail
+# bench/build.sh: `farvel build` against pyxform, side by side in one run.
+#
+#   bench/build.sh                      # builds farvel here (cargo build --release)
+#   FARVEL_BIN=/path/to/farvel bench/build.sh
+#
+# Whole-process wall times (hyperfine, median; warm-up run first) of
+#   - farvel build on surveys/exit-interview.yaml (one survey, every language),
+#   - farvel build on 1,000 copies of it with different ids (one process),
+#   - xls2xform --skip_validate (pyxform) on the equivalent XLSForm that
+#     bench/make_xlsform.py writes from the same YAML (and, as a reference,
+#     pyxform's convert() in one warm process: no Python start, no imports),
+# then the per-form ratio and every built page's size. Targets (issue 3):
+# >= 100x faster than pyxform per form; 1,000 surveys < 1 s; each
+# exit-interview page <= 40 KB. Env: RUNS_ONE (20), RUNS_PYXFORM (10),
+# RUNS_MANY (3), SURVEYS (1000), BENCH_OUT (bench/out).
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${1:-5}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-FARVEL="$ROOT/target/release/farvel"
+RUNS_ONE="${RUNS_ONE:-20}"
+RUNS_PYXFORM="${RUNS_PYXFORM:-10}"
+RUNS_MANY="${RUNS_MANY:-3}"
+SURVEYS="${SURVEYS:-1000}"
+SURVEY="$REPO_DIR/surveys/exit-interview.yaml"
 
-EXIT="$ROOT/surveys/exit-interview.yaml"
-[ -f "$EXIT" ] || EXIT="$ROOT/tests/fixtures/build/exit/exit-interview.yaml"
+ensure_venv
+ensure_hyperfine
+ensure_farvel
 
-# Best wall-clock seconds of RUNS runs of a command.
-best() {
-  python3 - "$RUNS" "$@" <<'PY'
-import subprocess, sys, time
-runs = int(sys.argv[1]); cmd = sys.argv[2:]
-times = []
-for _ in range(runs):
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    times.append(time.perf_counter() - t)
-print(f"{min(times):.4f}")
-PY
-}
+W="$OUT_DIR/build"
+rm -rf "$W"
+mkdir -p "$W/one" "$W/many"
+RESULTS="$W/results.tsv"
+: >"$RESULTS"
 
-# 1,000 surveys: the exit interview under 1,000 ids.
-mkdir -p "$WORK/many"
-for i in $(seq -w 1 1000); do
-  sed "s/^id: .*/id: exit-$i/" "$EXIT" > "$WORK/many/exit-$i.yaml"
+cp "$SURVEY" "$W/one/exit-interview.yaml"
+for i in $(seq -w 1 "$SURVEYS"); do
+  sed "s/^id: exit-interview\$/id: exit-interview-$i/" "$SURVEY" >"$W/many/exit-interview-$i.yaml"
 done
+XLSFORM_DESC="$("$PY" "$BENCH_DIR/make_xlsform.py" "$SURVEY" --out "$W/exit-interview.xlsx")"
 
-# pyxform in its own virtual environment.
-python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet pyxform openpyxl
-"$WORK/venv/bin/python" - "$WORK/exit.xlsx" <<'PY'
-# A 30-question XLSForm shaped like the exit interview: choices, multi,
-# scales as select_one lists, text, an nps, a matrix as 10 rows, relevance.
-import sys
-from openpyxl import Workbook
-wb = Workbook()
-survey = wb.active
-survey.title = "survey"
-survey.append(["type", "name", "label::English (en)", "label::Norsk (nb)", "relevant", "required"])
-survey.append(["select_one reason", "reason", "Main reason", "Hovedgrunn", "", "yes"])
-survey.append(["select_multiple factors", "factors", "Other factors", "Andre faktorer", "", ""])
-survey.append(["text", "manager_detail", "Manager", "Leder", "${reason} = 'manager' or selected(${factors}, 'manager')", ""])
-for i in range(10):
-    survey.append(["select_one scale5", f"rating_{i}", f"Rating {i}", f"Vurdering {i}", "", ""])
-for i in range(10):
-    survey.append(["select_one agree5", f"culture_{i}", f"Statement {i}", f"Påstand {i}", "", ""])
-for i in range(4):
-    survey.append(["text", f"text_{i}", f"Text {i}", f"Tekst {i}", "", ""])
-survey.append(["select_one nps", "enps", "Recommend", "Anbefale", "", ""])
-survey.append(["select_one dept", "department", "Department", "Avdeling", "", ""])
-survey.append(["select_one tenure", "tenure", "Tenure", "Ansiennitet", "", ""])
-choices = wb.create_sheet("choices")
-choices.append(["list_name", "name", "label::English (en)", "label::Norsk (nb)"])
-for v in ["pay", "manager", "growth", "workload", "culture", "relocation", "personal", "other"]:
-    choices.append(["reason", v, v, v])
-for v in ["pay", "manager", "growth", "workload", "culture", "flexibility", "commute", "none"]:
-    choices.append(["factors", v, v, v])
-for n in range(1, 6):
-    choices.append(["scale5", str(n), str(n), str(n)])
-    choices.append(["agree5", str(n), f"agree {n}", f"enig {n}"])
-for n in range(0, 11):
-    choices.append(["nps", str(n), str(n), str(n)])
-for v in ["sales", "engineering", "support", "operations", "prefer_not"]:
-    choices.append(["dept", v, v, v])
-for v in ["lt1", "y1_3", "y3_plus", "prefer_not"]:
-    choices.append(["tenure", v, v, v])
-settings = wb.create_sheet("settings")
-settings.append(["form_title", "form_id", "default_language"])
-settings.append(["Exit survey", "exit", "English (en)"])
-wb.save(sys.argv[1])
-PY
+cd "$REPO_DIR"
+if ! "$FARVEL_BIN" build "$W/one" --out "$W/dist-one" >"$W/check.log" 2>&1; then
+  say "error: '$FARVEL_BIN build' failed on the exit interview:"
+  sed 's/^/  /' "$W/check.log" >&2
+  say "hint: set FARVEL_BIN to a binary with a working 'farvel build'"
+  exit 2
+fi
+"$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml" >/dev/null 2>&1
 
-echo "farvel $("$FARVEL" --version | cut -d' ' -f2), $RUNS runs each, best wall-clock time, $(nproc) cores"
-one=$(best "$FARVEL" build "$EXIT" --out "$WORK/dist1" --force)
-many=$(best "$FARVEL" build "$WORK/many" --out "$WORK/dist2" --force)
-pyx=$(best "$WORK/venv/bin/xls2xform" --skip_validate "$WORK/exit.xlsx" "$WORK/exit.xml")
-python3 - "$one" "$many" "$pyx" <<'PY'
-import sys
-one, many, pyx = map(float, sys.argv[1:])
-print(f"farvel build, exit interview (1 survey, 2 pages):   {one*1000:8.1f} ms")
-print(f"farvel build, 1,000 surveys (2,000 pages):          {many*1000:8.1f} ms  ({many/1000*1000:.2f} ms per survey)")
-print(f"pyxform xls2xform --skip_validate, 30 questions:    {pyx*1000:8.1f} ms")
-print(f"ratio per form, pyxform / farvel (single survey):   {pyx/one:8.1f}x")
-print(f"ratio per form, pyxform / farvel (in a batch):      {pyx/(many/1000):8.1f}x")
-PY
-echo "page sizes (bytes):"
-find "$WORK/dist1" -name '*.html' -printf '  %s  %P\n' | sort -k2
+echo "# farvel build vs pyxform ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo "machine: $(describe_machine)"
+echo "farvel:  $(describe_farvel)"
+echo "pyxform: $("$PY" -c 'import pyxform; print(pyxform.__version__)' 2>/dev/null || "$VENV/bin/pip" show pyxform | sed -n 's/^Version: //p'), $(python3 --version); XLSForm: $XLSFORM_DESC"
+echo "timing:  $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'), median, 1 warm-up run"
+echo
+
+say "timing (this takes a minute) ..."
+PREPARE="rm -rf $W/dist-one" measure farvel_one "$RUNS_ONE" \
+  "$FARVEL_BIN" build "$W/one" --out "$W/dist-one"
+PREPARE="" measure pyxform_one "$RUNS_PYXFORM" \
+  "$VENV/bin/xls2xform" --skip_validate "$W/exit-interview.xlsx" "$W/exit-interview.xml"
+PREPARE="rm -rf $W/dist-many" measure farvel_many "$RUNS_MANY" \
+  "$FARVEL_BIN" build "$W/many" --out "$W/dist-many"
+
+val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESULTS"; }
+one="$(val time farvel_one)"
+pyx="$(val time pyxform_one)"
+many="$(val time farvel_many)"
+# Diagnostic: the same build with fsync turned into a no-op (eatmydata), to
+# show how much of the wall time is waiting for the disk.
+nosync=""
+if command -v eatmydata >/dev/null || apt_install eatmydata; then
+  PREPARE="rm -rf $W/dist-nosync" measure farvel_many_nosync "$RUNS_MANY" \
+    eatmydata "$FARVEL_BIN" build "$W/many" --out "$W/dist-nosync"
+  nosync="$(val time farvel_many_nosync)"
+fi
+inproc="$("$PY" "$BENCH_DIR/pyxform_inproc.py" "$W/exit-interview.xlsx" "$RUNS_PYXFORM")"
+
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" -v nosync="$nosync" '
+function verdict(ok) { return ok ? "met" : "MISSED" }
+BEGIN {
+  printf "%-44s %13s %10s\n", "command (whole process)", "median", "pyxform/t"
+  printf "%-44s %10.1f ms %9.1fx\n", "farvel build exit-interview (1 survey)", one * 1000, pyx / one
+  printf "%-44s %10.1f ms %9.1fx\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1
+  printf "%-44s %10.1f ms %9.1fx\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many
+  printf "%-44s %10.3f ms\n", "  = per survey", many * 1000 / n
+  if (nosync != "")
+    printf "%-44s %10.1f ms  (fsync off: diagnostic only)\n", "  the same under eatmydata", nosync * 1000
+  printf "%-44s %10.1f ms\n", "pyxform convert() in one warm process", inproc * 1000
+  printf "%-44s %24.1fx\n", "  farvel build (1 survey, whole process) vs that", inproc / one
+  print ""
+  printf "target >= 100x pyxform per form: %.0fx  %s\n", pyx / one, verdict(pyx / one >= 100)
+  printf "target %d surveys < 1 s:        %.3f s  %s\n", n, many, verdict(many < 1)
+}'
+
+echo
+echo "pages of the exit interview (target <= 40 KB = 40,000 bytes each; gzip -9 for reference):"
+
+while IFS=$'\t' read -r bytes page; do
+  gz="$(gzip -9c "$W/dist-one/$page" | wc -c)"
+  ok="met"
+  [ "$bytes" -le 40000 ] || { ok="MISSED"; }
+  printf '  %-40s %8d bytes (%5.1f KB; gzip %6d)  %s\n' "$page" "$bytes" \
+    "$(awk -v b="$bytes" 'BEGIN { print b / 1000 }')" "$gz" "$ok"
+done < <("$PY" "$BENCH_DIR/stats.py" sizes "$W/dist-one")
+
+"$PY" "$BENCH_DIR/stats.py" sizes "$W/dist-many" >"$OUT_DIR/build-pages.tsv"
+echo "pages of the $SURVEYS surveys (every size, with how many pages have it; list in $OUT_DIR/build-pages.tsv):"
+cut -f1 "$OUT_DIR/build-pages.tsv" | sort -n | uniq -c |
+  awk '{ printf "  %6d pages of %8d bytes\n", $1, $2; pages += $1; total += $1 * $2 }
+       END { printf "  %6d pages, %d bytes in all\n", pages, total }'
+exit 0

@@ -1,91 +1,198 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): `farvel report` against pandas and polars computing
-# the same headline figures (per-question counts, scale means, eNPS overall
-# and per segment), with `xsv frequency` on the categorical columns as a
-# reference. Wall time and peak RSS from /usr/bin/time -v; ratios printed.
+# bench/report.sh: `farvel report` against pandas, polars and xsv, side by side.
 #
-#   bench/report.sh            # 1,000,000 rows
-#   ROWS=100000 bench/report.sh
-#   FLAT=1 bench/report.sh     # also farvel's peak RSS at 100k and 2M rows
+#   bench/report.sh                         # builds farvel here (cargo build --release)
+#   FARVEL_BIN=/path/to/farvel bench/report.sh
 #
-# Input: the bundled sample's generator (fixed seed) at ROWS rows. Until
-# ingest is merged, `farvel report` reads farvel's normalised CSV, so every
-# tool reads that file; switch INPUT to the Formspree-shaped file afterwards.
-# Tools that are not installed are skipped (pip install pandas polars).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROWS=${ROWS:-1000000}
-WORK=${WORK:-target/bench-report}
-mkdir -p "$WORK"
-cargo build --release --quiet --example gen_sample --bin farvel
-SURVEY=surveys/exit-interview.yaml
-[ -f "$SURVEY" ] || SURVEY=tests/fixtures/report/exit-interview.yaml
-gen() { target/release/examples/gen_sample "$1" "$WORK/formspree-$1.csv" "$WORK/normalised-$1.csv"; }
-gen "$ROWS"
-INPUT="$WORK/normalised-$ROWS.csv"
+# Generates (bench/gen_export.py, fixed seed, cached in bench/out/data) a
+# Formspree export of surveys/exit-interview.yaml with ROWS rows (1,000,000),
+# then times, whole process (hyperfine median after a warm-up run):
+#   farvel report surveys/exit-interview.yaml EXPORT --out TMP/report.md
+#   bench/headline_polars.py EXPORT, bench/headline_pandas.py EXPORT
+#     (the same headline figures: per-question counts, means, eNPS overall,
+#     per department, per tenure and per quarter; their outputs must agree)
+#   xsv frequency on the categorical columns (a reference, not a target)
+# and peak RSS of each with /usr/bin/time -v; then farvel alone at every size
+# in FLAT_ROWS (100,000 and 2,000,000) for the flatness check.
+# Targets (issue 5): >= 1.5x faster than polars, >= 8x pandas, farvel peak
+# RSS <= 32 MB and flat from 100,000 to 2,000,000 rows.
+#
+# A farvel whose `report` cannot read a service export yet (before the
+# ingest branch is merged) is detected on a small file: then, with
+# FARVEL_INGEST_BIN set, farvel's figure is the pipeline `farvel ingest
+# EXPORT --out N.csv && farvel report N.csv` (one timed process tree), with
+# `farvel report` alone on the generator's normalised CSV as an extra line;
+# without it, `farvel report` reads the generator's normalised CSV of the same
+# rows. Both fallbacks are printed in the header. Env: RUNS (3), RUNS_PANDAS
+# (3), ROWS, FLAT_ROWS, SEED (20250310), BENCH_OUT.
 
-PANDAS='
-import sys, pandas as pd
-df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
-for c in ["reason", "come_back", "department", "tenure"]:
-    df[c].value_counts()
-df["factors"].str.split("|").explode().value_counts()
-scales = ["manager_rating", "workload", "role_clarity", "growth_rating", "pay_fair"] + \
-    [c for c in df.columns if c.startswith("culture__")]
-for c in scales:
-    pd.to_numeric(df[c], errors="coerce").mean()
-e = pd.to_numeric(df["enps"], errors="coerce")
-def enps(s):
-    s = s.dropna(); return 100 * ((s >= 9).mean() - (s <= 6).mean())
-print(enps(e))
-for seg in ["department", "tenure"]:
-    print(e.groupby(df[seg]).apply(enps))
-'
-POLARS='
-import sys, polars as pl
-df = pl.read_csv(sys.argv[1], infer_schema_length=0)
-for c in ["reason", "come_back", "department", "tenure"]:
-    df[c].value_counts()
-df.select(pl.col("factors").str.split("|").explode()).to_series().value_counts()
-scales = ["manager_rating", "workload", "role_clarity", "growth_rating", "pay_fair"] + \
-    [c for c in df.columns if c.startswith("culture__")]
-df.select([pl.col(c).cast(pl.Int64, strict=False).mean() for c in scales])
-e = pl.col("enps").cast(pl.Int64, strict=False)
-score = (100 * ((e >= 9).cast(pl.Int64).sum() - (e <= 6).cast(pl.Int64).sum()) / e.count()).alias("enps")
-print(df.select(score))
-for seg in ["department", "tenure"]:
-    print(df.group_by(seg).agg(score).sort(seg))
-'
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-measure() { # name command… → "name seconds peak_kb"
-    local name=$1; shift
-    /usr/bin/time -v "$@" >/dev/null 2>"$WORK/$name.time" || { echo "$name failed" >&2; return 1; }
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/$name.time" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time")
-    echo "$name $wall $rss"
+ROWS="${ROWS:-1000000}"
+FLAT_ROWS="${FLAT_ROWS:-100000 2000000}"
+RUNS="${RUNS:-3}"
+RUNS_PANDAS="${RUNS_PANDAS:-3}"
+SEED="${SEED:-20250310}"
+SURVEY="$REPO_DIR/surveys/exit-interview.yaml"
+CATEGORICAL="reason,factors,come_back,department,tenure,enps"
+
+ensure_venv
+ensure_time
+ensure_hyperfine
+ensure_xsv
+ensure_farvel
+
+W="$OUT_DIR/report"
+rm -rf "$W"
+mkdir -p "$W" "$OUT_DIR/data"
+RESULTS="$W/results.tsv"
+: >"$RESULTS"
+
+# dataset N: sets EXPORT and NORMAL, generating both once per seed and
+# generator version.
+dataset() {
+  local n="$1" tag
+  tag="s$SEED-$(sha1sum "$BENCH_DIR/gen_export.py" | cut -c1-8)"
+  EXPORT="$OUT_DIR/data/export-$n-$tag.csv"
+  NORMAL="$OUT_DIR/data/normalised-$n-$tag.csv"
+  if [ ! -s "$EXPORT" ] || [ ! -s "$NORMAL" ]; then
+    say "generating $n rows (seed $SEED) into $OUT_DIR/data ..."
+    "$PY" "$BENCH_DIR/gen_export.py" --rows "$n" --seed "$SEED" \
+      --out "$EXPORT.tmp" --normalised "$NORMAL.tmp"
+    mv "$NORMAL.tmp" "$NORMAL"
+    mv "$EXPORT.tmp" "$EXPORT"
+  fi
 }
 
-results=()
-results+=("$(measure farvel target/release/farvel report "$SURVEY" "$INPUT" --out "$WORK/out/report.md" --lang en)")
-if python3 -c 'import pandas' 2>/dev/null; then results+=("$(measure pandas python3 -c "$PANDAS" "$INPUT")"); fi
-if python3 -c 'import polars' 2>/dev/null; then results+=("$(measure polars python3 -c "$POLARS" "$INPUT")"); fi
-if command -v xsv >/dev/null; then
-    results+=("$(measure xsv xsv frequency -s reason,factors,come_back,department,tenure "$INPUT")")
+# How farvel reads an export: direct, pipeline (ingest then report) or
+# normalised (the generator's normalised CSV).
+MODE=direct
+dataset 1000
+if ! "$FARVEL_BIN" report "$SURVEY" "$EXPORT" --out "$W/probe/report.md" >"$W/probe.log" 2>&1; then
+  if [ -n "${FARVEL_INGEST_BIN:-}" ]; then
+    MODE=pipeline
+  elif grep -q normalised "$W/probe.log"; then
+    MODE=normalised
+  else
+    say "error: '$FARVEL_BIN report' failed on a 1,000-row export:"
+    sed 's/^/  /' "$W/probe.log" >&2
+    exit 2
+  fi
 fi
 
-echo "rows: $ROWS  input: $INPUT ($(du -h "$INPUT" | cut -f1))"
-printf '%-8s %10s %12s %14s\n' tool seconds "peak MB" "farvel faster"
-farvel_s=$(echo "${results[0]}" | cut -d' ' -f2)
-for r in "${results[@]}"; do
-    read -r name s kb <<<"$r"
-    awk -v n="$name" -v s="$s" -v kb="$kb" -v f="$farvel_s" \
-        'BEGIN { printf "%-8s %10.2f %12.1f %13.1fx\n", n, s, kb/1024, s/f }'
+# farvel_cmd N: the command line that makes farvel's report of dataset N.
+farvel_cmd() {
+  dataset "$1"
+  local out="$W/farvel-$1"
+  case "$MODE" in
+  direct) FCMD=("$FARVEL_BIN" report "$SURVEY" "$EXPORT" --out "$out/report.md") ;;
+  normalised) FCMD=("$FARVEL_BIN" report "$SURVEY" "$NORMAL" --out "$out/report.md") ;;
+  pipeline)
+    FCMD=(bash -c "mkdir -p '$out' && '$FARVEL_INGEST_BIN' ingest '$SURVEY' '$EXPORT' --out '$out/n.csv' && '$FARVEL_BIN' report '$SURVEY' '$out/n.csv' --out '$out/report.md'") ;;
+  esac
+}
+
+farvel_cmd "$ROWS"
+if ! "${FCMD[@]}" >"$W/check.log" 2>&1; then
+  say "error: farvel failed on $ROWS rows:"
+  sed 's/^/  /' "$W/check.log" >&2
+  exit 2
+fi
+
+echo "# farvel report vs polars, pandas, xsv ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo "machine: $(describe_machine)"
+echo "farvel:  $(describe_farvel)"
+case "$MODE" in
+pipeline) echo "         report cannot read the export: timed as ingest+report, ingest = $(FARVEL_BIN="$FARVEL_INGEST_BIN" describe_farvel)" ;;
+normalised) echo "         report cannot read the export: it reads the generator's normalised CSV of the same rows (no date or export parsing)" ;;
+esac
+echo "python:  $(python3 --version), pandas $("$PY" -c 'import pandas; print(pandas.__version__)'), polars $("$PY" -c 'import polars; print(polars.__version__)'); $("$XSV" --version | head -1 | sed 's/^/xsv /')"
+echo "data:    $ROWS rows, $(du -m "$EXPORT" | cut -f1) MB export ($(basename "$EXPORT")); farvel says: $(grep -o '[0-9]* responses' "$W/check.log" | head -1)"
+echo "timing:  $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'), median, 1 warm-up run; peak RSS from /usr/bin/time -v (one run; MB = 10^6 bytes)"
+echo
+
+say "timing $ROWS rows (a few minutes) ..."
+measure "farvel_$ROWS" "$RUNS" "${FCMD[@]}"
+peak_rss "farvel_$ROWS" "${FCMD[@]}"
+# only_cmd N: farvel report alone on the normalised CSV of dataset N.
+only_cmd() {
+  dataset "$1"
+  OCMD=("$FARVEL_BIN" report "$SURVEY" "$NORMAL" --out "$W/only-$1/report.md")
+}
+
+if [ "$MODE" = pipeline ]; then
+  only_cmd "$ROWS"
+  measure "only_$ROWS" "$RUNS" "${OCMD[@]}"
+  peak_rss "only_$ROWS" "${OCMD[@]}"
+fi
+dataset "$ROWS"
+measure polars "$RUNS" "$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT"
+peak_rss polars "$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT"
+measure pandas "$RUNS_PANDAS" "$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT"
+peak_rss pandas "$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT"
+measure xsv "$RUNS" "$XSV" frequency -s "$CATEGORICAL" -l 0 "$EXPORT"
+peak_rss xsv "$XSV" frequency -s "$CATEGORICAL" -l 0 "$EXPORT"
+"$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT" >"$W/polars.json"
+"$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT" >"$W/pandas.json"
+
+for n in $FLAT_ROWS; do
+  say "timing farvel on $n rows ..."
+  farvel_cmd "$n"
+  measure "farvel_$n" "$RUNS" "${FCMD[@]}"
+  peak_rss "farvel_$n" "${FCMD[@]}"
+  if [ "$MODE" = pipeline ]; then
+    only_cmd "$n"
+    measure "only_$n" "$RUNS" "${OCMD[@]}"
+    peak_rss "only_$n" "${OCMD[@]}"
+  fi
 done
 
-if [ "${FLAT:-0}" = 1 ]; then
-    for n in 100000 2000000; do
-        gen "$n"
-        measure "farvel-$n" target/release/farvel report "$SURVEY" "$WORK/normalised-$n.csv" --out "$WORK/out-$n/report.md" --lang en
-    done
+val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESULTS"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; }
+f="$(val time "farvel_$ROWS")"
+line() { # name seconds rss_kb
+  printf '%-36s %9.2f s %9.2fx %9s MB\n' "$1" "$2" "$(awk -v a="$2" -v b="$f" 'BEGIN { print a / b }')" "$(mb "$3")"
+}
+printf '%-36s %11s %10s %12s\n' "$ROWS rows, whole process" "median" "t/farvel" "peak RSS"
+line "farvel ($MODE)" "$f" "$(val rss "farvel_$ROWS")"
+[ "$MODE" = pipeline ] && line "  farvel report alone (normalised)" "$(val time "only_$ROWS")" "$(val rss "only_$ROWS")"
+line "polars (headline_polars.py)" "$(val time polars)" "$(val rss polars)"
+line "pandas (headline_pandas.py)" "$(val time pandas)" "$(val rss pandas)"
+line "xsv frequency (reference)" "$(val time xsv)" "$(val rss xsv)"
+if cmp -s "$W/polars.json" "$W/pandas.json"; then
+  echo "polars and pandas figures agree ($(wc -c <"$W/polars.json") bytes of JSON, in $W)"
+else
+  echo "WARNING: polars and pandas figures differ (see $W/*.json)"
+fi
+
+# flat KIND LABEL: the table of one farvel command over the sizes, and its verdicts.
+flat() {
+  local kind="$1" max=0 min=999999999 kb n
+  echo
+  echo "$2 at every size:"
+  for n in $(printf '%s\n' $FLAT_ROWS "$ROWS" | sort -n | uniq); do
+    kb="$(val rss "${kind}_$n")"
+    [ "$kb" -gt "$max" ] && max="$kb"
+    [ "$kb" -lt "$min" ] && min="$kb"
+    printf '  %9d rows %9.2f s %8s MB peak RSS\n' "$n" "$(val time "${kind}_$n")" "$(mb "$kb")"
+  done
+  awk -v max="$max" -v min="$min" 'BEGIN {
+    printf "  target peak RSS <= 32 MB:          %.1f MB  %s\n", max * 1024 / 1e6, (max * 1024 <= 32e6) ? "met" : "MISSED"
+    printf "  target RSS flat (max/min <= 1.25): %.2f  %s\n", max / min, (max / min <= 1.25) ? "met" : "MISSED"
+  }'
+}
+flat farvel "farvel ($MODE)"
+[ "$MODE" = pipeline ] && flat only "farvel report alone (normalised)"
+echo
+awk -v f="$f" -v pl="$(val time polars)" -v pd="$(val time pandas)" '
+function verdict(ok) { return ok ? "met" : "MISSED" }
+BEGIN {
+  printf "target >= 1.5x faster than polars: %.2fx  %s\n", pl / f, verdict(pl / f >= 1.5)
+  printf "target >= 8x faster than pandas:   %.2fx  %s\n", pd / f, verdict(pd / f >= 8)
+}'
+if [ "$MODE" = pipeline ]; then
+  o="$(val time "only_$ROWS")"
+  awk -v f="$o" -v pl="$(val time polars)" -v pd="$(val time pandas)" 'BEGIN {
+    printf "  (farvel report alone: %.2fx polars, %.2fx pandas)\n", pl / f, pd / f
+  }'
 fi
