@@ -97,6 +97,11 @@ try {
     // Added by the lead: build a sealed survey, submit in the browser, feed
     // the captured ciphertexts to `farvel ingest --key`. Keep it here, after
     // the plain checks, so it reuses env (capture server, browsers).
+    // Group `sealed` (E2E_ONLY=sealed); imported here to keep the block whole.
+    if (want('sealed')) {
+      const { default: sealed } = await import('./checks/sealed.mjs');
+      await sealed(env);
+    }
     // ---------------------------------------------------------------------
   }
 } finally {
