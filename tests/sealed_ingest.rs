@@ -130,3 +130,36 @@ fn a_sealed_export_without_the_key_cannot_be_read() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("--key FILE"), "{err}");
 }
+
+#[test]
+fn answer_columns_beside_the_envelopes_are_ignored_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(fixture("formspree.csv")).expect("fixture");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut w = csv::Writer::from_path(dir.path().join("mixed.csv")).expect("write");
+    let mut header: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    header.push("reason".into());
+    w.write_record(&header).expect("header");
+    for rec in rdr.records() {
+        let mut rec: Vec<String> = rec.expect("row").iter().map(String::from).collect();
+        rec.push("pay".into());
+        w.write_record(&rec).expect("row");
+    }
+    w.flush().expect("flush");
+    let out = ingest(&[
+        "ingest",
+        fixture("survey.yaml").to_str().expect("path"),
+        dir.path().join("mixed.csv").to_str().expect("path"),
+        "--key",
+        fixture("DEMO-custodian-key.txt").to_str().expect("path"),
+    ])
+    .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("beside 'sealed' are ignored: reason"), "{err}");
+    assert!(err.contains("6 row(s) read = 6 used"), "{err}");
+}

@@ -172,6 +172,21 @@ impl Run<'_, '_, '_> {
             });
         }
         if cols.sealed.is_some() {
+            let beside: Vec<&str> = headers
+                .iter()
+                .zip(&cols.targets)
+                .filter(
+                    |(_, t)| matches!(t, Some(t) if !matches!(t, super::headers::Target::Meta(_))),
+                )
+                .map(|(h, _)| h.trim())
+                .collect();
+            if !beside.is_empty() {
+                self.rec.messages.push(format!(
+                    "{}: warning: a sealed export should hold answers only inside the envelopes; these columns beside 'sealed' are ignored: {}",
+                    path.display(),
+                    beside.join(", ")
+                ));
+            }
             // Every question travels inside the envelope.
             self.mapped.extend(0..self.catalog.questions.len());
         }
