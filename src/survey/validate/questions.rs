@@ -6,24 +6,9 @@
 use super::keys::*;
 use super::tree::Node;
 use super::{Ctx, condition, kinds, lenient};
+use crate::survey::keys::RESERVED_IDS;
 use crate::survey::model::Question;
 use crate::survey::slug::is_slug;
-
-/// Names form services or farvel give a meaning; no question may use them.
-pub const RESERVED_IDS: &[&str] = &[
-    "email",
-    "name",
-    "_replyto",
-    "_subject",
-    "_next",
-    "redirect",
-    "form-name",
-    "access_key",
-    "botcheck",
-    "id",
-    "date",
-    "sealed",
-];
 
 /// One question as read from the tree, leniently.
 pub struct Q<'a> {
