@@ -185,17 +185,7 @@ fn survey_text_is_data_never_markup_or_template() {
 
 #[test]
 fn adapters_render_as_snapshotted() {
-    let services = [
-        "formspree",
-        "netlify",
-        "getform",
-        "basin",
-        "web3forms",
-        "formsubmit",
-        "google-forms",
-        "url",
-    ];
-    for s in services {
+    for s in farvel::survey::Service::ALL.map(farvel::survey::Service::name) {
         let tmp = built(&[fixture(&format!("adapters/{s}.yaml"))], &[]);
         let html = page(&tmp, &format!("{s}/en/index.html"));
         let csp = &tags(&html, "meta")[0]["content"];

@@ -20,39 +20,6 @@ use crate::theme::{self, Theme};
 /// The stamp file beside each survey's pages.
 pub const STAMP: &str = ".farvel-build";
 
-/// Every `.yaml`/`.yml` file under the paths (default `surveys/`), folders
-/// walked in name order.
-fn survey_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let defaults = [PathBuf::from("surveys")];
-    let paths = if paths.is_empty() {
-        &defaults[..]
-    } else {
-        paths
-    };
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            out.push(p.clone());
-            continue;
-        }
-        if !p.is_dir() {
-            return Err(Error::msg(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
-        }
-        for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::msg(format!("{}: {e}", p.display())))?;
-            let path = entry.path();
-            let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            if entry.file_type().is_file() && yaml {
-                out.push(path.to_path_buf());
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Refuse an output folder holding answers or keys: whatever is in it may
 /// end up published with the pages.
 fn refuse_secrets(out: &Path) -> Result<()> {
@@ -206,7 +173,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     let setup = || -> Result<(Vec<PathBuf>, Theme)> {
         check_endpoint_url(args.endpoint_url.as_deref())?;
         refuse_secrets(&args.out)?;
-        let files = survey_files(&args.paths)?;
+        let files = super::check::survey_files(&args.paths)?;
         let theme = Theme::load(args.theme.as_deref(), Path::new("."))?;
         Ok((files, theme))
     };

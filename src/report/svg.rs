@@ -85,6 +85,18 @@ fn rect(out: &mut String, x: f64, y: f64, w: f64, fill: &str) {
     );
 }
 
+/// A row whose group is withheld: hatched, and said in words (never drawn as zero).
+fn withheld_row(out: &mut String, y: f64, withheld: &str) {
+    rect(out, LABEL_W, y, AREA, "url(#hatch)");
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+        LABEL_W + 4.0,
+        y + 17.0,
+        xml(withheld)
+    );
+}
+
 /// Horizontal bars: one per option, share of `n`.
 pub fn bars(title: &str, rows: &[Bar], l: &Labels) -> String {
     let h = ROW_H * rows.len() as f64 + 10.0;
@@ -98,14 +110,7 @@ pub fn bars(title: &str, rows: &[Bar], l: &Labels) -> String {
         let y = 5.0 + ROW_H * i as f64;
         label(&mut out, y, &b.label);
         if b.n == 0 {
-            rect(&mut out, LABEL_W, y, AREA, "url(#hatch)");
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                LABEL_W + 4.0,
-                y + 17.0,
-                xml(l.withheld)
-            );
+            withheld_row(&mut out, y, l.withheld);
             continue;
         }
         let w = AREA * b.x as f64 / b.n as f64;
@@ -159,14 +164,7 @@ pub fn diverging(title: &str, scale: &Scale, rows: &[Stack], l: &Labels) -> Stri
         label(&mut out, y, &r.label);
         let n: u64 = r.counts.values().sum();
         if n == 0 {
-            rect(&mut out, LABEL_W, y, AREA, "url(#hatch)");
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                LABEL_W + 4.0,
-                y + 17.0,
-                xml(l.withheld)
-            );
+            withheld_row(&mut out, y, l.withheld);
             continue;
         }
         let share = |p: i64| r.counts.get(&p).copied().unwrap_or(0) as f64 / n as f64 * AREA / 2.0;
