@@ -6,21 +6,17 @@ use super::keys::*;
 use super::questions::Q;
 use super::tree::Node;
 use super::{Ctx, is_language_code};
+use crate::survey::keys::{ENDPOINT_COMMON, SERVICE_KEYS};
 use crate::survey::model::{Kind, Service};
 
-const ENDPOINT_COMMON: &[&str] = &["service", "thanks_url", "honeypot"];
-
-/// The keys a service takes beyond the common ones, and which are required.
-fn service_keys(s: Service) -> (&'static [&'static str], &'static [&'static str]) {
-    match s {
-        Service::Formspree | Service::Getform | Service::Basin | Service::Formsubmit => {
-            (&["url"], &["url"])
-        }
-        Service::Netlify => (&["form_name"], &[]),
-        Service::Web3forms => (&["access_key"], &["access_key"]),
-        Service::GoogleForms => (&["url", "entries", "labels_language"], &["url", "entries"]),
-        Service::Url => (&["url", "multi"], &["url"]),
-    }
+/// The keys a service takes beyond the common ones, and which are
+/// required (from the format's one key table, [`crate::survey::keys`]).
+fn service_keys(s: Service) -> (Vec<&'static str>, &'static [&'static str]) {
+    let (required, optional): (&'static [&'static str], &'static [&'static str]) = SERVICE_KEYS
+        .iter()
+        .find(|(name, _, _)| *name == s.name())
+        .map_or((&[], &[]), |(_, r, o)| (*r, *o));
+    (required.iter().chain(optional).copied().collect(), required)
 }
 
 pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
@@ -54,7 +50,7 @@ pub fn endpoint(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
         return;
     };
     let (own, needed) = service_keys(service);
-    let known: Vec<&str> = ENDPOINT_COMMON.iter().chain(own).copied().collect();
+    let known: Vec<&str> = ENDPOINT_COMMON.iter().chain(&own).copied().collect();
     let sname = service.name();
     unknown_keys(ctx, e, &known, &|k| {
         all_endpoint_keys()
@@ -88,7 +84,7 @@ fn all_endpoint_keys() -> Vec<&'static str> {
     let mut all = ENDPOINT_COMMON.to_vec();
     for s in Service::ALL {
         for k in service_keys(s).0 {
-            if !all.contains(k) {
+            if !all.contains(&k) {
                 all.push(k);
             }
         }
@@ -235,7 +231,9 @@ pub fn anonymity(ctx: &mut Ctx, root: &Node) {
     if map_of(ctx, a, "anonymity").is_none() {
         return;
     }
-    unknown_keys(ctx, a, ANONYMITY_KEYS, &|_| None);
+    unknown_keys(ctx, a, &names(crate::survey::keys::ANONYMITY_KEYS), &|_| {
+        None
+    });
     if let (Some(k), Some(v)) = (count_of(ctx, a, "min_group"), a.get("min_group"))
         && k < 5
     {

@@ -5,31 +5,15 @@
 use super::Ctx;
 use super::tree::{Node, Style};
 
-pub const TOP_KEYS: &[&str] = &[
-    "id",
-    "languages",
-    "timezone",
-    "title",
-    "intro",
-    "thanks",
-    "custodian",
-    "endpoint",
-    "anonymity",
-    "columns",
-    "ui",
-    "collection",
-    "public_key",
-    "sections",
-];
-pub const SECTION_KEYS: &[&str] = &["title", "intro", "questions"];
-pub const ANONYMITY_KEYS: &[&str] = &["min_group", "expected_respondents"];
+/// The key names of one level of the format's key table
+/// ([`crate::survey::keys`], which the JSON Schema is generated from too).
+pub fn names(keys: &[crate::survey::keys::Key]) -> Vec<&'static str> {
+    keys.iter().map(|k| k.name).collect()
+}
 pub const COMMON_KEYS: &[&str] = &[
     "id", "type", "text", "hint", "required", "show_if", "segment", "key",
 ];
-pub const TYPES: &[&str] = &[
-    "text", "number", "date", "choice", "multi", "yesno", "scale", "nps", "matrix", "ranking",
-    "info",
-];
+pub use crate::survey::keys::QUESTION_TYPES as TYPES;
 
 /// The keys a question of `kind` takes beyond [`COMMON_KEYS`].
 pub fn type_keys(kind: &str) -> &'static [&'static str] {

@@ -104,7 +104,7 @@ fn survey(ctx: &mut Ctx, root: &Node) {
         ctx.error(root, msg);
         return;
     }
-    unknown_keys(ctx, root, TOP_KEYS, &|_| None);
+    unknown_keys(ctx, root, &names(crate::survey::keys::TOP_KEYS), &|_| None);
     languages(ctx, root);
     if let Some(v) = root.get("id")
         && let Some(id) = str_of(ctx, v, "id")

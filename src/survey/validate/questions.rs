@@ -83,7 +83,7 @@ pub fn sections<'a>(ctx: &mut Ctx, root: &'a Node) -> Vec<Q<'a>> {
             ctx.error(s, msg);
             continue;
         }
-        unknown_keys(ctx, s, SECTION_KEYS, &|_| None);
+        unknown_keys(ctx, s, &names(crate::survey::keys::SECTION_KEYS), &|_| None);
         for key in ["title", "intro"] {
             if let Some(t) = s.get(key) {
                 text(ctx, t, &format!("the {key} of section {}", n + 1));
