@@ -1,99 +1,264 @@
-//! Duplicate detection: rows in, "seen before" out. A nonce drops a
-//! re-posted submission wherever it appears again. Without a nonce, rows
-//! are compared across files only: per distinct row (answers + the
-//! service's id or time stamp) the largest count found in any single file
-//! is kept, so monthly "download all" exports overlap safely while two
-//! people who gave the same answers in one file are both kept. Only
-//! 16-byte hashes are stored, never rows.
+//! Duplicate detection in bounded memory: row keys in, "drop this row"
+//! decisions out. A nonce drops a re-posted submission wherever it appears
+//! again. Without a nonce, rows are compared across files only: per
+//! distinct row (its answers and the service's id or time stamp, as
+//! written) the largest count found in any single file is kept, so monthly
+//! "download all" exports overlap safely while two people who gave the
+//! same answers in one file are both kept.
+//!
+//! The first pass over every file hands each usable row's key to [`Keys`]
+//! (16-byte hashes, never rows; sorted through [`super::extsort`], so
+//! memory stays flat however many rows there are). [`Keys::settle`] makes
+//! every decision at once, and the second pass asks [`Drops::take`] row by
+//! row, in reading order.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io;
 
 use sha2::{Digest, Sha256};
 
-use crate::answers::Response;
+use super::extsort::{Sorted, Sorter};
 
-type Key = [u8; 16];
+pub type Key = [u8; 16];
 
-fn key(parts: &[&[u8]]) -> Key {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    let d = h.finalize();
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&d[..16]);
-    k
-}
+/// Records held in memory before a sorted run is spilled: 25 bytes each.
+const KEY_LIMIT: usize = 160_000;
+/// Drop decisions held in memory before spilling: 8 bytes each.
+const DROP_LIMIT: usize = 250_000;
 
-#[derive(Debug, Default)]
-pub struct Dedup {
-    nonces: HashSet<Key>,
-    /// Row key → the largest count seen in one earlier file.
-    best: HashMap<Key, u32>,
-    /// Row key → count in the file being read.
-    current: HashMap<Key, u32>,
-}
+const NONCE: u8 = 0;
+const ROW: u8 = 1;
 
-impl Dedup {
-    /// Whether this row was seen before (and must not be used again).
-    pub fn is_duplicate(&mut self, nonce: Option<&str>, stamp: &str, r: &Response) -> bool {
-        if let Some(n) = nonce {
-            return !self.nonces.insert(key(&[b"nonce", n.as_bytes()]));
-        }
-        let form = format!("{:?}|{:?}|{:?}", r.period, r.answers, r.other);
-        let k = key(&[b"row", stamp.as_bytes(), form.as_bytes()]);
-        let c = self.current.entry(k).or_insert(0);
-        *c += 1;
-        *c <= self.best.get(&k).copied().unwrap_or(0)
+/// A key hasher: parts are length-prefixed, so no two part lists collide
+/// by concatenation.
+pub struct KeyHasher(Sha256);
+
+impl KeyHasher {
+    fn new(tag: &[u8]) -> Self {
+        let mut h = KeyHasher(Sha256::new());
+        h.part(tag);
+        h
     }
 
-    /// Close the current file: its counts join the best-of-any-file counts.
-    pub fn end_file(&mut self) {
-        for (k, c) in self.current.drain() {
-            let b = self.best.entry(k).or_insert(0);
-            *b = (*b).max(c);
+    pub fn part(&mut self, p: &[u8]) {
+        self.0.update((p.len() as u64).to_le_bytes());
+        self.0.update(p);
+    }
+
+    fn finish(self) -> Key {
+        let d = self.0.finalize();
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&d[..16]);
+        k
+    }
+}
+
+/// `Debug` output straight into the hash, without allocating.
+impl std::fmt::Write for KeyHasher {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// What identifies a row for duplicate detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowId {
+    /// The submission's nonce: any later row with it is a re-post.
+    Nonce(Key),
+    /// The row's content: repeats across files are overlapping exports.
+    Row(Key),
+}
+
+impl RowId {
+    pub fn nonce(n: &str) -> RowId {
+        let mut h = KeyHasher::new(b"nonce");
+        h.part(n.as_bytes());
+        RowId::Nonce(h.finish())
+    }
+
+    /// A row by its stamp and its parts; `fill` adds the parts in a fixed
+    /// order (see [`KeyHasher::part`], or `write!` for `Debug` forms).
+    pub fn row(stamp: &str, fill: impl FnOnce(&mut KeyHasher)) -> RowId {
+        let mut h = KeyHasher::new(b"row");
+        h.part(stamp.as_bytes());
+        fill(&mut h);
+        RowId::Row(h.finish())
+    }
+
+    /// A row by the `Debug` forms of its values (for rows read from fields).
+    pub fn row_debug(stamp: &str, values: &[&dyn std::fmt::Debug]) -> RowId {
+        RowId::row(stamp, |h| {
+            for v in values {
+                // Writing into a hash cannot fail.
+                let _ = write!(h, "{v:?}|");
+            }
+        })
+    }
+}
+
+fn pack(file: u32, ord: u32) -> [u8; 8] {
+    let mut r = [0u8; 8];
+    r[..4].copy_from_slice(&file.to_be_bytes());
+    r[4..].copy_from_slice(&ord.to_be_bytes());
+    r
+}
+
+/// The keys of every usable row of every file, in any order.
+pub struct Keys {
+    sorter: Sorter<25>,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys {
+            sorter: Sorter::new(KEY_LIMIT),
         }
+    }
+}
+
+impl Keys {
+    /// Row `ord` (0-based, counting every record) of file `file` has `id`.
+    pub fn push(&mut self, id: RowId, file: u32, ord: u32) -> io::Result<()> {
+        let (kind, key) = match id {
+            RowId::Nonce(k) => (NONCE, k),
+            RowId::Row(k) => (ROW, k),
+        };
+        let mut r = [0u8; 25];
+        r[..16].copy_from_slice(&key);
+        r[16] = kind;
+        r[17..].copy_from_slice(&pack(file, ord));
+        self.sorter.push(r)
+    }
+
+    /// Decide every duplicate: for a nonce, every row after its first; for
+    /// a row key, in each file, as many of its first occurrences as the
+    /// largest count of that key in any earlier file.
+    pub fn settle(self) -> io::Result<Drops> {
+        let mut drops = Sorter::<8>::new(DROP_LIMIT);
+        let mut group: Option<[u8; 17]> = None;
+        let (mut best, mut file_now, mut count) = (0u32, 0u32, 0u32);
+        for rec in self.sorter.finish()? {
+            let rec = rec?;
+            let mut k = [0u8; 17];
+            k.copy_from_slice(&rec[..17]);
+            let mut at = [0u8; 8];
+            at.copy_from_slice(&rec[17..]);
+            let file = u32::from_be_bytes([at[0], at[1], at[2], at[3]]);
+            if group != Some(k) {
+                group = Some(k);
+                (best, file_now, count) = (0, file, 0);
+            }
+            let duplicate = if k[16] == NONCE {
+                count += 1;
+                count > 1
+            } else {
+                if file != file_now {
+                    best = best.max(count);
+                    (file_now, count) = (file, 0);
+                }
+                count += 1;
+                count <= best
+            };
+            if duplicate {
+                drops.push(at)?;
+            }
+        }
+        let mut sorted = drops.finish()?;
+        let next = sorted.next().transpose()?;
+        Ok(Drops { sorted, next })
+    }
+}
+
+/// The rows to drop, asked for in reading order.
+pub struct Drops {
+    sorted: Sorted<8>,
+    next: Option<[u8; 8]>,
+}
+
+impl Drops {
+    /// Whether row `ord` of file `file` is a duplicate. Ask in reading
+    /// order (files in order, rows in order).
+    pub fn take(&mut self, file: u32, ord: u32) -> io::Result<bool> {
+        let want = pack(file, ord);
+        while let Some(n) = self.next {
+            if n > want {
+                return Ok(false);
+            }
+            self.next = self.sorted.next().transpose()?;
+            if n == want {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::Answer;
 
-    fn resp(v: &str) -> Response {
-        let mut r = Response::default();
-        r.answers.insert("q".into(), Answer::Choice(v.into()));
-        r
+    fn row(s: &str) -> RowId {
+        RowId::row("", |h| h.part(s.as_bytes()))
+    }
+
+    /// Rows per file in reading order → which (file, ord) are dropped.
+    fn dropped(files: &[Vec<RowId>]) -> Vec<(u32, u32)> {
+        let mut keys = Keys::default();
+        for (f, rows) in files.iter().enumerate() {
+            for (o, id) in rows.iter().enumerate() {
+                keys.push(*id, f as u32, o as u32)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let mut drops = keys.settle().unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        for (f, rows) in files.iter().enumerate() {
+            for o in 0..rows.len() {
+                if drops
+                    .take(f as u32, o as u32)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                {
+                    out.push((f as u32, o as u32));
+                }
+            }
+        }
+        out
     }
 
     #[test]
     fn keeps_the_largest_count_of_any_single_file() {
-        let mut d = Dedup::default();
-        let a = resp("a");
-        // File 1: the same answers twice (two people), one other row.
-        assert!(!d.is_duplicate(None, "", &a));
-        assert!(!d.is_duplicate(None, "", &a));
-        assert!(!d.is_duplicate(None, "", &resp("b")));
-        d.end_file();
-        // File 2 repeats everything and adds a third identical row.
-        assert!(d.is_duplicate(None, "", &a));
-        assert!(d.is_duplicate(None, "", &a));
-        assert!(!d.is_duplicate(None, "", &a));
-        assert!(d.is_duplicate(None, "", &resp("b")));
-        // A different stamp is a different row.
-        assert!(!d.is_duplicate(None, "17", &resp("b")));
-        d.end_file();
+        let (a, b) = (row("a"), row("b"));
+        let b17 = RowId::row("17", |h| h.part(b"b"));
+        // File 0: the same answers twice (two people), one other row.
+        // File 1 repeats everything, adds a third identical row and a row
+        // with another stamp. File 2 has one `a`.
+        let files = vec![vec![a, a, b], vec![a, a, a, b, b17], vec![a]];
+        assert_eq!(dropped(&files), vec![(1, 0), (1, 1), (1, 3), (2, 0)]);
     }
 
     #[test]
     fn nonces_drop_reposts_anywhere() {
-        let mut d = Dedup::default();
-        assert!(!d.is_duplicate(Some("n1"), "", &resp("a")));
-        assert!(d.is_duplicate(Some("n1"), "", &resp("b")));
-        d.end_file();
-        assert!(d.is_duplicate(Some("n1"), "", &resp("a")));
-        assert!(!d.is_duplicate(Some("n2"), "", &resp("a")));
+        let (n1, n2) = (RowId::nonce("n1"), RowId::nonce("n2"));
+        let files = vec![vec![n1, n1], vec![n1, n2]];
+        assert_eq!(dropped(&files), vec![(0, 1), (1, 0)]);
+        // A nonce and a row key never meet, even over the same bytes.
+        assert_ne!(RowId::nonce("x"), row("x"));
+    }
+
+    #[test]
+    fn decisions_are_the_same_when_keys_spill_to_disk() {
+        // More keys than KEY_LIMIT: sorted runs on disk, merged.
+        let n = KEY_LIMIT as u32 + 5_000;
+        let mut keys = Keys::default();
+        for o in 0..n {
+            keys.push(RowId::nonce(&(o % (n - 7)).to_string()), 0, o)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut drops = keys.settle().unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<u32> = (0..n)
+            .filter(|&o| drops.take(0, o).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        assert_eq!(got, (n - 7..n).collect::<Vec<_>>());
     }
 }

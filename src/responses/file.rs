@@ -1,7 +1,10 @@
-//! One export file, read in two streaming passes: the first checks the
-//! text is UTF-8 and gathers every date to settle the day/month order; the
-//! second reads row by row (a reused `ByteRecord`) into responses, counts
-//! every row in the file's [`FileTally`] and hands used rows to the sink.
+//! One export file, read in two streaming passes. The first
+//! ([`Run::prepare`]) maps the header, checks the text is UTF-8, gathers
+//! every date to settle the day/month order and hands each usable row's
+//! duplicate key to [`Keys`]; once every file is prepared, the keys are
+//! settled. The second ([`Run::read_rows`]) reads row by row (a reused
+//! `ByteRecord`) into responses, counts every row in the file's
+//! [`FileTally`] and hands used rows to the sink.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -16,9 +19,9 @@ use crate::answers::Response;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
-use super::dedup::Dedup;
-use super::headers::Catalog;
-use super::row::{Interpreter, RowOutcome, plan_columns};
+use super::dedup::{Drops, Keys, RowId};
+use super::headers::{Catalog, Meta, Target};
+use super::row::{Columns, Interpreter, RowOutcome, plan_columns};
 use super::time::{OrderEvidence, parse_stamp};
 use super::{FileTally, ReadOptions, Reconciliation, encoding, read};
 
@@ -30,7 +33,8 @@ pub struct Run<'a, 'c, 's> {
     pub catalog: &'c Catalog<'s>,
     pub opts: &'a ReadOptions,
     pub encoding: Option<&'static Encoding>,
-    pub dedup: Dedup,
+    /// Duplicate keys of every file's usable rows, gathered in pass 1.
+    pub keys: Keys,
     pub rec: Reconciliation,
     pub mapped: BTreeSet<usize>,
     /// Advanced by the bytes of the second pass.
@@ -95,7 +99,7 @@ impl Notes<'_> {
     }
 }
 
-impl Run<'_, '_, '_> {
+impl<'c, 's> Run<'_, 'c, 's> {
     fn open(&self, path: &Path, count: bool) -> Result<Source> {
         let delimiter = match self.opts.delimiter {
             Some(d) => d,
@@ -126,21 +130,27 @@ impl Run<'_, '_, '_> {
         })
     }
 
-    /// Read one file to the end.
-    pub fn read_file(&mut self, path: &Path, sink: &mut dyn FnMut(Response)) -> Result<()> {
-        let mut tally = FileTally {
+    /// Pass 1 over file number `file` (its index among the inputs).
+    pub fn prepare(&mut self, file: u32, path: &Path) -> Result<Prepared> {
+        let before = self.rec.messages.len();
+        let plan = self.plan(file, path)?;
+        Ok(Prepared {
             path: path.to_path_buf(),
-            ..FileTally::default()
-        };
+            plan,
+            messages: self.rec.messages.split_off(before),
+        })
+    }
+
+    /// The header, the text check, the dates and the duplicate keys;
+    /// `None` for an empty file.
+    fn plan(&mut self, file: u32, path: &Path) -> Result<Option<Plan>> {
         let mut rec = ByteRecord::new();
-        // Pass 1: header, text check, dates.
         let mut rdr = self.open(path, false)?;
         if !rdr.next(&mut rec, path)? {
             self.rec
                 .messages
                 .push(format!("{}: warning: the file is empty", path.display()));
-            self.rec.files.push(tally);
-            return Ok(());
+            return Ok(None);
         }
         let headers: Vec<String> = strings(&rec)
             .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
@@ -154,60 +164,12 @@ impl Run<'_, '_, '_> {
             &mut self.rec,
             &mut self.mapped,
         );
-        let answers_something = cols.sealed.is_some()
-            || cols
-                .targets
-                .iter()
-                .any(|t| matches!(t, Some(t) if !matches!(t, super::headers::Target::Meta(_))));
-        if !answers_something {
-            return Err(Error::Invalid {
-                path: path.to_path_buf(),
-                diagnostics: vec![
-                    Diagnostic::error(path, None, "no column of this file matches a question of the survey")
-                        .with_hint(format!(
-                            "is it an export of {}? Headers can be mapped with `columns:` in the survey or --map FILE",
-                            self.catalog.survey.path.display()
-                        )),
-                ],
-            });
-        }
-        if cols.sealed.is_some() {
-            let beside: Vec<&str> = headers
-                .iter()
-                .zip(&cols.targets)
-                .filter(
-                    |(_, t)| matches!(t, Some(t) if !matches!(t, super::headers::Target::Meta(_))),
-                )
-                .map(|(h, _)| h.trim())
-                .collect();
-            if !beside.is_empty() {
-                self.rec.messages.push(format!(
-                    "{}: warning: a sealed export should hold answers only inside the envelopes; these columns beside 'sealed' are ignored: {}",
-                    path.display(),
-                    beside.join(", ")
-                ));
-            }
-            // Every question travels inside the envelope.
-            self.mapped.extend(0..self.catalog.questions.len());
-        }
-        if cols.sealed.is_some() && self.key.is_none() {
-            return Err(Error::Invalid {
-                path: path.to_path_buf(),
-                diagnostics: vec![
-                    Diagnostic::error(
-                        path,
-                        None,
-                        "the export holds sealed responses, and no key was given to open them",
-                    )
-                    .with_hint(
-                        "pass --key FILE (the custodian's private key) or set FARVEL_KEY_FILE",
-                    ),
-                ],
-            });
-        }
+        self.check_columns(path, &headers, &cols)?;
         let mut evidence = OrderEvidence::default();
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let mut mojibake = false;
+        let mut ord = 0u32;
+        let mut order: Vec<usize> = Vec::new();
         while rdr.next(&mut rec, path)? {
             let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
             for &c in &cols.date_columns {
@@ -216,6 +178,14 @@ impl Run<'_, '_, '_> {
                 }
             }
             mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
+            if cols.sealed.is_none()
+                && let Some(id) = plain_key(&cols, &cells, &mut order)
+            {
+                self.keys
+                    .push(id, file, ord)
+                    .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+            }
+            ord = next_ordinal(ord, path)?;
         }
         if mojibake {
             self.rec.messages.push(format!(
@@ -231,13 +201,130 @@ impl Run<'_, '_, '_> {
                     .with_hint("pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"),
             ],
         })?;
-        // Pass 2: the rows.
-        let interp = Interpreter {
-            catalog: self.catalog,
-            date_order,
-            zone: cols.zone,
-            granularity: self.opts.granularity,
+        let plan = Plan { cols, date_order };
+        if plan.cols.sealed.is_some() {
+            self.sealed_keys(file, path, &plan)?;
+        }
+        Ok(Some(plan))
+    }
+
+    /// A sealed file's keys come from inside its envelopes: one more pass
+    /// that opens them in memory and keeps only the keys.
+    fn sealed_keys(&mut self, file: u32, path: &Path, plan: &Plan) -> Result<()> {
+        let (Some(col), Some(key)) = (plan.cols.sealed, &self.key) else {
+            return Ok(());
         };
+        let interp = self.interpreter(plan);
+        let mut rec = ByteRecord::new();
+        let mut rdr = self.open(path, false)?;
+        rdr.next(&mut rec, path)?;
+        let mut ord = 0u32;
+        while rdr.next(&mut rec, path)? {
+            if let Some(cells) = strings(&rec).filter(|c| c.len() <= plan.cols.targets.len())
+                && let RowOutcome::Used(row) = open_sealed(&interp, &plan.cols, &cells, col, key)
+            {
+                self.keys
+                    .push(row_id(&row), file, ord)
+                    .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+            }
+            ord = next_ordinal(ord, path)?;
+        }
+        Ok(())
+    }
+
+    fn interpreter(&self, plan: &Plan) -> Interpreter<'c, 's> {
+        Interpreter {
+            catalog: self.catalog,
+            date_order: plan.date_order,
+            zone: plan.cols.zone,
+            granularity: self.opts.granularity,
+        }
+    }
+
+    /// A file that answers nothing, or holds sealed rows without a key,
+    /// cannot be read.
+    fn check_columns(&mut self, path: &Path, headers: &[String], cols: &Columns) -> Result<()> {
+        let answers_something = cols.sealed.is_some()
+            || cols
+                .targets
+                .iter()
+                .any(|t| matches!(t, Some(t) if !matches!(t, Target::Meta(_))));
+        if !answers_something {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(path, None, "no column of this file matches a question of the survey")
+                        .with_hint(format!(
+                            "is it an export of {}? Headers can be mapped with `columns:` in the survey or --map FILE",
+                            self.catalog.survey.path.display()
+                        )),
+                ],
+            });
+        }
+        if cols.sealed.is_none() {
+            return Ok(());
+        }
+        let beside: Vec<&str> = headers
+            .iter()
+            .zip(&cols.targets)
+            .filter(|(_, t)| matches!(t, Some(t) if !matches!(t, Target::Meta(_))))
+            .map(|(h, _)| h.trim())
+            .collect();
+        if !beside.is_empty() {
+            self.rec.messages.push(format!(
+                "{}: warning: a sealed export should hold answers only inside the envelopes; these columns beside 'sealed' are ignored: {}",
+                path.display(),
+                beside.join(", ")
+            ));
+        }
+        // Every question travels inside the envelope.
+        self.mapped.extend(0..self.catalog.questions.len());
+        if self.key.is_none() {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(
+                        path,
+                        None,
+                        "the export holds sealed responses, and no key was given to open them",
+                    )
+                    .with_hint(
+                        "pass --key FILE (the custodian's private key) or set FARVEL_KEY_FILE",
+                    ),
+                ],
+            });
+        }
+        Ok(())
+    }
+
+    /// Decide every duplicate, once every file is prepared.
+    pub fn settle(&mut self) -> Result<Drops> {
+        std::mem::take(&mut self.keys)
+            .settle()
+            .map_err(|e| Error::io(&std::env::temp_dir(), e))
+    }
+
+    /// Pass 2 over file number `file`: every row, counted.
+    pub fn read_rows(
+        &mut self,
+        file: u32,
+        prep: Prepared,
+        drops: &mut Drops,
+        sink: &mut dyn FnMut(Response),
+    ) -> Result<()> {
+        let path = prep.path.as_path();
+        self.rec.messages.extend(prep.messages);
+        let mut tally = FileTally {
+            path: path.to_path_buf(),
+            ..FileTally::default()
+        };
+        let Some(plan) = prep.plan else {
+            self.rec.files.push(tally);
+            return Ok(());
+        };
+        let cols = &plan.cols;
+        let interp = self.interpreter(&plan);
+        let mut rec = ByteRecord::new();
         let mut rdr = self.open(path, true)?;
         rdr.next(&mut rec, path)?;
         let mut notes = Notes {
@@ -245,7 +332,10 @@ impl Run<'_, '_, '_> {
             shown: 0,
             hidden: 0,
         };
+        let mut ord = 0u32;
         while rdr.next(&mut rec, path)? {
+            let this = ord;
+            ord = next_ordinal(ord, path)?;
             tally.read += 1;
             let line = rdr.line_of(&rec);
             let at = Location(path, line);
@@ -264,8 +354,8 @@ impl Run<'_, '_, '_> {
                         ));
                     }
                     match (cols.sealed, &self.key) {
-                        (Some(col), Some(key)) => open_sealed(&interp, &cols, &cells, col, key),
-                        _ => interp.interpret_cells(&cols, &cells),
+                        (Some(col), Some(key)) => open_sealed(&interp, cols, &cells, col, key),
+                        _ => interp.interpret_cells(cols, &cells),
                     }
                 }
             };
@@ -277,11 +367,10 @@ impl Run<'_, '_, '_> {
                 }
                 RowOutcome::Used(row) => row,
             };
-            if self.dedup.is_duplicate(
-                row.nonce.as_deref().filter(|n| !n.is_empty()),
-                &row.stamp,
-                &row.response,
-            ) {
+            if drops
+                .take(file, this)
+                .map_err(|e| Error::io(&std::env::temp_dir(), e))?
+            {
                 tally.duplicates += 1;
                 continue;
             }
@@ -307,9 +396,92 @@ impl Run<'_, '_, '_> {
                 path.display()
             ));
         }
-        self.dedup.end_file();
         self.rec.files.push(tally);
         Ok(())
+    }
+}
+
+/// A file after pass 1.
+pub struct Prepared {
+    path: std::path::PathBuf,
+    /// `None`: the file is empty.
+    plan: Option<Plan>,
+    /// Pass 1's messages, shown before the file's row messages.
+    messages: Vec<String>,
+}
+
+struct Plan {
+    cols: Columns,
+    date_order: Option<crate::cli::DateOrder>,
+}
+
+fn next_ordinal(ord: u32, path: &Path) -> Result<u32> {
+    ord.checked_add(1).ok_or_else(|| {
+        Error::msg(format!(
+            "{}: more than {} rows in one file; split the export",
+            path.display(),
+            u32::MAX
+        ))
+    })
+}
+
+/// The duplicate key of a plain row, read straight from its cells, or
+/// `None` when pass 2 will reject the row (more cells than the header, no
+/// answer). Mirrors what [`Interpreter::interpret_cells`] reads: the last
+/// nonce, else the last id or the first time stamp with every non-blank
+/// answer cell (and `_period`) by target, so column order does not matter.
+fn plain_key(cols: &Columns, cells: &[&str], order: &mut Vec<usize>) -> Option<RowId> {
+    if cells.len() > cols.targets.len() {
+        return None;
+    }
+    let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
+    order.clear();
+    for (c, (t, v)) in cols.targets.iter().zip(cells).enumerate() {
+        let (Some(t), v) = (t, v.trim()) else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        match t {
+            Target::Meta(Meta::Nonce) => nonce = Some(v),
+            Target::Meta(Meta::Id) => id = Some(v),
+            Target::Meta(Meta::Time) => time = time.or(Some(v)),
+            Target::Meta(Meta::Period) => order.push(c),
+            Target::Meta(_) => {}
+            _ => {
+                answered = true;
+                order.push(c);
+            }
+        }
+    }
+    if !answered {
+        return None;
+    }
+    if let Some(n) = nonce {
+        return Some(RowId::nonce(n));
+    }
+    order.sort_by(|&a, &b| (cols.targets[a], cells[a]).cmp(&(cols.targets[b], cells[b])));
+    Some(RowId::row(id.or(time).unwrap_or(""), |h| {
+        for &c in order.iter() {
+            let _ = std::fmt::Write::write_fmt(h, format_args!("{:?}", cols.targets[c]));
+            h.part(cells[c].as_bytes());
+        }
+    }))
+}
+
+/// The duplicate key of a row read from fields (a sealed row).
+fn row_id(row: &super::Row) -> RowId {
+    match row.nonce.as_deref().filter(|n| !n.is_empty()) {
+        Some(n) => RowId::nonce(n),
+        None => RowId::row_debug(
+            &row.stamp,
+            &[
+                &row.response.period,
+                &row.response.answers,
+                &row.response.other,
+            ],
+        ),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod dedup;
 mod encoding;
+mod extsort;
 mod file;
 mod headers;
 pub mod normal;
@@ -123,14 +124,20 @@ pub fn read_responses(
         catalog: &catalog,
         opts,
         encoding,
-        dedup: dedup::Dedup::default(),
+        keys: dedup::Keys::default(),
         rec: Reconciliation::default(),
         mapped: BTreeSet::new(),
         bar: show.then(|| progress_bar(inputs)),
         key,
     };
-    for path in inputs {
-        run.read_file(path, sink)?;
+    let mut prepared = Vec::with_capacity(inputs.len());
+    for (i, path) in inputs.iter().enumerate() {
+        let file = u32::try_from(i).map_err(|_| Error::msg("too many input files"))?;
+        prepared.push((file, run.prepare(file, path)?));
+    }
+    let mut drops = run.settle()?;
+    for (file, p) in prepared {
+        run.read_rows(file, p, &mut drops, sink)?;
     }
     if let Some(bar) = &run.bar {
         bar.finish_and_clear();
