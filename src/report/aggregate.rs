@@ -4,12 +4,12 @@
 //! Memory is bounded by the number of atoms and distinct answer values, not
 //! by the number of responses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 
 use crate::answers::{Answer, Period, Response};
-use crate::survey::expr::visible_questions;
+use crate::survey::expr::Visibility;
 use crate::survey::model::{Kind, Question, Survey};
 
 /// An f64 with a total order, for value → count maps of numbers.
@@ -185,9 +185,18 @@ pub struct Aggregator<'a> {
     /// Segment questions (choice or yesno with `segment: true`), survey order.
     pub segments: Vec<&'a Question>,
     seg_values: Vec<Vec<String>>,
-    pub atoms: BTreeMap<(Vec<usize>, Option<Period>), Cell>,
+    /// Period → segment values → figures.
+    atoms: BTreeMap<Option<Period>, BTreeMap<Vec<usize>, Cell>>,
     pub verbatims: BTreeMap<String, Verbatims>,
     limit: u64,
+    visibility: Visibility<'a>,
+    /// Question id → index into `questions`.
+    index: HashMap<&'a str, usize>,
+    /// Index into `questions` → position in `survey.questions()`.
+    position: Vec<usize>,
+    /// Buffers reused from one response to the next.
+    key: Vec<usize>,
+    mask: Vec<bool>,
 }
 
 impl<'a> Aggregator<'a> {
@@ -200,6 +209,16 @@ impl<'a> Aggregator<'a> {
             .filter(|q| q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::YesNo))
             .collect();
         let seg_values = segments.iter().map(|q| segment_values(q)).collect();
+        let visibility = Visibility::new(survey);
+        let position = questions
+            .iter()
+            .map(|q| visibility.position(&q.id).unwrap_or(usize::MAX))
+            .collect();
+        let index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str(), i))
+            .collect();
         Aggregator {
             survey,
             questions,
@@ -208,7 +227,19 @@ impl<'a> Aggregator<'a> {
             atoms: BTreeMap::new(),
             verbatims: BTreeMap::new(),
             limit,
+            visibility,
+            index,
+            position,
+            key: Vec::new(),
+            mask: Vec::new(),
         }
+    }
+
+    /// Every atom: its segment values, its period and its figures.
+    pub fn atoms(&self) -> impl Iterator<Item = (&[usize], Option<Period>, &Cell)> {
+        self.atoms
+            .iter()
+            .flat_map(|(p, m)| m.iter().map(move |(k, c)| (k.as_slice(), *p, c)))
     }
 
     /// The value index of `resp` for segment `i` (last = not answered).
@@ -224,21 +255,35 @@ impl<'a> Aggregator<'a> {
     }
 
     pub fn push(&mut self, resp: &Response) {
-        let key: Vec<usize> = (0..self.segments.len())
-            .map(|i| self.segment_of(i, resp))
-            .collect();
-        let shown = visible_questions(self.survey, &resp.answers);
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.extend((0..self.segments.len()).map(|i| self.segment_of(i, resp)));
+        self.visibility.mask(&resp.answers, &mut self.mask);
         let nq = self.questions.len();
-        let cell = self.atoms.entry((key, resp.period)).or_default();
+        let by_period = self.atoms.entry(resp.period).or_default();
+        let cell = match by_period.get_mut(key.as_slice()) {
+            Some(c) => c,
+            None => by_period.entry(key.clone()).or_default(),
+        };
+        self.key = key;
         cell.n += 1;
         cell.q.resize(nq, QAgg::default());
-        for (i, q) in self.questions.iter().enumerate() {
-            let answer = resp.answers.get(&q.id);
-            if shown.contains(&q.id) || answer.is_some() {
+        for (i, &p) in self.position.iter().enumerate() {
+            if self.mask.get(p).copied().unwrap_or(false) {
                 cell.q[i].shown += 1;
             }
-            let Some(a) = answer else { continue };
-            cell.q[i].record(a);
+        }
+        for (id, a) in &resp.answers {
+            let Some(&i) = self.index.get(id.as_str()) else {
+                continue;
+            };
+            let q = self.questions[i];
+            let qa = &mut cell.q[i];
+            if !self.mask.get(self.position[i]).copied().unwrap_or(false) {
+                // Answered, so it was shown.
+                qa.shown += 1;
+            }
+            qa.record(a);
             if let Answer::Text(t) = a {
                 let mut h = Sha256::new();
                 for part in [self.survey.fingerprint.as_str(), q.id.as_str(), t.as_str()] {

@@ -53,8 +53,8 @@ impl<'a> Findings<'a> {
     pub fn build(agg: Aggregator<'a>, choice: PeriodChoice) -> Findings<'a> {
         let k = u64::from(agg.survey.anonymity.min_group.max(5));
         let mut per_period: BTreeMap<Option<Period>, u64> = BTreeMap::new();
-        for ((_, p), c) in &agg.atoms {
-            *per_period.entry(*p).or_default() += c.n;
+        for (_, p, c) in agg.atoms() {
+            *per_period.entry(p).or_default() += c.n;
         }
         let periods = plan_periods(&per_period, choice, k);
         let mut dims: Vec<Dim> = (0..agg.segments.len()).map(Dim::Segment).collect();
@@ -66,9 +66,9 @@ impl<'a> Findings<'a> {
             sizes.push(periods.len());
         }
         let mut cells: BTreeMap<Vec<usize>, Cell> = BTreeMap::new();
-        for ((segs, p), c) in &agg.atoms {
-            let mut key = segs.clone();
-            key.extend(periods.value_of(*p));
+        for (segs, p, c) in agg.atoms() {
+            let mut key = segs.to_vec();
+            key.extend(periods.value_of(p));
             cells.entry(key).or_default().add(c);
         }
         let atoms: Vec<Atom> = cells.iter().map(|(key, c)| (key.clone(), c.n)).collect();

@@ -47,6 +47,8 @@ pub enum Meta {
 pub struct Catalog<'s> {
     pub survey: &'s Survey,
     pub questions: Vec<QInfo<'s>>,
+    /// Which questions a respondent was shown, prepared once.
+    pub visibility: crate::survey::expr::Visibility<'s>,
     by_id: HashMap<&'s str, usize>,
     explicit: BTreeMap<String, Target>,
     titles: HashMap<Vec<char>, BTreeSet<usize>>,
@@ -73,6 +75,11 @@ fn without_parenthetical(s: &str) -> Option<&str> {
 }
 
 impl<'s> Catalog<'s> {
+    /// The prepared question with this id.
+    pub fn info(&self, id: &str) -> Option<&QInfo<'s>> {
+        self.by_id.get(id).map(|&i| &self.questions[i])
+    }
+
     /// Prepare `survey`; `extra` is the `--map` file's header → target map.
     pub fn new(survey: &'s Survey, extra: &BTreeMap<String, String>) -> Result<Self> {
         let questions: Vec<QInfo> = survey
@@ -88,6 +95,7 @@ impl<'s> Catalog<'s> {
         let mut c = Catalog {
             survey,
             questions,
+            visibility: crate::survey::expr::Visibility::new(survey),
             by_id,
             explicit: BTreeMap::new(),
             titles: HashMap::new(),

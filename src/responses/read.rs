@@ -64,19 +64,20 @@ pub struct Lines {
 
 impl Lines {
     fn scan(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.pos += 1;
-            match b {
-                b'\r' => {
-                    self.breaks.push_back(self.pos);
-                    self.last_cr = true;
-                    continue;
-                }
-                b'\n' if !self.last_cr => self.breaks.push_back(self.pos),
-                _ => {}
+        for j in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            let after_cr = match j {
+                0 => self.last_cr,
+                _ => bytes[j - 1] == b'\r',
+            };
+            // A `\n` right after a `\r` ends the same break.
+            if bytes[j] == b'\r' || !after_cr {
+                self.breaks.push_back(self.pos + j as u64 + 1);
             }
-            self.last_cr = false;
         }
+        if let Some(&last) = bytes.last() {
+            self.last_cr = last == b'\r';
+        }
+        self.pos += bytes.len() as u64;
     }
 
     /// The line on which the byte at `offset` lies (offsets only grow).
@@ -162,6 +163,19 @@ mod tests {
                 got.push(lines.borrow_mut().line_at(at));
             }
             assert_eq!(got, [1, 2, 3, 5], "{}", String::from_utf8_lossy(data));
+        }
+    }
+
+    #[test]
+    fn line_breaks_split_between_reads_count_once() {
+        let data = b"a\r\nb\rc\n\r\nd";
+        for chunk in 1..data.len() {
+            let mut lines = Lines::default();
+            for part in data.chunks(chunk) {
+                lines.scan(part);
+            }
+            let got: Vec<u64> = lines.breaks.iter().copied().collect();
+            assert_eq!(got, [2, 5, 7, 8], "chunks of {chunk}");
         }
     }
 }

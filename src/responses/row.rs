@@ -256,12 +256,7 @@ impl Interpreter<'_, '_> {
                 r.other.insert(id.clone(), o);
             }
         }
-        check_row(
-            self.catalog.survey,
-            &mut r.answers,
-            &mut r.other,
-            &mut dropped,
-        );
+        check_row(self.catalog, &mut r.answers, &mut r.other, &mut dropped);
         r.period = self.period(&g, has_time, &mut dropped);
         let fp = self.catalog.survey.fingerprint.as_str();
         let fingerprint_mismatch = g.fingerprint.is_some_and(|f| {

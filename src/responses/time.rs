@@ -64,6 +64,77 @@ fn num<T: std::str::FromStr>(c: &regex::Captures, name: &str) -> Option<T> {
 
 /// Parse a stamp or a date; `None` when it is none of the known shapes.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
+    match parse_iso(s.trim()) {
+        Some(st) => st,
+        None => parse_by_pattern(s),
+    }
+}
+
+/// The strict ISO 8601 shape most services write
+/// (`2025-03-10T14:05:09.123456+01:00`, `2025-03-10 14:05:09Z`,
+/// `2025-03-10`), read without the general pattern; `None` when `s` has
+/// another shape, so the pattern decides. Where it answers, it answers as
+/// the pattern would (a test holds the two together).
+fn parse_iso(s: &str) -> Option<Option<Stamp>> {
+    let b = s.as_bytes();
+    let digits = |from: usize, n: usize| -> Option<u32> {
+        let d = b.get(from..from + n)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0')))
+    };
+    let (y, m, d) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let date = DateParts::Ymd(i32::try_from(y).ok()?, m, d);
+    if b.len() == 10 {
+        return Some(Some(Stamp {
+            date,
+            time: (0, 0, 0),
+            offset: None,
+        }));
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.get(13) != Some(&b':') {
+        return None;
+    }
+    let (h, mi) = (digits(11, 2)?, digits(14, 2)?);
+    let mut i = 16;
+    let mut sec = 0;
+    if b.get(i) == Some(&b':') {
+        sec = digits(i + 1, 2)?;
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+    }
+    let offset = match b.get(i) {
+        None => None,
+        Some(b'Z' | b'z') if i + 1 == b.len() => Some(0),
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = digits(i + 1, 2)? as i32;
+            let om = match &b[i + 3..] {
+                [] => 0,
+                [b':', _, _] => digits(i + 4, 2)? as i32,
+                [_, _] => digits(i + 3, 2)? as i32,
+                _ => return None,
+            };
+            let secs = oh * 3600 + om * 60;
+            Some(if sign == b'-' { -secs } else { secs })
+        }
+        _ => return None,
+    };
+    Some(Some(Stamp {
+        date,
+        time: (h, mi, sec),
+        offset,
+    }))
+}
+
+fn parse_by_pattern(s: &str) -> Option<Stamp> {
     let c = STAMP.captures(s)?;
     let date = if let Some(y) = num(&c, "y1") {
         DateParts::Ymd(y, num(&c, "m1")?, num(&c, "d1")?)
@@ -193,6 +264,44 @@ mod tests {
     fn q(s: &str, order: Option<DateOrder>, z: NaiveZone) -> Option<String> {
         let st = parse_stamp(s)?;
         period_of(&st, order, z, OSLO, Granularity::Quarter).map(|p| p.to_string())
+    }
+
+    #[test]
+    fn the_iso_shortcut_reads_as_the_pattern_does() {
+        let shapes = [
+            "2025-03-10",
+            "2025-03-10T14:05",
+            "2025-03-10T14:05:09",
+            "2025-03-10t14:05:09.123456",
+            "2025-03-10 14:05:09,5Z",
+            "2025-12-31T23:59:59+01:00",
+            "2025-12-31T23:59:59-0530",
+            "2025-12-31T23:59:59+14",
+            " 2025-01-01T00:00:00z ",
+        ];
+        for s in shapes {
+            assert_eq!(parse_iso(s.trim()), Some(parse_by_pattern(s)), "{s}");
+            assert!(parse_by_pattern(s).is_some(), "{s}");
+        }
+        // Other shapes are left to the pattern.
+        for s in [
+            "2025-3-10",
+            "2025/03/10 14:05",
+            "10.03.2025 kl. 14.05",
+            "2025-03-10  14:05",
+            "2025-03-10T14:05 PM",
+        ] {
+            assert_eq!(parse_iso(s), None, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_iso_shortcut_never_disagrees(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,7})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?[ .x]?") {
+            if let Some(st) = parse_iso(&s) {
+                proptest::prop_assert_eq!(st, parse_by_pattern(&s), "{}", s);
+            }
+        }
     }
 
     #[test]

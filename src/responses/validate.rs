@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::answers::Answer;
-use crate::survey::expr::visible_questions;
-use crate::survey::{Kind, Survey};
+use crate::survey::Kind;
+
+use super::headers::Catalog;
 
 use super::values::rule;
 
@@ -16,17 +17,17 @@ pub type Dropped = (Option<String>, &'static str);
 
 /// Check a row's answers in place, pushing every answer set aside.
 pub fn check_row(
-    survey: &Survey,
+    cat: &Catalog,
     answers: &mut BTreeMap<String, Answer>,
     other: &mut BTreeMap<String, String>,
     dropped: &mut Vec<Dropped>,
 ) {
     let mut bad: Vec<(String, &'static str)> = Vec::new();
     for (id, a) in answers.iter() {
-        let (Some(q), Answer::Multi(vals)) = (survey.question(id), a) else {
+        let (Some(info), Answer::Multi(vals)) = (cat.info(id), a) else {
             continue;
         };
-        if let Kind::Multi { min, max, .. } = &q.kind {
+        if let Kind::Multi { min, max, .. } = &info.q.kind {
             let n = vals.len() as u32;
             let none_alone = n == 1 && vals[0] == "none";
             if n > 1 && vals.iter().any(|v| v == "none") {
@@ -43,13 +44,15 @@ pub fn check_row(
         other.remove(&id);
         dropped.push((Some(id), why));
     }
-    if survey.questions().all(|q| q.show_if.is_none()) {
+    let vis = &cat.visibility;
+    if !vis.conditional() {
         return;
     }
-    let shown = visible_questions(survey, answers);
+    let mut shown = Vec::new();
+    vis.mask(answers, &mut shown);
     let hidden: Vec<String> = answers
         .keys()
-        .filter(|id| !shown.contains(*id))
+        .filter(|id| !vis.position(id).is_some_and(|p| shown[p]))
         .cloned()
         .collect();
     for id in hidden {

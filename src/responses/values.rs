@@ -271,6 +271,11 @@ pub fn read_yesno(v: &str) -> Option<bool> {
 /// A decimal number with `.` or `,` as decimal mark; spaces (also
 /// non-breaking) as thousands separators.
 pub fn parse_decimal(v: &str) -> Option<f64> {
+    let t = v.trim();
+    // Plain ASCII digits (the usual cell) need none of the rewriting below.
+    if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().ok().map(|x| x as f64);
+    }
     let mut s: String = v
         .trim()
         .chars()

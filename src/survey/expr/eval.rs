@@ -5,7 +5,7 @@
 //! (`themes/default/conditions.js`) implements the same rules over the
 //! JSON form of the AST ([`Expr::to_json`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value as Json, json};
 
@@ -104,26 +104,71 @@ pub fn evaluate<'a>(expr: &Expr, get: &dyn Fn(&str, Option<&str>) -> Option<Valu
 /// survey order. A question is shown when it has no condition or its
 /// condition holds over the answers to questions shown before it.
 pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) -> BTreeSet<String> {
-    let mut shown: BTreeSet<String> = BTreeSet::new();
-    for q in survey.questions() {
-        let visible = match &q.show_if {
-            None => true,
-            Some(c) => {
-                let get = |id: &str, row: Option<&str>| {
-                    if shown.contains(id) {
-                        lookup(answers, id, row)
-                    } else {
-                        None
-                    }
-                };
-                evaluate(&c.expr, &get)
-            }
-        };
-        if visible {
-            shown.insert(q.id.clone());
+    let v = Visibility::new(survey);
+    let mut mask = Vec::new();
+    v.mask(answers, &mut mask);
+    survey
+        .questions()
+        .zip(mask)
+        .filter(|(_, shown)| *shown)
+        .map(|(q, _)| q.id.clone())
+        .collect()
+}
+
+/// [`visible_questions`] prepared once per survey for many respondents:
+/// the answer is a mask over `survey.questions()`, written into a buffer
+/// the caller reuses.
+pub struct Visibility<'s> {
+    conditions: Vec<Option<&'s Expr>>,
+    index: HashMap<&'s str, usize>,
+}
+
+impl<'s> Visibility<'s> {
+    pub fn new(survey: &'s Survey) -> Self {
+        Visibility {
+            conditions: survey
+                .questions()
+                .map(|q| q.show_if.as_ref().map(|c| &c.expr))
+                .collect(),
+            index: survey
+                .questions()
+                .enumerate()
+                .map(|(i, q)| (q.id.as_str(), i))
+                .collect(),
         }
     }
-    shown
+
+    /// Whether any question has a condition (else every one is shown).
+    pub fn conditional(&self) -> bool {
+        self.conditions.iter().any(Option::is_some)
+    }
+
+    /// The position of a question in `survey.questions()`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// `out[i]`: whether question `i` was shown.
+    pub fn mask(&self, answers: &BTreeMap<String, Answer>, out: &mut Vec<bool>) {
+        out.clear();
+        out.resize(self.conditions.len(), false);
+        for (i, c) in self.conditions.iter().enumerate() {
+            out[i] = match c {
+                None => true,
+                Some(expr) => {
+                    let get = |id: &str, row: Option<&str>| {
+                        let shown = self.position(id).is_some_and(|p| out[p]);
+                        if shown {
+                            lookup(answers, id, row)
+                        } else {
+                            None
+                        }
+                    };
+                    evaluate(expr, &get)
+                }
+            };
+        }
+    }
 }
 
 fn lit_json(l: &Literal) -> Json {
