@@ -181,9 +181,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             if cols.sealed.is_none()
                 && let Some(id) = plain_key(&cols, &cells, &mut order)
             {
-                self.keys
-                    .push(id, file, ord)
-                    .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+                self.keys.push(id, file, ord).map_err(spill_error)?;
             }
             ord = next_ordinal(ord, path)?;
         }
@@ -225,7 +223,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             {
                 self.keys
                     .push(row_id(&row), file, ord)
-                    .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+                    .map_err(spill_error)?;
             }
             ord = next_ordinal(ord, path)?;
         }
@@ -299,9 +297,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
 
     /// Decide every duplicate, once every file is prepared.
     pub fn settle(&mut self) -> Result<Drops> {
-        std::mem::take(&mut self.keys)
-            .settle()
-            .map_err(|e| Error::io(&std::env::temp_dir(), e))
+        std::mem::take(&mut self.keys).settle().map_err(spill_error)
     }
 
     /// Pass 2 over file number `file`: every row, counted.
@@ -367,10 +363,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
                 }
                 RowOutcome::Used(row) => row,
             };
-            if drops
-                .take(file, this)
-                .map_err(|e| Error::io(&std::env::temp_dir(), e))?
-            {
+            if drops.take(file, this).map_err(spill_error)? {
                 tally.duplicates += 1;
                 continue;
             }
@@ -413,6 +406,11 @@ pub struct Prepared {
 struct Plan {
     cols: Columns,
     date_order: Option<crate::cli::DateOrder>,
+}
+
+/// Duplicate keys beyond memory go to temporary files.
+fn spill_error(e: std::io::Error) -> Error {
+    Error::io(std::env::temp_dir(), e)
 }
 
 fn next_ordinal(ord: u32, path: &Path) -> Result<u32> {
