@@ -4,10 +4,27 @@
 //! aside or rejected or a question had no column, 2 when input was unreadable.
 
 use crate::answers::Granularity;
+use crate::answers::Response;
 use crate::cli::{EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
 use crate::error::Error;
 use crate::responses::normal::NormalWriter;
-use crate::responses::{ReadOptions, read_responses};
+use crate::responses::{ReadOptions, Sink, read_responses};
+
+/// The normalised writer as a sink; the first write error is kept.
+struct Normal<'s> {
+    writer: Option<NormalWriter<'s>>,
+    failed: Option<Error>,
+}
+
+impl Sink for Normal<'_> {
+    fn push(&mut self, r: Response) {
+        if let (Some(w), None) = (self.writer.as_mut(), &self.failed)
+            && let Err(e) = w.push(&r)
+        {
+            self.failed = Some(e);
+        }
+    }
+}
 
 pub fn run(args: &IngestArgs) -> u8 {
     let survey = match crate::survey::load_survey(&args.survey) {
@@ -23,22 +40,21 @@ pub fn run(args: &IngestArgs) -> u8 {
         Ok(o) => o,
         Err(e) => return super::fail_reading(&e, &args.survey),
     };
-    let mut writer = args.out.as_deref().map(|p| NormalWriter::new(&survey, p));
-    let mut failed: Option<Error> = None;
-    let result = read_responses(&survey, &args.inputs, &opts, &mut |r| {
-        if let (Some(w), None) = (writer.as_mut(), &failed)
-            && let Err(e) = w.push(&r)
-        {
-            failed = Some(e);
-        }
-    });
-    let rec = match result {
-        Ok(rec) => rec,
+    let sink = Normal {
+        writer: args.out.as_deref().map(|p| NormalWriter::new(&survey, p)),
+        failed: None,
+    };
+    // One sink, so the writer sees every row (it sorts them anyway).
+    let (rec, writer) = match read_responses(&survey, &args.inputs, &opts, vec![sink]) {
+        Ok((rec, mut sinks)) => match sinks.pop() {
+            Some(Normal {
+                failed: Some(e), ..
+            }) => return super::fail_reading(&e, &args.survey),
+            Some(s) => (rec, s.writer),
+            None => (rec, None),
+        },
         Err(e) => return super::fail_reading(&e, &args.survey),
     };
-    if let Some(e) = failed {
-        return super::fail_reading(&e, &args.survey);
-    }
     eprint!("{}", rec.render());
     if let (Some(w), Some(path)) = (writer, &args.out) {
         match w.finish() {

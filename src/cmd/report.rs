@@ -41,10 +41,19 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
         names,
     };
     crate::report::pick_lang(&survey, opts.lang.as_deref())?;
-    let mut builder = ReportBuilder::new(&survey);
     // Read at the finest period; the report coarsens, never refines.
     let read = ReadOptions::from_args(&args.read, Granularity::Quarter)?;
-    let recon = read_responses(&survey, &args.inputs, &read, &mut |r| builder.push(&r))?;
+    // One builder per core; their counts add up to the same figures.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let builders = (0..cores).map(|_| ReportBuilder::new(&survey)).collect();
+    let (recon, builders) = read_responses(&survey, &args.inputs, &read, builders)?;
+    let mut builders = builders.into_iter();
+    let mut builder = builders
+        .next()
+        .unwrap_or_else(|| ReportBuilder::new(&survey));
+    for b in builders {
+        builder.merge(b);
+    }
     eprint!("{}", recon.render());
     let summary = builder.finish(&recon, &opts)?;
     let charts = summary.files.len().saturating_sub(2);

@@ -4,7 +4,7 @@
 //! Memory is bounded by the number of atoms and distinct answer values, not
 //! by the number of responses.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
@@ -157,6 +157,18 @@ impl Verbatims {
         }
     }
 
+    /// Add another set of the same question's verbatims: the `limit`
+    /// smallest of the union are the `limit` smallest of all the answers.
+    fn merge(&mut self, other: Verbatims, limit: u64) {
+        self.total += other.total;
+        for (k, (text, n)) in other.kept {
+            self.kept.entry(k).or_insert_with(|| (text, 0)).1 += n;
+        }
+        while self.kept.len() as u64 > limit {
+            self.kept.pop_last();
+        }
+    }
+
     /// The kept distinct texts in order, with how many gave each.
     pub fn texts(&self) -> impl Iterator<Item = (&str, u64)> {
         self.kept.values().map(|(t, c)| (t.as_str(), *c))
@@ -191,7 +203,7 @@ pub struct Aggregator<'a> {
     limit: u64,
     visibility: Visibility<'a>,
     /// Question id → index into `questions`.
-    index: HashMap<&'a str, usize>,
+    index: foldhash::HashMap<&'a str, usize>,
     /// Index into `questions` → position in `survey.questions()`.
     position: Vec<usize>,
     /// Buffers reused from one response to the next.
@@ -232,6 +244,20 @@ impl<'a> Aggregator<'a> {
             position,
             key: Vec::new(),
             mask: Vec::new(),
+        }
+    }
+
+    /// Add another aggregation of the same survey: the figures are sums,
+    /// so the order of merging does not matter.
+    pub fn merge(&mut self, other: Aggregator<'a>) {
+        for (p, cells) in other.atoms {
+            let mine = self.atoms.entry(p).or_default();
+            for (key, c) in cells {
+                mine.entry(key).or_default().add(&c);
+            }
+        }
+        for (q, v) in other.verbatims {
+            self.verbatims.entry(q).or_default().merge(v, self.limit);
         }
     }
 

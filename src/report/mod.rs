@@ -81,6 +81,12 @@ pub fn pick_lang(survey: &Survey, requested: Option<&str>) -> Result<Lang> {
     }
 }
 
+impl crate::responses::Sink for ReportBuilder<'_> {
+    fn push(&mut self, r: Response) {
+        self.agg.push(&r);
+    }
+}
+
 /// Aggregates responses one at a time; see the module doc.
 pub struct ReportBuilder<'a> {
     agg: aggregate::Aggregator<'a>,
@@ -95,6 +101,11 @@ impl<'a> ReportBuilder<'a> {
 
     pub fn push(&mut self, r: &Response) {
         self.agg.push(r);
+    }
+
+    /// Add another builder's responses (of the same survey).
+    pub fn merge(&mut self, other: ReportBuilder<'a>) {
+        self.agg.merge(other.agg);
     }
 
     /// Audit and render, without writing.

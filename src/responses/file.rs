@@ -15,7 +15,6 @@ use std::rc::Rc;
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 
-use crate::answers::Response;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
@@ -23,7 +22,7 @@ use super::dedup::{Drops, Keys, RowId};
 use super::headers::{Catalog, Meta, Target};
 use super::row::{Columns, Interpreter, RowOutcome, plan_columns};
 use super::time::{OrderEvidence, parse_stamp};
-use super::{FileTally, ReadOptions, Reconciliation, encoding, read};
+use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
 /// At most this many row messages per file; the rest are counted.
 const MESSAGES_PER_FILE: usize = 20;
@@ -300,14 +299,15 @@ impl<'c, 's> Run<'_, 'c, 's> {
         std::mem::take(&mut self.keys).settle().map_err(spill_error)
     }
 
-    /// Pass 2 over file number `file`: every row, counted.
-    pub fn read_rows(
+    /// Pass 2 over file number `file`: every row, counted; used responses
+    /// go to the sinks (one worker thread each), which are handed back.
+    pub fn read_rows<S: Sink>(
         &mut self,
         file: u32,
         prep: Prepared,
         drops: &mut Drops,
-        sink: &mut dyn FnMut(Response),
-    ) -> Result<()> {
+        sinks: Vec<S>,
+    ) -> Result<Vec<S>> {
         let path = prep.path.as_path();
         self.rec.messages.extend(prep.messages);
         let mut tally = FileTally {
@@ -316,72 +316,99 @@ impl<'c, 's> Run<'_, 'c, 's> {
         };
         let Some(plan) = prep.plan else {
             self.rec.files.push(tally);
-            return Ok(());
+            return Ok(sinks);
         };
         let cols = &plan.cols;
         let interp = self.interpreter(&plan);
-        let mut rec = ByteRecord::new();
         let mut rdr = self.open(path, true)?;
-        rdr.next(&mut rec, path)?;
+        rdr.next(&mut ByteRecord::new(), path)?;
+        let key = &self.key;
+        let width = cols.targets.len();
+        // On the workers: the row's cell count when it was read as cells,
+        // and what became of it.
+        let work = |sink: &mut S, rec: &ByteRecord, &(_, dup): &(u64, bool)| {
+            let (cells, outcome) = match strings(rec) {
+                None => (None, RowOutcome::Rejected("not valid text")),
+                Some(c) if c.len() > width => {
+                    (None, RowOutcome::Rejected("more cells than the header"))
+                }
+                Some(cells) => (
+                    Some(cells.len()),
+                    match (cols.sealed, key) {
+                        (Some(col), Some(key)) => open_sealed(&interp, cols, &cells, col, key),
+                        _ => interp.interpret_cells(cols, &cells),
+                    },
+                ),
+            };
+            let event = match outcome {
+                RowOutcome::Rejected(why) => Event::Rejected(why),
+                RowOutcome::Used(_) if dup => Event::Duplicate,
+                RowOutcome::Used(row) => {
+                    let row = *row;
+                    sink.push(row.response);
+                    Event::Used {
+                        dropped: row.dropped,
+                        mismatch: row.fingerprint_mismatch,
+                    }
+                }
+            };
+            (cells, event)
+        };
         let mut notes = Notes {
             out: &mut self.rec.messages,
             shown: 0,
             hidden: 0,
         };
-        let mut ord = 0u32;
-        while rdr.next(&mut rec, path)? {
-            let this = ord;
-            ord = next_ordinal(ord, path)?;
+        let dropped_answers = &mut self.rec.dropped_answers;
+        let mismatches = &mut self.rec.fingerprint_mismatches;
+        // On this thread, in reading order: the counts and the messages.
+        let mut take = |(line, _): (u64, bool), (cells, event): (Option<usize>, Event)| {
             tally.read += 1;
-            let line = rdr.line_of(&rec);
             let at = Location(path, line);
-            let outcome = match strings(&rec) {
-                None => RowOutcome::Rejected("not valid text"),
-                Some(_) if rec.len() > cols.targets.len() => {
-                    RowOutcome::Rejected("more cells than the header")
-                }
-                Some(cells) => {
-                    if cells.len() < cols.targets.len() {
-                        tally.short_rows += 1;
-                        notes.push(format!(
-                            "{at}: warning: the row has {} of {} cells; the missing ones are read as empty",
-                            cells.len(),
-                            cols.targets.len()
-                        ));
-                    }
-                    match (cols.sealed, &self.key) {
-                        (Some(col), Some(key)) => open_sealed(&interp, cols, &cells, col, key),
-                        _ => interp.interpret_cells(cols, &cells),
-                    }
-                }
-            };
-            let row = match outcome {
-                RowOutcome::Rejected(why) => {
+            if let Some(cells) = cells
+                && cells < width
+            {
+                tally.short_rows += 1;
+                notes.push(format!(
+                    "{at}: warning: the row has {cells} of {width} cells; the missing ones are read as empty"
+                ));
+            }
+            match event {
+                Event::Rejected(why) => {
                     *tally.rejected.entry(why.to_string()).or_default() += 1;
                     notes.push(format!("{at}: row rejected: {why}"));
-                    continue;
                 }
-                RowOutcome::Used(row) => row,
-            };
-            if drops.take(file, this).map_err(spill_error)? {
-                tally.duplicates += 1;
-                continue;
-            }
-            for (q, why) in &row.dropped {
-                *self.rec.dropped_answers.entry(why.to_string()).or_default() += 1;
-                match q {
-                    Some(q) => notes.push(format!(
-                        "{at}: question '{q}': {why}; that answer is set aside"
-                    )),
-                    None => notes.push(format!("{at}: {why}; the row is used without a period")),
+                Event::Duplicate => tally.duplicates += 1,
+                Event::Used { dropped, mismatch } => {
+                    for (q, why) in &dropped {
+                        *dropped_answers.entry(why.to_string()).or_default() += 1;
+                        match q {
+                            Some(q) => notes.push(format!(
+                                "{at}: question '{q}': {why}; that answer is set aside"
+                            )),
+                            None => {
+                                notes.push(format!("{at}: {why}; the row is used without a period"))
+                            }
+                        }
+                    }
+                    *mismatches += u64::from(mismatch);
+                    tally.used += 1;
                 }
             }
-            if row.fingerprint_mismatch {
-                self.rec.fingerprint_mismatches += 1;
+            Ok(())
+        };
+        let mut ord = 0u32;
+        let mut next = |rec: &mut ByteRecord| -> Result<Option<(u64, bool)>> {
+            if !rdr.next(rec, path)? {
+                return Ok(None);
             }
-            tally.used += 1;
-            sink(row.response);
-        }
+            let this = ord;
+            ord = next_ordinal(ord, path)?;
+            // Only rows pass 2 uses were given keys, so only they can be dropped.
+            let dup = drops.take(file, this).map_err(spill_error)?;
+            Ok(Some((rdr.line_of(rec), dup)))
+        };
+        let sinks = super::pipeline::in_order(&mut next, sinks, &work, &mut take)?;
         if notes.hidden > 0 {
             let n = notes.hidden;
             notes.out.push(format!(
@@ -390,8 +417,18 @@ impl<'c, 's> Run<'_, 'c, 's> {
             ));
         }
         self.rec.files.push(tally);
-        Ok(())
+        Ok(sinks)
     }
+}
+
+/// What became of a row, as the worker that read it reports it.
+enum Event {
+    Rejected(&'static str),
+    Duplicate,
+    Used {
+        dropped: Vec<super::validate::Dropped>,
+        mismatch: bool,
+    },
 }
 
 /// A file after pass 1.

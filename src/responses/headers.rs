@@ -49,7 +49,7 @@ pub struct Catalog<'s> {
     pub questions: Vec<QInfo<'s>>,
     /// Which questions a respondent was shown, prepared once.
     pub visibility: crate::survey::expr::Visibility<'s>,
-    by_id: HashMap<&'s str, usize>,
+    by_id: foldhash::HashMap<&'s str, usize>,
     explicit: BTreeMap<String, Target>,
     titles: HashMap<Vec<char>, BTreeSet<usize>>,
     stripped: HashMap<Vec<char>, BTreeSet<usize>>,

@@ -10,6 +10,7 @@ mod extsort;
 mod file;
 mod headers;
 pub mod normal;
+mod pipeline;
 pub mod read;
 mod reconcile;
 mod row;
@@ -94,16 +95,30 @@ fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
     bar
 }
 
-/// Streams every used response to `sink` (in a deterministic order: file
-/// by file, row by row) and returns the reconciliation. Input that cannot
-/// be read (not found, wrong encoding, dates that cannot be ordered) is an
-/// `Err`; everything else is counted in the reconciliation.
-pub fn read_responses(
+/// Where used responses go: each sink is fed by its own worker thread.
+pub trait Sink: Send {
+    fn push(&mut self, r: Response);
+}
+
+impl Sink for Vec<Response> {
+    fn push(&mut self, r: Response) {
+        Vec::push(self, r);
+    }
+}
+
+/// Reads every input and hands every used response to one of `sinks` (one
+/// worker thread each; batches of rows are spread over them, and each sink
+/// sees its rows in reading order, so a single sink sees them all in
+/// order: file by file, row by row). Returns the reconciliation and the
+/// sinks. Input that cannot be read (not found, wrong encoding, dates that
+/// cannot be ordered) is an `Err`; everything else is counted in the
+/// reconciliation.
+pub fn read_responses<S: Sink>(
     survey: &Survey,
     inputs: &[PathBuf],
     opts: &ReadOptions,
-    sink: &mut dyn FnMut(Response),
-) -> Result<Reconciliation> {
+    sinks: Vec<S>,
+) -> Result<(Reconciliation, Vec<S>)> {
     let extra = match &opts.map {
         Some(p) => headers::load_map(p)?,
         None => Default::default(),
@@ -136,8 +151,9 @@ pub fn read_responses(
         prepared.push((file, run.prepare(file, path)?));
     }
     let mut drops = run.settle()?;
+    let mut sinks = sinks;
     for (file, p) in prepared {
-        run.read_rows(file, p, &mut drops, sink)?;
+        sinks = run.read_rows(file, p, &mut drops, sinks)?;
     }
     if let Some(bar) = &run.bar {
         bar.finish_and_clear();
@@ -150,5 +166,5 @@ pub fn read_responses(
         .filter(|(i, _)| !run.mapped.contains(i))
         .map(|(_, q)| q.q.id.clone())
         .collect();
-    Ok(rec)
+    Ok((rec, sinks))
 }

@@ -99,11 +99,25 @@ fn csv_line(cells: &[String]) -> Result<Vec<u8>> {
 
 /// A byte buffer the row writer fills and `push` empties.
 #[derive(Clone, Default)]
-struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Shared {
+    fn take(&self) -> std::io::Result<Vec<u8>> {
+        let mut b = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("row buffer"))?;
+        Ok(std::mem::take(&mut *b))
+    }
+}
 
 impl Write for Shared {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
+        let mut b = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("row buffer"))?;
+        b.extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -159,7 +173,7 @@ impl<'s> NormalWriter<'s> {
             .write_record(record(self.survey, r))
             .map_err(|e| fail(&e))?;
         self.line.flush().map_err(|e| fail(&e))?;
-        let bytes = std::mem::take(&mut *self.bytes.0.borrow_mut());
+        let bytes = self.bytes.take().map_err(|e| fail(&e))?;
         self.buf.push(bytes);
         self.rows += 1;
         if self.buf.len() >= self.limit {

@@ -443,9 +443,9 @@ proptest! {
                       Shape::SplitFields, Shape::ExcelNb, Shape::Normalised] {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
             let (path, opts) = write_shape(shape, &people, &survey, dir.path());
-            let mut got = Vec::new();
-            let rec = read_responses(&survey, &[path], &opts, &mut |r| got.push(r));
-            let rec = rec.unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+            let (rec, mut sinks) = read_responses(&survey, &[path], &opts, vec![Vec::new()])
+                .unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+            let got = sinks.pop().unwrap_or_default();
             prop_assert!(rec.adds_up(), "{:?}", shape);
             prop_assert_eq!(rec.dropped_answers.clone(), BTreeMap::new(), "{:?}", shape);
             prop_assert_eq!(rec.fingerprint_mismatches, 0);

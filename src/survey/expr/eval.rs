@@ -5,7 +5,7 @@
 //! (`themes/default/conditions.js`) implements the same rules over the
 //! JSON form of the AST ([`Expr::to_json`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value as Json, json};
 
@@ -120,7 +120,7 @@ pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) ->
 /// the caller reuses.
 pub struct Visibility<'s> {
     conditions: Vec<Option<&'s Expr>>,
-    index: HashMap<&'s str, usize>,
+    index: foldhash::HashMap<&'s str, usize>,
 }
 
 impl<'s> Visibility<'s> {
