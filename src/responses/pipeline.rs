@@ -19,7 +19,9 @@ const BATCH: usize = 256;
 const AHEAD_PER_WORKER: u64 = 2;
 
 type Job<M> = (u64, Vec<ByteRecord>, Vec<M>);
-type Done<M, T> = (u64, Vec<ByteRecord>, Vec<M>, Vec<T>);
+/// Records, their notes and their results.
+type Worked<M, T> = (Vec<ByteRecord>, Vec<M>, Vec<T>);
+type Done<M, T> = (u64, Worked<M, T>);
 
 fn stopped() -> Error {
     Error::msg("the threads reading rows stopped")
@@ -58,7 +60,7 @@ pub fn in_order<M: Send, S: Send, T: Send>(
                         .zip(&notes)
                         .map(|(r, m)| work(&mut state, r, m))
                         .collect();
-                    if done_tx.send((no, recs, notes, out)).is_err() {
+                    if done_tx.send((no, (recs, notes, out))).is_err() {
                         break;
                     }
                 }
@@ -68,7 +70,7 @@ pub fn in_order<M: Send, S: Send, T: Send>(
         drop(done_tx);
         let (mut sent, mut taken, mut eof) = (0u64, 0u64, false);
         let mut spare: Vec<Vec<ByteRecord>> = Vec::new();
-        let mut pending: BTreeMap<u64, (Vec<ByteRecord>, Vec<M>, Vec<T>)> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, Worked<M, T>> = BTreeMap::new();
         loop {
             while !eof && sent - taken < AHEAD_PER_WORKER * workers {
                 let mut recs = spare.pop().unwrap_or_default();
@@ -99,8 +101,8 @@ pub fn in_order<M: Send, S: Send, T: Send>(
                 if let Some(done) = pending.remove(&taken) {
                     break done;
                 }
-                let (no, recs, notes, out) = done_rx.recv().map_err(|_| stopped())?;
-                pending.insert(no, (recs, notes, out));
+                let (no, worked) = done_rx.recv().map_err(|_| stopped())?;
+                pending.insert(no, worked);
             };
             for (m, t) in notes.into_iter().zip(out) {
                 take(m, t)?;
