@@ -44,8 +44,9 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     // Read at the finest period; the report coarsens, never refines.
     let read = ReadOptions::from_args(&args.read, Granularity::Quarter)?;
     // One builder per core; their counts add up to the same figures.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-    let builders = (0..cores).map(|_| ReportBuilder::new(&survey)).collect();
+    let builders = (0..crate::responses::cores())
+        .map(|_| ReportBuilder::new(&survey))
+        .collect();
     let (recon, builders) = read_responses(&survey, &args.inputs, &read, builders)?;
     let mut builders = builders.into_iter();
     let mut builder = builders

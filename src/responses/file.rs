@@ -164,26 +164,43 @@ impl<'c, 's> Run<'_, 'c, 's> {
             &mut self.mapped,
         );
         self.check_columns(path, &headers, &cols)?;
-        let mut evidence = OrderEvidence::default();
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
-        let mut mojibake = false;
-        let mut ord = 0u32;
-        let mut order: Vec<usize> = Vec::new();
-        while rdr.next(&mut rec, path)? {
-            let cells = strings(&rec).ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?;
+        let sealed = cols.sealed.is_some();
+        // On the workers: the dates' evidence, mojibake, the row's key
+        // (`None` when the row is not UTF-8).
+        let work = |st: &mut Pass1, rec: &ByteRecord, _: &u64| -> Option<Option<RowId>> {
+            let cells = strings(rec)?;
             for &c in &cols.date_columns {
-                if let Some(st) = cells.get(c).and_then(|v| parse_stamp(v)) {
-                    evidence.add(st.date);
+                if let Some(stamp) = cells.get(c).and_then(|v| parse_stamp(v)) {
+                    st.evidence.add(stamp.date);
                 }
             }
-            mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
-            if cols.sealed.is_none()
-                && let Some(id) = plain_key(&cols, &cells, &mut order)
-            {
-                self.keys.push(id, file, ord).map_err(spill_error)?;
+            st.mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
+            Some(match sealed {
+                true => None,
+                false => plain_key(&cols, &cells, &mut st.order),
+            })
+        };
+        let keys = &mut self.keys;
+        let mut ord = 0u32;
+        let mut take = |line: u64, key: Option<Option<RowId>>| -> Result<()> {
+            let key = key.ok_or_else(|| encoding::not_utf8(path, line))?;
+            if let Some(id) = key {
+                keys.push(id, file, ord).map_err(spill_error)?;
             }
             ord = next_ordinal(ord, path)?;
+            Ok(())
+        };
+        let mut next = |rec: &mut ByteRecord| -> Result<Option<u64>> {
+            Ok(rdr.next(rec, path)?.then(|| rdr.line_of(rec)))
+        };
+        let states = (0..super::cores()).map(|_| Pass1::default()).collect();
+        let states = super::pipeline::in_order(&mut next, states, &work, &mut take)?;
+        let mut evidence = OrderEvidence::default();
+        for st in &states {
+            evidence.merge(&st.evidence);
         }
+        let mojibake = states.iter().any(|st| st.mojibake);
         if mojibake {
             self.rec.messages.push(format!(
                 "{}: warning: the text looks like UTF-8 read as {}; if letters such as ø show up wrong, leave out --encoding",
@@ -429,6 +446,15 @@ enum Event {
         dropped: Vec<super::validate::Dropped>,
         mismatch: bool,
     },
+}
+
+/// What a worker gathers in pass 1.
+#[derive(Default)]
+struct Pass1 {
+    evidence: OrderEvidence,
+    mojibake: bool,
+    /// A buffer for [`plain_key`].
+    order: Vec<usize>,
 }
 
 /// A file after pass 1.

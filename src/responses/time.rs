@@ -177,6 +177,13 @@ pub struct OrderEvidence {
 }
 
 impl OrderEvidence {
+    /// Add another part of the same file's evidence.
+    pub fn merge(&mut self, o: &OrderEvidence) {
+        self.dmy += o.dmy;
+        self.mdy += o.mdy;
+        self.ambiguous += o.ambiguous;
+    }
+
     pub fn add(&mut self, d: DateParts) {
         if let DateParts::Slash { a, b, .. } = d {
             match (a > 12, b > 12) {
