@@ -247,3 +247,26 @@ fn response_rate_never_tells_how_many_fewer_than_k_did_not_answer() {
         "{md}"
     );
 }
+
+#[test]
+fn one_area_is_never_both_the_strongest_and_the_weakest() {
+    // manager: 50 % at the top and 50 % at the bottom; workload: 15 % at
+    // either end. manager is the strongest; the weakest is then workload.
+    let (_d, md) = report(
+        &format!("{FIX}/rated.yaml"),
+        &format!("{FIX}/rated/responses.csv"),
+        &[],
+    );
+    let line = |tag: &str| {
+        md.lines()
+            .find(|l| l.contains(tag))
+            .unwrap_or_else(|| panic!("no '{tag}' line in {md}"))
+            .to_string()
+    };
+    assert!(line("Rated best").contains("your manager"), "{md}");
+    let weakest = line("Rated weakest");
+    assert!(
+        weakest.contains("your workload") && weakest.contains("15 %"),
+        "{md}"
+    );
+}

@@ -145,7 +145,11 @@ impl Writer<'_, '_> {
                 }
                 let e = enps(p, d, a.answered);
                 self.tf(
-                    "sum.enps",
+                    if e.margin == 0 {
+                        "sum.enps_tight"
+                    } else {
+                        "sum.enps"
+                    },
                     &[
                         ("score", fmt::signed(e.score)),
                         ("p", p.to_string()),
@@ -216,7 +220,12 @@ impl Writer<'_, '_> {
             v.first().cloned()
         };
         if items.len() >= 2 {
-            if let Some((p, x, n, label)) = pick(&mut good) {
+            let best = pick(&mut good);
+            // One area is not both the strongest and the weakest.
+            if let Some(b) = &best {
+                bad.retain(|x| x.3 != b.3);
+            }
+            if let Some((p, x, n, label)) = best {
                 let args = [
                     ("label", label),
                     ("p", format!("{p} %")),

@@ -112,6 +112,11 @@ const TEXT: &[(&str, &str, &str)] = &[
         "**eNPS er {score}** ({p} ambassadører og {d} kritikere av {n}). Med så mange svar ligger den sanne verdien et sted mellom {lo} og {hi}: en endring på opptil {m} poeng fra én rapport til den neste er fortsatt innenfor feilmarginen.",
     ),
     (
+        "sum.enps_tight",
+        "**eNPS is {score}** ({p} promoters and {d} detractors of {n}). With this many answers the true value lies between {lo} and {hi}: the margin of error is under one point.",
+        "**eNPS er {score}** ({p} ambassadører og {d} kritikere av {n}). Med så mange svar ligger den sanne verdien mellom {lo} og {hi}: feilmarginen er under ett poeng.",
+    ),
+    (
         "sum.scale",
         "**{q}** {p} answered in the top two points ({x} of {n}; 95 % interval {ci}).",
         "**{q}** {p} svarte i de to øverste trinnene ({x} av {n}; 95 % intervall {ci}).",
