@@ -67,8 +67,13 @@ impl Source {
     }
 }
 
+/// The record's cells as text, or `None` when it is not UTF-8. The record
+/// is checked in one go; a cell boundary inside a character fails too.
 fn strings(rec: &ByteRecord) -> Option<Vec<&str>> {
-    rec.iter().map(|f| std::str::from_utf8(f).ok()).collect()
+    let all = std::str::from_utf8(rec.as_slice()).ok()?;
+    (0..rec.len())
+        .map(|i| rec.range(i).and_then(|r| all.get(r)))
+        .collect()
 }
 
 /// `file:line`, formatted only when a message is written.
@@ -578,5 +583,22 @@ fn open_sealed(
             SealError::OtherSurvey => "sealed: sealed for another survey",
             SealError::Malformed => "sealed: malformed envelope",
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_text_only_when_each_cell_is() {
+        let rec = |cells: &[&[u8]]| ByteRecord::from(cells.to_vec());
+        assert_eq!(
+            strings(&rec(&[b"a", "\u{e9}".as_bytes(), b""])),
+            Some(vec!["a", "\u{e9}", ""])
+        );
+        // Together "a\u{e9}b" is UTF-8, but the cut lies inside the character.
+        assert_eq!(strings(&rec(&[b"a\xc3", b"\xa9b"])), None);
+        assert_eq!(strings(&rec(&[b"ok", b"\xff"])), None);
     }
 }
