@@ -11,6 +11,7 @@ mod file;
 mod headers;
 pub mod normal;
 mod pipeline;
+mod prepare;
 pub mod read;
 mod reconcile;
 mod row;
