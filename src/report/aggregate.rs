@@ -148,6 +148,15 @@ pub struct Verbatims {
 impl Verbatims {
     fn push(&mut self, key: [u8; 32], text: &str, limit: u64) {
         self.total += 1;
+        // Full, and this text would be the first to go: nothing to keep.
+        if self.kept.len() as u64 >= limit
+            && self
+                .kept
+                .last_key_value()
+                .is_some_and(|(last, _)| key > *last)
+        {
+            return;
+        }
         self.kept
             .entry(key)
             .or_insert_with(|| (text.to_string(), 0))
@@ -333,5 +342,42 @@ impl<'a> Aggregator<'a> {
     /// The value (option value) of segment `i` at index `v`; `None` = not answered.
     pub fn segment_value(&self, i: usize, v: usize) -> Option<&str> {
         self.seg_values[i].get(v).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: u32) -> [u8; 32] {
+        let d: [u8; 32] = Sha256::digest(i.to_le_bytes()).into();
+        d
+    }
+
+    #[test]
+    fn verbatims_keep_the_smallest_keys_however_they_are_split() {
+        let texts: Vec<(u32, String)> = (0..100)
+            .map(|i| (i % 60, format!("text {}", i % 60)))
+            .collect();
+        let mut one = Verbatims::default();
+        for (i, t) in &texts {
+            one.push(key(*i), t, 5);
+        }
+        let mut want: Vec<[u8; 32]> = (0..60).map(key).collect();
+        want.sort();
+        want.truncate(5);
+        assert_eq!(one.total, 100);
+        assert_eq!(one.kept.keys().copied().collect::<Vec<_>>(), want);
+        // Identical texts are kept once with their count.
+        let counts: u64 = one.kept.values().map(|(_, n)| n).sum();
+        assert!((5..=10).contains(&counts), "{counts}");
+        // Two halves merged give the same as one pass.
+        let (mut a, mut b) = (Verbatims::default(), Verbatims::default());
+        for (n, (i, t)) in texts.iter().enumerate() {
+            let half = if n % 3 == 0 { &mut a } else { &mut b };
+            half.push(key(*i), t, 5);
+        }
+        a.merge(b, 5);
+        assert_eq!(a, one);
     }
 }
