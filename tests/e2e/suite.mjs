@@ -2,7 +2,7 @@
 // with --endpoint-url pointing at a capture server on 127.0.0.1, then checks
 // isolation, accessibility, validity, sending with and without JavaScript,
 // every service adapter, languages, small screens, a round trip through
-// ingest and report, and XSS. Prints one line per check, ends with
+// ingest and report, XSS, and sending again after a failed post. Prints one line per check, ends with
 // `N passed, N failed`, exits 1 when anything failed.
 // Env: FARVEL_BIN (binary), FARVEL_SURVEYS (folder of example surveys),
 // CHROMIUM (browser path), E2E_ONLY (comma list of check groups to run).
@@ -19,6 +19,7 @@ import accessibility from './checks/accessibility.mjs';
 import validity from './checks/validity.mjs';
 import sendJs from './checks/send-js.mjs';
 import sendNoJs from './checks/send-nojs.mjs';
+import resend from './checks/resend.mjs';
 import adapters, { buildVariants } from './checks/adapters.mjs';
 import screens from './checks/screens.mjs';
 import roundtrip from './checks/roundtrip.mjs';
@@ -88,6 +89,7 @@ try {
     if (want('validity')) await validity(env);
     if (want('accessibility')) await accessibility(env);
     if (want('send')) await sendJs(env);
+    if (want('resend')) await resend(env);
     if (want('nojs')) await sendNoJs(env);
     if (want('screens')) await screens(env);
     if (want('adapters')) await adapters(env);
