@@ -270,3 +270,21 @@ fn one_area_is_never_both_the_strongest_and_the_weakest() {
         "{md}"
     );
 }
+
+#[test]
+fn other_texts_are_verbatims_under_the_same_rules() {
+    let survey = format!("{FIX}/others.yaml");
+    // 12 were shown the question (at least max(10, k)): the texts appear,
+    // defused, identical ones once with their count.
+    let (_d, md) = report(&survey, &format!("{FIX}/others/twelve.csv"), &[]);
+    assert!(md.contains("in their own words under “Other”"), "{md}");
+    assert!(md.contains("3 answers; 3 of them shown below."), "{md}");
+    assert!(md.contains("> Studies"), "{md}");
+    assert!(md.contains("*(2 gave this answer.)*"), "{md}");
+    assert!(!md.contains("](https://"), "a link survived: {md}");
+    assert!(unsafe_events(&md).is_empty(), "{md}");
+    // 9 were shown it: no "other" text at all, not even a heading.
+    let (_d, md) = report(&survey, &format!("{FIX}/others/nine.csv"), &[]);
+    assert!(!md.contains("under “Other”"), "{md}");
+    assert!(!md.contains("Studies") && !md.contains("commute"), "{md}");
+}

@@ -1,6 +1,7 @@
 //! Streaming aggregation: [`Aggregator`] takes one [`Response`] at a time
 //! and keeps only counts per *atom* (segment values, "not answered"
-//! included, × period), plus a bounded set of verbatims per text question.
+//! included, × period), plus a bounded set of verbatims per text question
+//! and of "other" texts per choice or multi question.
 //! Memory is bounded by the number of atoms and distinct answer values, not
 //! by the number of responses.
 
@@ -189,6 +190,30 @@ impl Verbatims {
     }
 }
 
+/// Offer a free text to the verbatims of question `id`, ordered by
+/// sha256(fingerprint, `id` + `tag`, text).
+fn keep(
+    into: &mut BTreeMap<String, Verbatims>,
+    fingerprint: &str,
+    id: &str,
+    tag: &str,
+    text: &str,
+    limit: u64,
+) {
+    let mut h = Sha256::new();
+    h.update(fingerprint.as_bytes());
+    h.update([0u8]);
+    h.update(id.as_bytes());
+    h.update(tag.as_bytes());
+    h.update([0u8]);
+    h.update(text.as_bytes());
+    h.update([0u8]);
+    let key: [u8; 32] = h.finalize().into();
+    into.entry(id.to_string())
+        .or_default()
+        .push(key, text, limit);
+}
+
 /// The segment value of a response: an index into the question's values,
 /// the last index meaning "not answered".
 pub fn segment_values(q: &Question) -> Vec<String> {
@@ -209,6 +234,8 @@ pub struct Aggregator<'a> {
     /// Period → segment values → figures.
     atoms: BTreeMap<Option<Period>, BTreeMap<Vec<usize>, Cell>>,
     pub verbatims: BTreeMap<String, Verbatims>,
+    /// The "other" texts of choice and multi questions, by question id.
+    pub others: BTreeMap<String, Verbatims>,
     limit: u64,
     visibility: Visibility<'a>,
     /// Question id → index into `questions`.
@@ -247,6 +274,7 @@ impl<'a> Aggregator<'a> {
             seg_values,
             atoms: BTreeMap::new(),
             verbatims: BTreeMap::new(),
+            others: BTreeMap::new(),
             limit,
             visibility,
             index,
@@ -267,6 +295,9 @@ impl<'a> Aggregator<'a> {
         }
         for (q, v) in other.verbatims {
             self.verbatims.entry(q).or_default().merge(v, self.limit);
+        }
+        for (q, v) in other.others {
+            self.others.entry(q).or_default().merge(v, self.limit);
         }
     }
 
@@ -320,17 +351,13 @@ impl<'a> Aggregator<'a> {
             }
             qa.record(a);
             if let Answer::Text(t) = a {
-                let mut h = Sha256::new();
-                for part in [self.survey.fingerprint.as_str(), q.id.as_str(), t.as_str()] {
-                    h.update(part.as_bytes());
-                    h.update([0u8]);
-                }
-                let key: [u8; 32] = h.finalize().into();
-                self.verbatims
-                    .entry(q.id.clone())
-                    .or_default()
-                    .push(key, t, self.limit);
+                let fp = self.survey.fingerprint.as_str();
+                keep(&mut self.verbatims, fp, &q.id, "", t, self.limit);
             }
+        }
+        for (id, t) in &resp.other {
+            let fp = self.survey.fingerprint.as_str();
+            keep(&mut self.others, fp, id, "_other", t, self.limit);
         }
     }
 

@@ -41,6 +41,8 @@ pub struct Findings<'a> {
     pub merged: BTreeMap<usize, Cell>,
     /// Verbatims, only for questions where they may be shown.
     pub verbatims: BTreeMap<String, Verbatims>,
+    /// "Other" texts, under the same rule as the verbatims.
+    pub others: BTreeMap<String, Verbatims>,
 }
 
 /// Minimum number shown a question before its verbatims are printed.
@@ -94,17 +96,20 @@ impl<'a> Findings<'a> {
         for (&d, (values, _)) in &plan.merged {
             merged.insert(d, sum(&|key| values.contains(&key[d])));
         }
-        let mut verbatims = agg.verbatims.clone();
-        if let Some(o) = &overall {
-            verbatims.retain(|qid, _| {
-                agg.questions
-                    .iter()
-                    .position(|q| &q.id == qid)
-                    .is_some_and(|i| o.q.get(i).is_some_and(|a| a.shown >= verbatim_floor(k)))
+        // Whole population only, and only questions shown to enough people.
+        let showable = |texts: &BTreeMap<String, Verbatims>| {
+            let mut texts = texts.clone();
+            texts.retain(|qid, _| {
+                overall.as_ref().is_some_and(|o| {
+                    agg.questions
+                        .iter()
+                        .position(|q| &q.id == qid)
+                        .is_some_and(|i| o.q.get(i).is_some_and(|a| a.shown >= verbatim_floor(k)))
+                })
             });
-        } else {
-            verbatims.clear();
-        }
+            texts
+        };
+        let (verbatims, others) = (showable(&agg.verbatims), showable(&agg.others));
         let segment_values = (0..agg.segments.len())
             .map(|i| {
                 (0..agg.segment_len(i) - 1)
@@ -126,6 +131,7 @@ impl<'a> Findings<'a> {
             groups,
             merged,
             verbatims,
+            others,
         }
     }
 

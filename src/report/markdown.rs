@@ -203,14 +203,22 @@ impl<'w, 'a> Writer<'w, 'a> {
     }
 
     fn verbatims(&mut self) {
-        let qs: Vec<&Question> = self
+        let texts: Vec<&Question> = self
             .f
             .questions
             .iter()
             .copied()
             .filter(|q| matches!(q.kind, Kind::Text { .. }))
             .collect();
-        if qs.is_empty() {
+        // "Other" texts appear only where there are some to show.
+        let others: Vec<&Question> = self
+            .f
+            .questions
+            .iter()
+            .copied()
+            .filter(|q| self.f.others.contains_key(&q.id))
+            .collect();
+        if texts.is_empty() && others.is_empty() {
             return;
         }
         self.para(&format!("## {}", self.t("verbatims")));
@@ -218,39 +226,55 @@ impl<'w, 'a> Writer<'w, 'a> {
             "verbatims.intro",
             &[("m", super::findings::verbatim_floor(self.f.k).to_string())],
         ));
-        for q in qs {
+        for q in texts {
             let text = fmt::md_escape(q.text.get(self.lang.code()));
             self.para(&format!("### {text}"));
-            let Some(v) = self.f.verbatims.get(&q.id) else {
-                let m = super::findings::verbatim_floor(self.f.k).to_string();
-                self.para(&self.tf("verbatims.none", &[("m", m)]));
-                continue;
-            };
-            let shown = v.shown();
-            let mut s = self.tf(
-                "verbatims.count",
-                &[("total", v.total.to_string()), ("shown", shown.to_string())],
-            );
-            if v.total > shown {
-                s.push(' ');
-                s.push_str(&self.tf("verbatims.rest", &[("rest", (v.total - shown).to_string())]));
-            }
-            self.para(&s);
-            let quotes: Vec<(String, u64)> = v
-                .texts()
-                .map(|(t, c)| (blockquote(&self.scrubber.scrub(t)), c))
-                .collect();
-            for (q, c) in quotes {
-                self.out.push_str(&q);
-                if c > 1 {
-                    self.line(">");
-                    self.line(&format!(
-                        "> {}",
-                        self.tf("verbatims.same", &[("n", c.to_string())])
-                    ));
+            match self.f.verbatims.get(&q.id) {
+                Some(v) => self.quotes(v),
+                None => {
+                    let m = super::findings::verbatim_floor(self.f.k).to_string();
+                    self.para(&self.tf("verbatims.none", &[("m", m)]));
                 }
-                self.line("");
             }
+        }
+        for q in others {
+            let text = fmt::md_escape(q.text.get(self.lang.code()));
+            self.para(&format!(
+                "### {}",
+                self.tf("verbatims.other", &[("q", text)])
+            ));
+            if let Some(v) = self.f.others.get(&q.id) {
+                self.quotes(v);
+            }
+        }
+    }
+
+    /// How many texts there are, and the kept ones as block quotes.
+    fn quotes(&mut self, v: &super::aggregate::Verbatims) {
+        let shown = v.shown();
+        let mut s = self.tf(
+            "verbatims.count",
+            &[("total", v.total.to_string()), ("shown", shown.to_string())],
+        );
+        if v.total > shown {
+            s.push(' ');
+            s.push_str(&self.tf("verbatims.rest", &[("rest", (v.total - shown).to_string())]));
+        }
+        self.para(&s);
+        let quotes: Vec<(String, u64)> = v
+            .texts()
+            .map(|(t, c)| (blockquote(&self.scrubber.scrub(t)), c))
+            .collect();
+        for (q, c) in quotes {
+            self.out.push_str(&q);
+            if c > 1 {
+                self.line(">");
+                self.line(&format!(
+                    "> {}",
+                    self.tf("verbatims.same", &[("n", c.to_string())])
+                ));
+            }
+            self.line("");
         }
     }
 

@@ -303,6 +303,11 @@ const TEXT: &[(&str, &str, &str)] = &[
         "{total} svar; {shown} av dem vises nedenfor.",
     ),
     (
+        "verbatims.other",
+        "{q} — in their own words under “Other”",
+        "{q} — med egne ord under «Annet»",
+    ),
+    (
         "verbatims.same",
         "*({n} gave this answer.)*",
         "*({n} ga dette svaret.)*",
