@@ -87,7 +87,8 @@ fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let bar = indicatif::ProgressBar::new(total);
+    // Every file is read twice (pass 1 and pass 2).
+    let bar = indicatif::ProgressBar::new(2 * total);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {eta}",
     ) {

@@ -34,7 +34,8 @@ impl Run<'_, '_, '_> {
     /// `None` for an empty file.
     fn plan(&mut self, file: u32, path: &Path) -> Result<Option<Plan>> {
         let mut rec = ByteRecord::new();
-        let mut rdr = self.open(path, false)?;
+        // Counted on the progress bar, like pass 2: the bar covers both.
+        let mut rdr = self.open(path, true)?;
         if !rdr.next(&mut rec, path)? {
             self.rec
                 .messages
