@@ -30,6 +30,8 @@
   var summary = d.querySelector('.error-summary'), sendError = d.querySelector('.send-error');
   var thanks = d.querySelector('.thanks'), progress = form.querySelector('.progress');
   var back = btn('back', form), next = btn('next', form), submit = btn('submit', form);
+  // Sealed pages ship the button disabled: no post in clear without JS.
+  if (cfg.sealed) submit.disabled = false;
   var conds = questions.filter(function (q) { return q.hasAttribute('data-show-if'); }).map(function (q) {
     var ast = null;
     try { ast = JSON.parse(q.getAttribute('data-show-if')); } catch (e) { ast = null; }

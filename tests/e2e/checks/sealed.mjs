@@ -92,6 +92,38 @@ export default async function sealed(env) {
 
   // served from http://127.0.0.1 (a secure context), restored for anything after
   env.setSiteRoot(site);
+  try {
+    await runner.check('sealed: with JavaScript off the page says why it cannot send, and nothing can be posted in clear', async () => {
+      const problems = [];
+      const v = variants.sealed;
+      const { page } = await open(await env.browser('nojs'), capture.url(`/site/sealed/${v.page.rel}`));
+      try {
+        const note = page.locator('p.noscript');
+        if (!(await note.isVisible())) problems.push('no visible <noscript> message');
+        else if ((await note.innerText()).trim().length < 20) problems.push('the <noscript> message is empty');
+        const lang = await page.evaluate(() => document.documentElement.lang);
+        if (lang !== v.page.lang) problems.push(`the page says lang=${lang}, not ${v.page.lang}`);
+        if (!(await page.locator('[data-action=submit]').isDisabled())) problems.push('the submit button is enabled without JavaScript');
+        // Answer everything (so native validation would let a post through),
+        // then try the button and Enter in a text field (implicit
+        // submission, which a disabled default button must block).
+        problems.push(...(await fillAll(page, v.survey, PLANS[0], 'pointer', null, { nojs: true })));
+        const mark = capture.mark();
+        await page.locator('[data-action=submit]').click({ force: true, timeout: 1000 }).catch(() => {});
+        const text = page.locator('.q input[type=text]:visible, .q input[type=number]:visible').first();
+        if (await text.count()) { await text.fill('7'); await text.press('Enter'); } else problems.push('no text or number field to press Enter in');
+        await page.waitForTimeout(800);
+        const sent = capture.since(mark);
+        if (sent.length) problems.push(`the page posted ${sent.length} time(s) without JavaScript (answers in clear)`);
+      } finally {
+        await page.close();
+      }
+      return problems;
+    });
+  } finally {
+    env.setSiteRoot(env.dist);
+  }
+  env.setSiteRoot(site);
   const recs = { sealed: [], plain: [] };
   try {
     for (const [name, v] of Object.entries(variants)) {
