@@ -632,9 +632,15 @@ fn sealed_pages_carry_the_sealer_and_say_so() {
     // Netlify registers the field names of the static form: `sealed` is one
     // (disabled, so the plain entry list never carries it).
     assert!(en.contains("<input type=\"hidden\" name=\"sealed\" value=\"\" disabled>"));
+    // Without JavaScript nothing can be posted (in clear): the button
+    // ships disabled, and the script enables it.
+    let submit = "<button type=\"submit\" data-action=\"submit\"";
+    assert!(en.contains(&format!("{submit} disabled>")));
     let nb = page(&tmp, "sealed/nb/index.html");
     assert!(nb.contains("<noscript><p class=\"noscript\">Dette skjemaet forsegler"));
-    // Plain surveys carry no sealer.
+    // Plain surveys carry no sealer, and their button works without JavaScript.
     let plain = built(&[fixture("adapters/formspree.yaml")], &[]);
-    assert!(!page(&plain, "formspree/index.html").contains("farvel-sealed-v1"));
+    let plain = page(&plain, "formspree/index.html");
+    assert!(!plain.contains("farvel-sealed-v1"));
+    assert!(plain.contains(&format!("{submit}>")));
 }
