@@ -22,9 +22,9 @@ use super::extsort::{Sorted, Sorter};
 pub type Key = [u8; 16];
 
 /// Records held in memory before a sorted run is spilled: 25 bytes each.
-const KEY_LIMIT: usize = 160_000;
+const KEY_LIMIT: usize = 65_536;
 /// Drop decisions held in memory before spilling: 8 bytes each.
-const DROP_LIMIT: usize = 250_000;
+const DROP_LIMIT: usize = 131_072;
 
 const NONCE: u8 = 0;
 const ROW: u8 = 1;
