@@ -141,19 +141,17 @@ pub fn shipped_languages() -> &'static [&'static str] {
 
 type Table = BTreeMap<String, String>;
 
-fn shipped() -> &'static BTreeMap<&'static str, Table> {
-    static TABLES: OnceLock<BTreeMap<&'static str, Table>> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        SHIPPED
-            .iter()
-            .map(|(lang, text)| (*lang, serde_yaml::from_str(text).unwrap_or_default()))
-            .collect()
-    })
+/// One shipped language's table, parsed the first time it is asked for
+/// (a build reads only the languages its surveys use).
+fn shipped_table(lang: &str) -> Option<&'static Table> {
+    static TABLES: [OnceLock<Table>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let i = SHIPPED.iter().position(|(l, _)| *l == lang)?;
+    Some(TABLES[i].get_or_init(|| serde_yaml::from_str(SHIPPED[i].1).unwrap_or_default()))
 }
 
 /// A shipped UI string (`None` for a language or key farvel doesn't ship).
 pub fn shipped_text(lang: &str, key: &str) -> Option<&'static str> {
-    shipped().get(lang)?.get(key).map(String::as_str)
+    shipped_table(lang)?.get(key).map(String::as_str)
 }
 
 /// The labels of a built-in scale preset's point in every shipped
@@ -168,7 +166,7 @@ pub fn preset_labels(preset: &str, point: i64) -> impl Iterator<Item = &'static 
 /// The keys a language lacks: those neither shipped nor in the survey's
 /// `ui:` block for that language (what `check` reports).
 pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'static str> {
-    let shipped = shipped().get(lang);
+    let shipped = shipped_table(lang);
     let own = survey_ui.get(lang);
     UI_KEYS
         .iter()
@@ -179,30 +177,41 @@ pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'st
         .collect()
 }
 
-/// The UI strings of one page language.
-#[derive(Debug, Clone)]
-pub struct Strings {
-    table: Table,
+/// One UI string of `lang` without building its whole [`Strings`]: the
+/// survey's `ui:` entry, else the shipped one, else English, else the key.
+pub fn text<'a>(lang: &str, survey_ui: &'a BTreeMap<String, Table>, key: &'a str) -> &'a str {
+    survey_ui
+        .get(lang)
+        .and_then(|t| t.get(key))
+        .map(String::as_str)
+        .or_else(|| shipped_text(lang, key))
+        .or_else(|| shipped_text("en", key))
+        .unwrap_or(key)
 }
 
-impl Strings {
+/// The UI strings of one page language (borrowed from the shipped tables
+/// and the survey's `ui:` block).
+#[derive(Debug, Clone)]
+pub struct Strings<'a> {
+    table: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Strings<'a> {
     /// The strings for `lang`: the survey's `ui:` entries first, then the
     /// shipped ones, then English for anything still missing (which `check`
     /// reports as an error before a build).
-    pub fn new(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Strings {
-        let mut table = shipped().get("en").cloned().unwrap_or_default();
-        if let Some(t) = shipped().get(lang) {
-            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        if let Some(t) = survey_ui.get(lang) {
-            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+    pub fn new(lang: &str, survey_ui: &'a BTreeMap<String, Table>) -> Strings<'a> {
+        let mut table = BTreeMap::new();
+        let layers = [shipped_table("en"), shipped_table(lang), survey_ui.get(lang)];
+        for t in layers.into_iter().flatten() {
+            table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         Strings { table }
     }
 
     /// The string for `key` (the key itself if unknown).
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.table.get(key).map_or(key, String::as_str)
+    pub fn get<'k>(&'k self, key: &'k str) -> &'k str {
+        self.table.get(key).copied().unwrap_or(key)
     }
 
     /// The string for `key` with `{name}` placeholders filled in.
@@ -217,7 +226,7 @@ impl Strings {
     }
 
     /// Every string, for the page's script.
-    pub fn table(&self) -> &Table {
+    pub fn table(&self) -> &BTreeMap<&'a str, &'a str> {
         &self.table
     }
 }
