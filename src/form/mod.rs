@@ -136,21 +136,43 @@ pub struct SectionView {
 
 /// Render every page of a survey.
 pub fn render_survey(survey: &Survey, theme: &Theme, opts: &RenderOptions) -> Result<Vec<Page>> {
+    let labels_lang = survey
+        .endpoint
+        .labels_language
+        .as_deref()
+        .unwrap_or(survey.default_language());
+    let labels = Strings::new(labels_lang, &survey.ui);
     let mut pages = Vec::new();
     for lang in &survey.languages {
         let dir = lang_dir(survey, lang);
+        let s = Strings::new(lang, &survey.ui);
+        let texts = Texts {
+            lang,
+            s: &s,
+            labels_lang,
+            labels: &labels,
+        };
         pages.push(Page {
             path: dir.join("index.html"),
-            html: render_form(survey, lang, theme, opts)?,
+            html: render_form(survey, &texts, theme, opts)?,
         });
         if survey.endpoint.thanks_url.is_some() {
             pages.push(Page {
                 path: dir.join("thanks").join("index.html"),
-                html: render_thanks(survey, lang, theme)?,
+                html: render_thanks(survey, lang, &s, theme)?,
             });
         }
     }
     Ok(pages)
+}
+
+/// A page's language and UI strings, and those of the language whose
+/// labels the service expects (Google Forms).
+struct Texts<'a> {
+    lang: &'a str,
+    s: &'a Strings<'a>,
+    labels_lang: &'a str,
+    labels: &'a Strings<'a>,
 }
 
 /// The pages [`render_survey`] writes, relative to `dist/<id>/`, without
@@ -247,10 +269,9 @@ fn render_page<P: Serialize>(
     theme.render(template, &cx)
 }
 
-fn render_thanks(survey: &Survey, lang: &str, theme: &Theme) -> Result<String> {
-    let s = Strings::new(lang, &survey.ui);
+fn render_thanks(survey: &Survey, lang: &str, s: &Strings, theme: &Theme) -> Result<String> {
     let page = ThanksPage {
-        base: base(survey, lang, theme, &s, 1),
+        base: base(survey, lang, theme, s, 1),
     };
     let html = render_page(theme, "thanks.html", &page, |p| Ok(html::thanks(p)))?;
     Ok(csp::apply(&html, &csp::Targets::default()))
@@ -410,25 +431,11 @@ fn config_json(survey: &Survey, adapter: &dyn Adapter, s: &Strings) -> String {
     cfg.to_string().replace('<', "\\u003c")
 }
 
-fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions) -> Result<String> {
-    let s = Strings::new(lang, &survey.ui);
-    let adapter = endpoint::adapter(survey.endpoint.service);
-    let labels_lang = survey
-        .endpoint
-        .labels_language
-        .clone()
-        .unwrap_or_else(|| survey.default_language().to_string());
-    let labels_strings = Strings::new(&labels_lang, &survey.ui);
-    let qcx = Ctx {
-        survey,
-        lang,
-        strings: &s,
-        adapter,
-        labels_lang: &labels_lang,
-        labels_strings: &labels_strings,
-    };
+/// The sections with their questions' views.
+fn section_views(cx: &Ctx) -> Vec<SectionView> {
+    let (survey, lang, s) = (cx.survey, cx.lang, cx.strings);
     let total = survey.sections.len().to_string();
-    let sections: Vec<SectionView> = survey
+    survey
         .sections
         .iter()
         .enumerate()
@@ -449,10 +456,24 @@ fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions)
             questions: sec
                 .questions
                 .iter()
-                .map(|q| view::question_view(q, &qcx))
+                .map(|q| view::question_view(q, cx))
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+fn render_form(survey: &Survey, t: &Texts, theme: &Theme, opts: &RenderOptions) -> Result<String> {
+    let (lang, s) = (t.lang, t.s);
+    let adapter = endpoint::adapter(survey.endpoint.service);
+    let qcx = Ctx {
+        survey,
+        lang,
+        strings: s,
+        adapter,
+        labels_lang: t.labels_lang,
+        labels_strings: t.labels,
+    };
+    let sections = section_views(&qcx);
     let form = form_view(survey, adapter, opts);
     let sealed = survey.collection == Collection::Sealed;
     let mut scripts: Vec<&str> = Vec::new();
@@ -466,17 +487,17 @@ fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions)
         scripts.push(seal);
     }
     scripts.extend(theme.script("form.js"));
-    let t = targets(survey, adapter, &form.action, opts);
+    let allowed = targets(survey, adapter, &form.action, opts);
     let page = FormPage {
-        base: base(survey, lang, theme, &s, 0),
+        base: base(survey, lang, theme, s, 0),
         intro: survey.intro.as_ref().map(|t| markdown::render(t.get(lang))),
-        notice: notice(survey, lang, adapter, &s),
+        notice: notice(survey, lang, adapter, s),
         sealed,
         sections,
         scripts,
-        config: config_json(survey, adapter, &s),
+        config: config_json(survey, adapter, s),
         form,
     };
     let html = render_page(theme, "form.html", &page, html::form)?;
-    Ok(csp::apply(&html, &t))
+    Ok(csp::apply(&html, &allowed))
 }
