@@ -10,7 +10,8 @@
 #   - xls2xform --skip_validate (pyxform) on the equivalent XLSForm that
 #     bench/make_xlsform.py writes from the same YAML (and, as a reference,
 #     pyxform's convert() in one warm process: no Python start, no imports),
-# then the per-form ratio and every built page's size. Targets (issue 3):
+# then the per-form ratio, the CPU time (user + system) of each, and every
+# built page's size. Targets (issue 3):
 # >= 100x faster than pyxform per form; 1,000 surveys < 1 s; each
 # exit-interview page <= 40 KB. Env: RUNS_ONE (20), RUNS_PYXFORM (10),
 # RUNS_MANY (3), SURVEYS (1000), BENCH_OUT (bench/out).
@@ -64,9 +65,18 @@ PREPARE="rm -rf $W/dist-many" measure farvel_many "$RUNS_MANY" \
   "$FARVEL_BIN" build "$W/many" --out "$W/dist-many"
 
 val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESULTS"; }
+# CPU time (user + system, mean of the runs) from hyperfine's export: on a
+# shared machine it moves less than the wall time; 0 without hyperfine.
+cpu() {
+  "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print(r["user"] + r["system"])' \
+    "$OUT_DIR/hyperfine-$1.json" 2>/dev/null || echo 0
+}
 one="$(val time farvel_one)"
 pyx="$(val time pyxform_one)"
 many="$(val time farvel_many)"
+one_cpu="$(cpu farvel_one)"
+pyx_cpu="$(cpu pyxform_one)"
+many_cpu="$(cpu farvel_many)"
 # Diagnostic: the same build with fsync turned into a no-op (eatmydata), to
 # show how much of the wall time is waiting for the disk.
 nosync=""
@@ -77,14 +87,15 @@ if command -v eatmydata >/dev/null || apt_install eatmydata; then
 fi
 inproc="$("$PY" "$BENCH_DIR/pyxform_inproc.py" "$W/exit-interview.xlsx" "$RUNS_PYXFORM")"
 
-awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" -v nosync="$nosync" '
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" -v nosync="$nosync" \
+  -v one_cpu="$one_cpu" -v pyx_cpu="$pyx_cpu" -v many_cpu="$many_cpu" '
 function verdict(ok) { return ok ? "met" : "MISSED" }
 BEGIN {
-  printf "%-44s %13s %10s\n", "command (whole process)", "median", "pyxform/t"
-  printf "%-44s %10.1f ms %9.1fx\n", "farvel build exit-interview (1 survey)", one * 1000, pyx / one
-  printf "%-44s %10.1f ms %9.1fx\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1
-  printf "%-44s %10.1f ms %9.1fx\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many
-  printf "%-44s %10.3f ms\n", "  = per survey", many * 1000 / n
+  printf "%-44s %13s %10s %13s\n", "command (whole process)", "median", "pyxform/t", "CPU (mean)"
+  printf "%-44s %10.1f ms %9.1fx %10.1f ms\n", "farvel build exit-interview (1 survey)", one * 1000, pyx / one, one_cpu * 1000
+  printf "%-44s %10.1f ms %9.1fx %10.1f ms\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1, pyx_cpu * 1000
+  printf "%-44s %10.1f ms %9.1fx %10.1f ms\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many, many_cpu * 1000
+  printf "%-44s %10.3f ms %21.3f ms\n", "  = per survey", many * 1000 / n, many_cpu * 1000 / n
   if (nosync != "")
     printf "%-44s %10.1f ms  (fsync off: diagnostic only)\n", "  the same under eatmydata", nosync * 1000
   printf "%-44s %10.1f ms\n", "pyxform convert() in one warm process", inproc * 1000

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -152,41 +153,36 @@ fn render_write(p: &Pending, job: &Job) -> Result<Outcome> {
 }
 
 /// `f` over every item on every core (each worker takes the next item
-/// when it is free); the results in item order, `None` where `f` panicked.
+/// when it is free); the results in item order, `None` where `f` panicked
+/// (the other items still run).
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
+    let run = |item: &T| std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
     if workers <= 1 {
-        return items.iter().map(|x| Some(f(x))).collect();
+        return items.iter().map(run).collect();
     }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (tx, next, f) = (tx.clone(), &next, &f);
-                scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        if tx.send((i, f(item))).is_err() {
-                            break;
-                        }
+        for _ in 0..workers {
+            let (tx, next, run) = (tx.clone(), &next, &run);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if tx.send((i, run(item))).is_err() {
+                        break;
                     }
-                })
-            })
-            .collect();
-        // A worker that panicked loses only the item it was on: joining
-        // here keeps the panic from spreading to the whole build.
-        for h in handles {
-            let _ = h.join();
+                }
+            });
         }
     });
     drop(tx);
     let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
     for (i, r) in rx {
-        out[i] = Some(r);
+        out[i] = r;
     }
     out
 }
@@ -313,5 +309,21 @@ mod tests {
         }
         assert!(check_endpoint_url(Some("file:///x")).is_err());
         assert!(check_endpoint_url(Some("http://127.0.0.1:9/c")).is_ok());
+    }
+
+    #[test]
+    fn par_map_keeps_item_order_and_survives_a_panicking_item() {
+        let items: Vec<u32> = (0..200).collect();
+        let out = par_map(&items, |&i| {
+            assert!(i != 7, "item 7 fails on purpose");
+            i * 2
+        });
+        assert_eq!(out.len(), items.len());
+        for (i, r) in out.iter().enumerate() {
+            let want = (i != 7).then_some(i as u32 * 2);
+            assert_eq!(*r, want, "item {i}");
+        }
+        assert_eq!(par_map(&[3u8], |&x| x), vec![Some(3)]);
+        assert!(par_map(&[] as &[u8], |&x| x).is_empty());
     }
 }
