@@ -202,7 +202,11 @@ impl<'a> Strings<'a> {
     /// reports as an error before a build).
     pub fn new(lang: &str, survey_ui: &'a BTreeMap<String, Table>) -> Strings<'a> {
         let mut table = BTreeMap::new();
-        let layers = [shipped_table("en"), shipped_table(lang), survey_ui.get(lang)];
+        let layers = [
+            shipped_table("en"),
+            shipped_table(lang),
+            survey_ui.get(lang),
+        ];
         for t in layers.into_iter().flatten() {
             table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }

@@ -6,8 +6,8 @@
 //! build refuses to write into a folder that holds answers (CSV) or keys.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -98,7 +98,10 @@ fn parse(file: &Path) -> std::result::Result<Parsed, Failed> {
             source_hash: sha256_hex(source.as_bytes()),
         }),
         Err(Error::Invalid { path, diagnostics }) => Err(Failed {
-            rendered: diagnostics.iter().map(|d| d.render(Some(&source))).collect(),
+            rendered: diagnostics
+                .iter()
+                .map(|d| d.render(Some(&source)))
+                .collect(),
             error: Error::Invalid { path, diagnostics },
         }),
         Err(e) => Err(plain(e)),

@@ -73,7 +73,9 @@ fn head(w: &mut W, b: &Base) {
 
 /// From `</title>` to `</header>\n<main>`.
 fn header(w: &mut W, b: &Base) {
-    w.raw("</title>\n<style>").raw(b.css).raw("</style>\n</head>\n<body>\n<header>");
+    w.raw("</title>\n<style>")
+        .raw(b.css)
+        .raw("</style>\n</head>\n<body>\n<header>");
     if b.languages.len() > 1 {
         w.raw("\n<nav class=\"langs\" aria-label=\"")
             .esc(b.ui("nav.languages"))
@@ -81,9 +83,14 @@ fn header(w: &mut W, b: &Base) {
         for l in &b.languages {
             w.raw("<li>");
             if l.current {
-                w.raw("<span aria-current=\"page\">").esc(&l.name).raw("</span>");
+                w.raw("<span aria-current=\"page\">")
+                    .esc(&l.name)
+                    .raw("</span>");
             } else {
-                w.raw("<a href=\"").esc(&l.href).raw("\" lang=\"").esc(&l.code);
+                w.raw("<a href=\"")
+                    .esc(&l.href)
+                    .raw("\" lang=\"")
+                    .esc(&l.code);
                 w.raw("\" hreflang=\"").esc(&l.code).raw("\">").esc(&l.name);
                 w.raw("</a>");
             }
@@ -101,7 +108,8 @@ pub fn thanks(p: &ThanksPage) -> String {
     head(&mut w, b);
     w.esc(b.ui("thanks.title")).raw(" – ").esc(b.title);
     header(&mut w, b);
-    w.raw("\n<div class=\"thanks\" role=\"status\">").raw(&b.thanks);
+    w.raw("\n<div class=\"thanks\" role=\"status\">")
+        .raw(&b.thanks);
     w.raw("</div>\n</main>\n</body>\n</html>\n");
     w.0
 }
@@ -134,10 +142,14 @@ pub fn form(p: &FormPage) -> Result<String> {
     form_open(&mut w, p);
     for s in &p.sections {
         w.raw("\n<section class=\"section\" id=\"s-").num(s.n);
-        w.raw("\" aria-labelledby=\"s-").num(s.n).raw("-h\">\n<h2 id=\"s-");
+        w.raw("\" aria-labelledby=\"s-")
+            .num(s.n)
+            .raw("-h\">\n<h2 id=\"s-");
         w.num(s.n).raw("-h\">").esc(&s.title).raw("</h2>");
         if !s.intro.is_empty() {
-            w.raw("\n<div class=\"s-intro\">").raw(&s.intro).raw("</div>");
+            w.raw("\n<div class=\"s-intro\">")
+                .raw(&s.intro)
+                .raw("</div>");
         }
         for q in &s.questions {
             question(&mut w, b, q)?;
@@ -213,9 +225,15 @@ fn required(w: &mut W, b: &Base, q: &QuestionView) {
 /// One question's `<div class="q">`.
 fn question(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
     let layout = q.layout.as_str();
-    let fs = matches!(layout, "radio" | "checkbox" | "matrix" | "ranking" | "month");
+    let fs = matches!(
+        layout,
+        "radio" | "checkbox" | "matrix" | "ranking" | "month"
+    );
     w.raw("\n<div class=\"q\" id=\"q-").esc(&q.id);
-    w.raw("\" data-q=\"").esc(&q.id).raw("\" data-type=\"").esc(&q.qtype);
+    w.raw("\" data-q=\"")
+        .esc(&q.id)
+        .raw("\" data-type=\"")
+        .esc(&q.qtype);
     w.raw("\"").flag(q.required, " data-required");
     w.attr_if("data-show-if", &q.show_if);
     for a in &q.data {
@@ -223,16 +241,22 @@ fn question(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
     }
     w.raw(">");
     if layout == "info" {
-        w.raw("\n<div class=\"info\">").raw(&q.body).raw("</div>\n</div>");
+        w.raw("\n<div class=\"info\">")
+            .raw(&q.body)
+            .raw("</div>\n</div>");
         return Ok(());
     }
     if fs {
-        w.raw("\n<fieldset").attr_if("aria-describedby", &q.describedby);
+        w.raw("\n<fieldset")
+            .attr_if("aria-describedby", &q.describedby);
         w.raw("><legend>").esc(&q.text);
         required(w, b, q);
         w.raw("</legend>");
     } else {
-        w.raw("\n<label class=\"ql\" for=\"").esc(&q.fid).raw("\">").esc(&q.text);
+        w.raw("\n<label class=\"ql\" for=\"")
+            .esc(&q.fid)
+            .raw("\">")
+            .esc(&q.text);
         required(w, b, q);
         w.raw("</label>");
     }
@@ -244,10 +268,14 @@ fn question(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
         w.raw("\n<p class=\"q-note\" id=\"n-").esc(&q.id);
         w.raw("\">").raw(&q.note).raw("</p>");
     }
-    w.raw("\n<p class=\"q-error\" id=\"err-").esc(&q.id).raw("\" hidden></p>");
+    w.raw("\n<p class=\"q-error\" id=\"err-")
+        .esc(&q.id)
+        .raw("\" hidden></p>");
     controls(w, b, q)?;
     if let Some(o) = &q.other {
-        w.raw("\n<div class=\"other\"><label for=\"o-").esc(&q.id).raw("\">");
+        w.raw("\n<div class=\"other\"><label for=\"o-")
+            .esc(&q.id)
+            .raw("\">");
         w.esc(b.ui("option.other_text"))
             .raw("</label> <input type=\"text\" name=\"")
             .esc(&o.name);
@@ -275,7 +303,9 @@ fn controls(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
     match q.layout.as_str() {
         "radio" | "checkbox" => {
             let scale = q.data.iter().any(|a| a.k == "data-scale");
-            w.raw("\n<div class=\"opts").flag(scale, " scale").raw("\">");
+            w.raw("\n<div class=\"opts")
+                .flag(scale, " scale")
+                .raw("\">");
             for (i, o) in q.options.iter().enumerate() {
                 w.raw("\n<label><input type=\"").esc(&q.layout);
                 option_input(w, o);
@@ -291,7 +321,8 @@ fn controls(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
             w.raw("\n<select name=\"").esc(&first.name);
             w.raw("\" id=\"").esc(&q.fid).raw("\"");
             w.attr_if("aria-describedby", &q.describedby);
-            w.flag(q.native_required, " required").raw("><option value=\"\">");
+            w.flag(q.native_required, " required")
+                .raw("><option value=\"\">");
             w.esc(b.ui("choose")).raw("</option>");
             for o in &q.options {
                 w.raw("<option value=\"").esc(&o.value).raw("\"");
@@ -344,7 +375,10 @@ fn controls(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
 /// `" name="…" value="…" id="…" data-v="…"` of a radio or checkbox (after
 /// its type).
 fn option_input(w: &mut W, o: &OptionView) {
-    w.raw("\" name=\"").esc(&o.name).raw("\" value=\"").esc(&o.value);
+    w.raw("\" name=\"")
+        .esc(&o.name)
+        .raw("\" value=\"")
+        .esc(&o.value);
     w.raw("\"").attr_if("id", &o.id).attr_if("data-v", &o.v);
 }
 
@@ -362,9 +396,14 @@ fn ranking(w: &mut W, b: &Base, q: &QuestionView) {
     w.raw("</p>\n<div class=\"ranks\">");
     for r in &q.ranks {
         w.raw("\n<div class=\"rank\" data-v=\"").esc(&r.v);
-        w.raw("\"><label for=\"").esc(&r.id).raw("\">").esc(&r.label);
+        w.raw("\"><label for=\"")
+            .esc(&r.id)
+            .raw("\">")
+            .esc(&r.label);
         w.raw("</label> <select name=\"").esc(&r.name);
-        w.raw("\" id=\"").esc(&r.id).raw("\"><option value=\"\">–</option>");
+        w.raw("\" id=\"")
+            .esc(&r.id)
+            .raw("\"><option value=\"\">–</option>");
         for n in &q.rank_values {
             w.raw("<option>").num(n).raw("</option>");
         }
@@ -375,7 +414,9 @@ fn ranking(w: &mut W, b: &Base, q: &QuestionView) {
 
 fn month(w: &mut W, b: &Base, q: &QuestionView) -> Result<()> {
     let m = need(q.month.as_ref(), q, "month")?;
-    w.raw("\n<div class=\"month\"><label for=\"").esc(&q.fid).raw("\">");
+    w.raw("\n<div class=\"month\"><label for=\"")
+        .esc(&q.fid)
+        .raw("\">");
     w.esc(b.ui("date.month")).raw("</label> <select name=\"");
     w.esc(&m.month_name).raw("\" id=\"").esc(&q.fid);
     w.raw("\"><option value=\"\">–</option>");
@@ -440,7 +481,10 @@ mod tests {
                     assert_eq!(x.path, y.path);
                     let at = x.html.bytes().zip(y.html.bytes()).position(|(p, q)| p != q);
                     let at = at.unwrap_or(x.html.len().min(y.html.len()));
-                    let near = |h: &str| h.get(at.saturating_sub(60)..(at + 60).min(h.len())).map(str::to_string);
+                    let near = |h: &str| {
+                        h.get(at.saturating_sub(60)..(at + 60).min(h.len()))
+                            .map(str::to_string)
+                    };
                     assert!(
                         x.html == y.html,
                         "{} {} differ at byte {at}:\nown:  {:?}\ntera: {:?}",
