@@ -77,18 +77,25 @@ many="$(val time farvel_many)"
 one_cpu="$(cpu farvel_one)"
 pyx_cpu="$(cpu pyxform_one)"
 many_cpu="$(cpu farvel_many)"
-# Diagnostic: the same build with fsync turned into a no-op (eatmydata), to
-# show how much of the wall time is waiting for the disk.
-nosync=""
-if command -v eatmydata >/dev/null || apt_install eatmydata; then
-  PREPARE="rm -rf $W/dist-nosync" measure farvel_many_nosync "$RUNS_MANY" \
-    eatmydata "$FARVEL_BIN" build "$W/many" --out "$W/dist-nosync"
-  nosync="$(val time farvel_many_nosync)"
+# Diagnostic: the same build with its output in memory (tmpfs), to show
+# how much of the time is the file system (creating ~5 inodes per survey
+# right after the previous run's were deleted costs much more on some
+# disks than the rendering).
+inmem=""
+inmem_cpu=0
+SHM="${BENCH_SHM:-/dev/shm}"
+if [ -d "$SHM" ] && [ -w "$SHM" ]; then
+  SHM_OUT="$SHM/farvel-bench-$$"
+  PREPARE="rm -rf $SHM_OUT" measure farvel_many_tmpfs "$RUNS_MANY" \
+    "$FARVEL_BIN" build "$W/many" --out "$SHM_OUT"
+  rm -rf "$SHM_OUT"
+  inmem="$(val time farvel_many_tmpfs)"
+  inmem_cpu="$(cpu farvel_many_tmpfs)"
 fi
 inproc="$("$PY" "$BENCH_DIR/pyxform_inproc.py" "$W/exit-interview.xlsx" "$RUNS_PYXFORM")"
 
-awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" -v nosync="$nosync" \
-  -v one_cpu="$one_cpu" -v pyx_cpu="$pyx_cpu" -v many_cpu="$many_cpu" '
+awk -v one="$one" -v pyx="$pyx" -v many="$many" -v n="$SURVEYS" -v inproc="$inproc" \
+  -v inmem="$inmem" -v inmem_cpu="$inmem_cpu" -v one_cpu="$one_cpu" -v pyx_cpu="$pyx_cpu" -v many_cpu="$many_cpu" '
 function verdict(ok) { return ok ? "met" : "MISSED" }
 BEGIN {
   printf "%-44s %13s %10s %13s\n", "command (whole process)", "median", "pyxform/t", "CPU (mean)"
@@ -96,8 +103,8 @@ BEGIN {
   printf "%-44s %10.1f ms %9.1fx %10.1f ms\n", "xls2xform --skip_validate (1 XLSForm)", pyx * 1000, 1, pyx_cpu * 1000
   printf "%-44s %10.1f ms %9.1fx %10.1f ms\n", "farvel build " n " surveys (1 process)", many * 1000, pyx * n / many, many_cpu * 1000
   printf "%-44s %10.3f ms %21.3f ms\n", "  = per survey", many * 1000 / n, many_cpu * 1000 / n
-  if (nosync != "")
-    printf "%-44s %10.1f ms  (fsync off: diagnostic only)\n", "  the same under eatmydata", nosync * 1000
+  if (inmem != "")
+    printf "%-44s %10.1f ms %21.1f ms  (diagnostic only)\n", "  the same with --out on tmpfs", inmem * 1000, inmem_cpu * 1000
   printf "%-44s %10.1f ms\n", "pyxform convert() in one warm process", inproc * 1000
   printf "%-44s %24.1fx\n", "  farvel build (1 survey, whole process) vs that", inproc / one
   print ""
