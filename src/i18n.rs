@@ -6,8 +6,11 @@
 //! that look up a key and fill `{name}` placeholders. The data lives in
 //! `src/i18n/<lang>.yaml`, embedded in the binary.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+use serde::{Serialize, Serializer};
 
 /// Every UI string key. A language the survey uses must have each of them,
 /// shipped here or in its `ui:` block.
@@ -238,11 +241,31 @@ pub fn text<'a>(lang: &str, survey_ui: &'a BTreeMap<String, Table>, key: &'a str
         .unwrap_or(key)
 }
 
-/// The UI strings of one page language (borrowed from the shipped tables
-/// and the survey's `ui:` block).
+/// A language's shipped strings over English's (for a language farvel
+/// doesn't ship: English's), merged once per process.
+fn base_table(lang: &str) -> &'static BTreeMap<&'static str, &'static str> {
+    type Merged = BTreeMap<&'static str, &'static str>;
+    static MERGED: [OnceLock<Merged>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let position = |code: &str| SHIPPED.iter().position(|(l, _)| *l == code);
+    let i = position(lang).or_else(|| position("en")).unwrap_or(0);
+    MERGED[i].get_or_init(|| {
+        let mut merged = Merged::new();
+        for t in [shipped_table("en"), shipped_table(SHIPPED[i].0)]
+            .into_iter()
+            .flatten()
+        {
+            merged.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        merged
+    })
+}
+
+/// The UI strings of one page language: the survey's `ui:` entries for it
+/// over the shipped ones (borrowed, nothing copied).
 #[derive(Debug, Clone)]
 pub struct Strings<'a> {
-    table: BTreeMap<&'a str, &'a str>,
+    base: &'static BTreeMap<&'static str, &'static str>,
+    own: Option<&'a Table>,
 }
 
 impl<'a> Strings<'a> {
@@ -250,21 +273,19 @@ impl<'a> Strings<'a> {
     /// shipped ones, then English for anything still missing (which `check`
     /// reports as an error before a build).
     pub fn new(lang: &str, survey_ui: &'a BTreeMap<String, Table>) -> Strings<'a> {
-        let mut table = BTreeMap::new();
-        let layers = [
-            shipped_table("en"),
-            shipped_table(lang),
-            survey_ui.get(lang),
-        ];
-        for t in layers.into_iter().flatten() {
-            table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        Strings {
+            base: base_table(lang),
+            own: survey_ui.get(lang),
         }
-        Strings { table }
     }
 
     /// The string for `key` (the key itself if unknown).
     pub fn get<'k>(&'k self, key: &'k str) -> &'k str {
-        self.table.get(key).copied().unwrap_or(key)
+        self.own
+            .and_then(|t| t.get(key))
+            .map(String::as_str)
+            .or_else(|| self.base.get(key).copied())
+            .unwrap_or(key)
     }
 
     /// The string for `key` with `{name}` placeholders filled in.
@@ -278,9 +299,23 @@ impl<'a> Strings<'a> {
         fill(&crate::form::escape(self.get(key)), args)
     }
 
-    /// Every string, for the page's script.
-    pub fn table(&self) -> &BTreeMap<&'a str, &'a str> {
-        &self.table
+    /// Every string by key (copied only when the survey overrides some).
+    pub fn table(&self) -> Cow<'_, BTreeMap<&'a str, &'a str>> {
+        match self.own {
+            None => Cow::Borrowed(self.base),
+            Some(own) => {
+                let mut t = self.base.clone();
+                t.extend(own.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                Cow::Owned(t)
+            }
+        }
+    }
+}
+
+/// The strings as a map (what a theme's template sees as `ui`).
+impl Serialize for Strings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.table().serialize(serializer)
     }
 }
 

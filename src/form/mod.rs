@@ -11,7 +11,6 @@ pub mod html;
 pub mod notes;
 pub mod view;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -60,7 +59,7 @@ pub fn escape(s: &str) -> String {
 pub struct Base<'a> {
     pub lang: &'a str,
     pub title: &'a str,
-    pub ui: &'a BTreeMap<&'a str, &'a str>,
+    pub ui: &'a Strings<'a>,
     pub languages: Vec<LangLink>,
     pub css: &'a str,
     pub csp: &'static str,
@@ -89,9 +88,9 @@ pub struct FormPage<'a> {
 }
 
 impl Base<'_> {
-    /// A UI string (`""` if unknown, which `check` rules out).
-    pub fn ui(&self, key: &str) -> &str {
-        self.ui.get(key).copied().unwrap_or("")
+    /// A UI string (the key itself if unknown, which `check` rules out).
+    pub fn ui<'k>(&'k self, key: &'k str) -> &'k str {
+        self.ui.get(key)
     }
 }
 
@@ -245,7 +244,7 @@ fn base<'a>(
     Base {
         lang,
         title: survey.title.get(lang),
-        ui: s.table(),
+        ui: s,
         languages: language_links(survey, lang, depth),
         css: theme.file("form.css").unwrap_or(""),
         csp: csp::PLACEHOLDER,
