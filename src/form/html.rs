@@ -117,7 +117,7 @@ pub fn thanks(p: &ThanksPage) -> String {
 /// The survey page (`form.html`).
 pub fn form(p: &FormPage) -> Result<String> {
     let b = &p.base;
-    let mut w = W(String::with_capacity(64 * 1024));
+    let mut w = W(String::with_capacity(48 * 1024));
     head(&mut w, b);
     w.esc(b.title);
     header(&mut w, b);
