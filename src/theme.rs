@@ -255,6 +255,42 @@ mod tests {
     }
 
     #[test]
+    fn only_a_theme_s_own_template_goes_through_tera() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = dir.path().join("themes").join("mine");
+        std::fs::create_dir_all(&t).expect("mkdir");
+        std::fs::write(t.join("form.css"), "p{}").expect("write");
+        let css_only = Theme::load(Some("mine"), dir.path()).expect("load");
+        assert!(!css_only.uses_tera() && !Theme::default_theme().expect("d").uses_tera());
+        let form = "<html><head><meta content=\"{{ csp }}\"></head><p>{{ title }}|{{ ui['button.next'] }}|{{ sections | length }}</p></html>";
+        std::fs::write(t.join("form.html"), form).expect("write");
+        let theme = Theme::load(Some("mine"), dir.path()).expect("load");
+        assert!(theme.uses_tera());
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let survey =
+            crate::survey::load_survey(&root.join("tests/fixtures/build/broken/b-fine.yaml"))
+                .expect("fixture");
+        let pages =
+            crate::form::render_survey(&survey, &theme, &Default::default()).expect("render");
+        assert!(
+            pages[0].html.contains("<p>Fine|Next|1</p>"),
+            "{}",
+            pages[0].html
+        );
+        assert!(
+            pages[0].html.contains("style-src 'none'"),
+            "{}",
+            pages[0].html
+        );
+        std::fs::write(t.join("form.html"), "{% if %}").expect("write");
+        let err = Theme::load(Some("mine"), dir.path()).expect_err("bad template");
+        assert!(
+            err.to_string().contains("theme template form.html"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn compact_js_drops_only_indentation_and_comments() {
         let cases: &[(&str, &str)] = &[
             ("  var a = 1;\n\n  // note\n  a++;", "var a = 1;\na++;"),
