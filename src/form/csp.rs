@@ -44,15 +44,15 @@ pub fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
-/// Where `needle` (which starts with `<`) first occurs in `s`: a plain
-/// byte loop from `<` to `<`, much cheaper than a substring search (or a
-/// searcher set up per `<`) over the page's long scripts.
+/// Where `needle` (which starts with `<`) first occurs in `s`: jumps from
+/// `<` to `<` with `str::find(char)` (memchr), cheaper than a substring
+/// search over the page's long scripts (and than a plain byte loop, which
+/// profiling showed twice as slow).
 fn find_lt(s: &str, needle: &str) -> Option<usize> {
-    let (bytes, needle) = (s.as_bytes(), needle.as_bytes());
     let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(|&b| b == b'<') {
+    while let Some(i) = s[from..].find('<') {
         let at = from + i;
-        if bytes[at..].starts_with(needle) {
+        if s[at..].starts_with(needle) {
             return Some(at);
         }
         from = at + 1;
