@@ -6,8 +6,11 @@
 //! that look up a key and fill `{name}` placeholders. The data lives in
 //! `src/i18n/<lang>.yaml`, embedded in the binary.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+use serde::{Serialize, Serializer};
 
 /// Every UI string key. A language the survey uses must have each of them,
 /// shipped here or in its `ui:` block.
@@ -141,19 +144,66 @@ pub fn shipped_languages() -> &'static [&'static str] {
 
 type Table = BTreeMap<String, String>;
 
-fn shipped() -> &'static BTreeMap<&'static str, Table> {
-    static TABLES: OnceLock<BTreeMap<&'static str, Table>> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        SHIPPED
-            .iter()
-            .map(|(lang, text)| (*lang, serde_yaml::from_str(text).unwrap_or_default()))
-            .collect()
-    })
+/// One shipped language's table, parsed the first time it is asked for
+/// (a build reads only the languages its surveys use).
+fn shipped_table(lang: &str) -> Option<&'static Table> {
+    static TABLES: [OnceLock<Table>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let i = SHIPPED.iter().position(|(l, _)| *l == lang)?;
+    Some(TABLES[i].get_or_init(|| parse_table(SHIPPED[i].1)))
+}
+
+/// A shipped table. The files hold one `key: value` per line, the value
+/// plain or in double quotes without escapes, which [`simple_table`] reads
+/// ~10× faster than serde_yaml (it matters at every start); a file it does
+/// not accept goes through serde_yaml. A test checks that both read every
+/// shipped file alike.
+fn parse_table(text: &str) -> Table {
+    simple_table(text).unwrap_or_else(|| serde_yaml::from_str(text).unwrap_or_default())
+}
+
+/// The table, if every line is blank, a comment or `key: value` in the
+/// simple form; `None` otherwise.
+fn simple_table(text: &str) -> Option<Table> {
+    let key_char = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.';
+    let mut table = Table::new();
+    for line in text.lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once(": ")?;
+        if key.is_empty() || !key.bytes().all(key_char) {
+            return None;
+        }
+        let value = simple_scalar(value)?;
+        if table.insert(key.to_string(), value.to_string()).is_some() {
+            return None;
+        }
+    }
+    Some(table)
+}
+
+/// `"text"` without escapes or inner quotes, or plain text that YAML reads
+/// as that same string (starts with a letter or `(`, no `: `, ` #`, tab,
+/// trailing space or colon, and not a boolean or null).
+fn simple_scalar(v: &str) -> Option<&str> {
+    if let Some(inner) = v.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        return (!inner.contains(['"', '\\'])).then_some(inner);
+    }
+    let first = v.chars().next()?;
+    let special = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"];
+    let plain = (first.is_alphabetic() || first == '(')
+        && v == v.trim_end()
+        && !v.contains(": ")
+        && !v.contains(" #")
+        && !v.contains('\t')
+        && !v.ends_with(':')
+        && !special.contains(&v.to_ascii_lowercase().as_str());
+    plain.then_some(v)
 }
 
 /// A shipped UI string (`None` for a language or key farvel doesn't ship).
 pub fn shipped_text(lang: &str, key: &str) -> Option<&'static str> {
-    shipped().get(lang)?.get(key).map(String::as_str)
+    shipped_table(lang)?.get(key).map(String::as_str)
 }
 
 /// The labels of a built-in scale preset's point in every shipped
@@ -168,7 +218,7 @@ pub fn preset_labels(preset: &str, point: i64) -> impl Iterator<Item = &'static 
 /// The keys a language lacks: those neither shipped nor in the survey's
 /// `ui:` block for that language (what `check` reports).
 pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'static str> {
-    let shipped = shipped().get(lang);
+    let shipped = shipped_table(lang);
     let own = survey_ui.get(lang);
     UI_KEYS
         .iter()
@@ -179,30 +229,63 @@ pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'st
         .collect()
 }
 
-/// The UI strings of one page language.
-#[derive(Debug, Clone)]
-pub struct Strings {
-    table: Table,
+/// One UI string of `lang` without building its whole [`Strings`]: the
+/// survey's `ui:` entry, else the shipped one, else English, else the key.
+pub fn text<'a>(lang: &str, survey_ui: &'a BTreeMap<String, Table>, key: &'a str) -> &'a str {
+    survey_ui
+        .get(lang)
+        .and_then(|t| t.get(key))
+        .map(String::as_str)
+        .or_else(|| shipped_text(lang, key))
+        .or_else(|| shipped_text("en", key))
+        .unwrap_or(key)
 }
 
-impl Strings {
+/// A language's shipped strings over English's (for a language farvel
+/// doesn't ship: English's), merged once per process.
+fn base_table(lang: &str) -> &'static BTreeMap<&'static str, &'static str> {
+    type Merged = BTreeMap<&'static str, &'static str>;
+    static MERGED: [OnceLock<Merged>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let position = |code: &str| SHIPPED.iter().position(|(l, _)| *l == code);
+    let i = position(lang).or_else(|| position("en")).unwrap_or(0);
+    MERGED[i].get_or_init(|| {
+        let mut merged = Merged::new();
+        for t in [shipped_table("en"), shipped_table(SHIPPED[i].0)]
+            .into_iter()
+            .flatten()
+        {
+            merged.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        merged
+    })
+}
+
+/// The UI strings of one page language: the survey's `ui:` entries for it
+/// over the shipped ones (borrowed, nothing copied).
+#[derive(Debug, Clone)]
+pub struct Strings<'a> {
+    base: &'static BTreeMap<&'static str, &'static str>,
+    own: Option<&'a Table>,
+}
+
+impl<'a> Strings<'a> {
     /// The strings for `lang`: the survey's `ui:` entries first, then the
     /// shipped ones, then English for anything still missing (which `check`
     /// reports as an error before a build).
-    pub fn new(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Strings {
-        let mut table = shipped().get("en").cloned().unwrap_or_default();
-        if let Some(t) = shipped().get(lang) {
-            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+    pub fn new(lang: &str, survey_ui: &'a BTreeMap<String, Table>) -> Strings<'a> {
+        Strings {
+            base: base_table(lang),
+            own: survey_ui.get(lang),
         }
-        if let Some(t) = survey_ui.get(lang) {
-            table.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        Strings { table }
     }
 
     /// The string for `key` (the key itself if unknown).
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.table.get(key).map_or(key, String::as_str)
+    pub fn get<'k>(&'k self, key: &'k str) -> &'k str {
+        self.own
+            .and_then(|t| t.get(key))
+            .map(String::as_str)
+            .or_else(|| self.base.get(key).copied())
+            .unwrap_or(key)
     }
 
     /// The string for `key` with `{name}` placeholders filled in.
@@ -216,9 +299,23 @@ impl Strings {
         fill(&crate::form::escape(self.get(key)), args)
     }
 
-    /// Every string, for the page's script.
-    pub fn table(&self) -> &Table {
-        &self.table
+    /// Every string by key (copied only when the survey overrides some).
+    pub fn table(&self) -> Cow<'_, BTreeMap<&'a str, &'a str>> {
+        match self.own {
+            None => Cow::Borrowed(self.base),
+            Some(own) => {
+                let mut t = self.base.clone();
+                t.extend(own.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                Cow::Owned(t)
+            }
+        }
+    }
+}
+
+/// The strings as a map (what a theme's template sees as `ui`).
+impl Serialize for Strings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.table().serialize(serializer)
     }
 }
 
@@ -268,6 +365,33 @@ mod tests {
                 "{lang} has an empty string"
             );
         }
+    }
+
+    #[test]
+    fn the_quick_reader_reads_every_shipped_file_as_serde_yaml_does() {
+        for (lang, text) in SHIPPED {
+            let quick = simple_table(text).unwrap_or_else(|| panic!("{lang}: not simple"));
+            let full: Table = serde_yaml::from_str(text).expect("shipped strings parse");
+            assert_eq!(quick, full, "{lang}");
+        }
+        let declined = [
+            "a: 'single'",
+            "a: \"esc\\n\"",
+            "a: x # comment",
+            "a: b: c",
+            "a: true",
+            "a: 12",
+            "a: ~",
+            "a: |",
+            "A: x",
+            "a: x\n  continued",
+            "a: x\na: y",
+            "a:",
+        ];
+        for text in declined {
+            assert!(simple_table(text).is_none(), "{text:?}");
+        }
+        assert_eq!(parse_table("a: 'it''s'")["a"], "it's");
     }
 
     #[test]

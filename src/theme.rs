@@ -2,7 +2,11 @@
 //! `themes/<name>/` that override it file by file.
 //!
 //! Takes a theme name (or none) and the project folder; returns a [`Theme`]
-//! holding every file and a tera instance with `.html` autoescaping.
+//! holding every file, its scripts compacted once, and a tera instance
+//! (with `.html` autoescaping) for the templates the theme overrides. The
+//! default templates are rendered by `crate::form::html`, which writes the
+//! same bytes as tera would (a test compares the two), without parsing
+//! templates at every start.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,10 +33,17 @@ const DEFAULT: [(&str, &str); 6] = [
 /// The templates rendered by tera.
 const TEMPLATES: [&str; 2] = ["form.html", "thanks.html"];
 
+/// The scripts a page inlines, compacted once per build.
+const SCRIPTS: [&str; 3] = ["conditions.js", "seal.js", "form.js"];
+
 #[derive(Debug)]
 pub struct Theme {
     files: BTreeMap<String, String>,
-    tera: tera::Tera,
+    /// [`compact_js`] of each of [`SCRIPTS`] the theme has.
+    scripts: BTreeMap<&'static str, String>,
+    /// The templates that differ from the default's, compiled; `None` when
+    /// every template is the default's.
+    tera: Option<tera::Tera>,
 }
 
 /// Escape for tera's autoescape: the five HTML-significant characters only
@@ -71,20 +82,49 @@ impl Theme {
     }
 
     fn from_files(files: BTreeMap<String, String>) -> Result<Theme> {
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
-        for name in TEMPLATES {
-            let body = files.get(name).map(String::as_str).unwrap_or("");
-            tera.add_raw_template(name, body)
-                .map_err(|e| Error::msg(format!("theme template {name}: {}", chain(&e))))?;
-        }
-        Ok(Theme { files, tera })
+        Theme::compile(files, false)
+    }
+
+    /// Tera compiles the templates when the theme overrides any of them
+    /// (they may include one another), or with `all_tera` (tests compare
+    /// tera's output with farvel's own writer of the default).
+    fn compile(files: BTreeMap<String, String>, all_tera: bool) -> Result<Theme> {
+        let own = all_tera || TEMPLATES.iter().any(|name| !is_default(&files, name));
+        let tera = match own {
+            true => Some(tera_for(&files)?),
+            false => None,
+        };
+        let scripts = SCRIPTS
+            .into_iter()
+            .filter_map(|name| Some((name, compact_js(files.get(name)?))))
+            .collect();
+        Ok(Theme {
+            files,
+            scripts,
+            tera,
+        })
+    }
+
+    /// The default theme with every template rendered by tera.
+    #[cfg(test)]
+    pub fn default_through_tera() -> Result<Theme> {
+        Theme::compile(default_files(), true)
     }
 
     /// A theme file's text.
     pub fn file(&self, name: &str) -> Option<&str> {
         self.files.get(name).map(String::as_str)
+    }
+
+    /// A script of the theme, compacted ([`compact_js`]).
+    pub fn script(&self, name: &str) -> Option<&str> {
+        self.scripts.get(name).map(String::as_str)
+    }
+
+    /// Whether the templates are rendered by tera (the theme overrides
+    /// one); otherwise they are the default's, written by `crate::form::html`.
+    pub fn uses_tera(&self) -> bool {
+        self.tera.is_some()
     }
 
     /// sha256 over every file (name and text), hex: part of the build stamp.
@@ -99,12 +139,33 @@ impl Theme {
         hex(&h.finalize())
     }
 
-    /// Render a template.
+    /// Render a template with tera ([`Theme::uses_tera`]).
     pub fn render(&self, template: &str, cx: &tera::Context) -> Result<String> {
-        self.tera
-            .render(template, cx)
+        let tera = self
+            .tera
+            .as_ref()
+            .ok_or_else(|| Error::msg(format!("rendering {template}: not a theme template")))?;
+        tera.render(template, cx)
             .map_err(|e| Error::msg(format!("rendering {template}: {}", chain(&e))))
     }
+}
+
+/// Whether the theme's `name` is the embedded default's text.
+fn is_default(files: &BTreeMap<String, String>, name: &str) -> bool {
+    let default = DEFAULT.iter().find(|(n, _)| *n == name).map(|(_, b)| *b);
+    files.get(name).map(String::as_str) == default
+}
+
+fn tera_for(files: &BTreeMap<String, String>) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    for name in TEMPLATES {
+        let body = files.get(name).map(String::as_str).unwrap_or("");
+        tera.add_raw_template(name, body)
+            .map_err(|e| Error::msg(format!("theme template {name}: {}", chain(&e))))?;
+    }
+    Ok(tera)
 }
 
 fn default_files() -> BTreeMap<String, String> {
@@ -191,6 +252,42 @@ mod tests {
             Theme::default_theme().expect("default").hash()
         );
         assert!(Theme::load(Some("missing"), dir.path()).is_err());
+    }
+
+    #[test]
+    fn only_a_theme_s_own_template_goes_through_tera() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = dir.path().join("themes").join("mine");
+        std::fs::create_dir_all(&t).expect("mkdir");
+        std::fs::write(t.join("form.css"), "p{}").expect("write");
+        let css_only = Theme::load(Some("mine"), dir.path()).expect("load");
+        assert!(!css_only.uses_tera() && !Theme::default_theme().expect("d").uses_tera());
+        let form = "<html><head><meta content=\"{{ csp }}\"></head><p>{{ title }}|{{ ui['button.next'] }}|{{ sections | length }}</p></html>";
+        std::fs::write(t.join("form.html"), form).expect("write");
+        let theme = Theme::load(Some("mine"), dir.path()).expect("load");
+        assert!(theme.uses_tera());
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let survey =
+            crate::survey::load_survey(&root.join("tests/fixtures/build/broken/b-fine.yaml"))
+                .expect("fixture");
+        let pages =
+            crate::form::render_survey(&survey, &theme, &Default::default()).expect("render");
+        assert!(
+            pages[0].html.contains("<p>Fine|Next|1</p>"),
+            "{}",
+            pages[0].html
+        );
+        assert!(
+            pages[0].html.contains("style-src 'none'"),
+            "{}",
+            pages[0].html
+        );
+        std::fs::write(t.join("form.html"), "{% if %}").expect("write");
+        let err = Theme::load(Some("mine"), dir.path()).expect_err("bad template");
+        assert!(
+            err.to_string().contains("theme template form.html"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! build refuses to write into a folder that holds answers (CSV) or keys.
 
 use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
@@ -62,26 +65,52 @@ struct Job<'a> {
     force: bool,
 }
 
-/// A survey loaded and checked, whose pages are out of date.
+/// A survey read and checked: the model and the sha256 of its text.
+struct Parsed {
+    survey: Survey,
+    source_hash: String,
+}
+
+/// A parse failure: the error and its diagnostics rendered against the
+/// source (printed later, in file order).
+struct Failed {
+    error: Error,
+    rendered: String,
+}
+
+/// A survey loaded and checked, and where its pages go.
 struct Pending {
     survey: Survey,
     dir: PathBuf,
     stamp: String,
 }
 
-/// Load a survey and compare its stamp; `None` when nothing changed.
-fn prepare(file: &Path, job: &Job, ids: &mut BTreeSet<String>) -> Result<Option<Pending>> {
-    let source = crate::fsutil::read_to_string(file)?;
-    let survey = match crate::survey::parse_survey(&source, file) {
-        Ok(s) => s,
-        Err(Error::Invalid { path, diagnostics }) => {
-            for d in &diagnostics {
-                eprint!("{}", d.render(Some(&source)));
-            }
-            return Err(Error::Invalid { path, diagnostics });
-        }
-        Err(e) => return Err(e),
+/// Read and check one survey file (runs on any core).
+fn parse(file: &Path) -> std::result::Result<Parsed, Failed> {
+    let plain = |error| Failed {
+        error,
+        rendered: String::new(),
     };
+    let source = crate::fsutil::read_to_string(file).map_err(plain)?;
+    match crate::survey::parse_survey(&source, file) {
+        Ok(survey) => Ok(Parsed {
+            survey,
+            source_hash: sha256_hex(source.as_bytes()),
+        }),
+        Err(Error::Invalid { path, diagnostics }) => Err(Failed {
+            rendered: diagnostics
+                .iter()
+                .map(|d| d.render(Some(&source)))
+                .collect(),
+            error: Error::Invalid { path, diagnostics },
+        }),
+        Err(e) => Err(plain(e)),
+    }
+}
+
+/// Claim the survey's id (ids are taken in file order) and stamp it.
+fn claim(file: &Path, p: Parsed, job: &Job, ids: &mut BTreeSet<String>) -> Result<Pending> {
+    let survey = p.survey;
     if !ids.insert(survey.id.clone()) {
         return Err(Error::msg(format!(
             "{}: survey id '{}' is used by another file in this build",
@@ -89,74 +118,108 @@ fn prepare(file: &Path, job: &Job, ids: &mut BTreeSet<String>) -> Result<Option<
             survey.id
         )));
     }
-    let dir = job.out.join(&survey.id);
     let stamp = format!(
         "farvel {}\nfingerprint {}\nsurvey {}\ntheme {}\nendpoint-url {}\n",
         env!("CARGO_PKG_VERSION"),
         survey.fingerprint,
-        sha256_hex(source.as_bytes()),
+        p.source_hash,
         job.theme_hash,
         job.opts.endpoint_url.as_deref().unwrap_or("-"),
     );
-    let unchanged = !job.force
-        && std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s == stamp)
-        && form::page_paths(&survey)
-            .iter()
-            .all(|p| dir.join(p).is_file());
-    Ok((!unchanged).then_some(Pending { survey, dir, stamp }))
+    Ok(Pending {
+        dir: job.out.join(&survey.id),
+        survey,
+        stamp,
+    })
 }
 
-/// Render and write a survey's pages, then its stamp.
-fn render_write(p: &Pending, job: &Job) -> Result<usize> {
+/// Whether the pages on disk are those this stamp describes.
+fn unchanged(p: &Pending, job: &Job) -> bool {
+    !job.force
+        && std::fs::read_to_string(p.dir.join(STAMP)).is_ok_and(|s| s == p.stamp)
+        && form::page_paths(&p.survey)
+            .iter()
+            .all(|f| p.dir.join(f).is_file())
+}
+
+/// Render and write a survey's pages, then its stamp (unless unchanged).
+fn render_write(p: &Pending, job: &Job) -> Result<Outcome> {
+    if unchanged(p, job) {
+        return Ok(Outcome::Unchanged);
+    }
     let pages = form::render_survey(&p.survey, job.theme, &job.opts)?;
     for page in &pages {
         crate::fsutil::write_atomic(&p.dir.join(&page.path), page.html.as_bytes())?;
     }
     crate::fsutil::write_atomic(&p.dir.join(STAMP), p.stamp.as_bytes())?;
-    Ok(pages.len())
+    Ok(Outcome::Built(pages.len()))
 }
 
-/// Render the pending surveys on every core; results keep their index.
-fn render_all(pending: &[(usize, Pending)], job: &Job) -> Vec<(usize, Result<usize>)> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = pending.len().div_ceil(workers).max(1);
+/// `f` over every item on every core (each worker takes the next item
+/// when it is free); the results in item order, `None` where `f` panicked
+/// (the other items still run).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
+    let run = |item: &T| std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(run).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = pending
-            .chunks(chunk)
-            .map(|c| {
-                scope.spawn(move || {
-                    c.iter()
-                        .map(|(i, p)| (*i, render_write(p, job)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+        for _ in 0..workers {
+            let (tx, next, run) = (tx.clone(), &next, &run);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if tx.send((i, run(item))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    drop(tx);
+    let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    for (i, r) in rx {
+        out[i] = r;
+    }
+    out
 }
 
-/// Every file's outcome, in file order (a survey whose renderer died
-/// counts as failed).
+fn died() -> Error {
+    Error::msg("building stopped unexpectedly")
+}
+
+/// Every file's outcome, in file order. Diagnostics of broken surveys are
+/// printed here, in file order.
 fn build_all(files: &[PathBuf], job: &Job) -> Vec<Result<Outcome>> {
     let mut results: Vec<Option<Result<Outcome>>> = files.iter().map(|_| None).collect();
     let mut pending = Vec::new();
     let mut ids = BTreeSet::new();
-    for (i, f) in files.iter().enumerate() {
-        match prepare(f, job, &mut ids) {
-            Ok(Some(p)) => pending.push((i, p)),
-            Ok(None) => results[i] = Some(Ok(Outcome::Unchanged)),
-            Err(e) => results[i] = Some(Err(e)),
+    for (i, parsed) in par_map(files, |f| parse(f)).into_iter().enumerate() {
+        match parsed {
+            Some(Ok(p)) => match claim(&files[i], p, job, &mut ids) {
+                Ok(p) => pending.push((i, p)),
+                Err(e) => results[i] = Some(Err(e)),
+            },
+            Some(Err(failed)) => {
+                eprint!("{}", failed.rendered);
+                results[i] = Some(Err(failed.error));
+            }
+            None => results[i] = Some(Err(died())),
         }
     }
-    for (i, r) in render_all(&pending, job) {
-        results[i] = Some(r.map(Outcome::Built));
+    let built = par_map(&pending, |(_, p)| render_write(p, job));
+    for ((i, _), r) in pending.iter().zip(built) {
+        results[*i] = Some(r.unwrap_or_else(|| Err(died())));
     }
     results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Error::msg("rendering stopped unexpectedly"))))
+        .map(|r| r.unwrap_or_else(|| Err(died())))
         .collect()
 }
 
@@ -249,5 +312,21 @@ mod tests {
         }
         assert!(check_endpoint_url(Some("file:///x")).is_err());
         assert!(check_endpoint_url(Some("http://127.0.0.1:9/c")).is_ok());
+    }
+
+    #[test]
+    fn par_map_keeps_item_order_and_survives_a_panicking_item() {
+        let items: Vec<u32> = (0..200).collect();
+        let out = par_map(&items, |&i| {
+            assert!(i != 7, "item 7 fails on purpose");
+            i * 2
+        });
+        assert_eq!(out.len(), items.len());
+        for (i, r) in out.iter().enumerate() {
+            let want = (i != 7).then_some(i as u32 * 2);
+            assert_eq!(*r, want, "item {i}");
+        }
+        assert_eq!(par_map(&[3u8], |&x| x), vec![Some(3)]);
+        assert!(par_map(&[] as &[u8], |&x| x).is_empty());
     }
 }

@@ -27,7 +27,7 @@ pub fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     let close = format!("</{tag}>");
     let mut out = Vec::new();
     let mut rest = html;
-    while let Some(i) = rest.find(&open) {
+    while let Some(i) = find_lt(rest, &open) {
         let after = &rest[i + open.len()..];
         if !after.starts_with(['>', ' ']) {
             rest = after;
@@ -35,11 +35,29 @@ pub fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
         }
         let Some(gt) = after.find('>') else { break };
         let body = &after[gt + 1..];
-        let Some(end) = body.find(&close) else { break };
+        let Some(end) = find_lt(body, &close) else {
+            break;
+        };
         out.push(&body[..end]);
         rest = &body[end + close.len()..];
     }
     out
+}
+
+/// Where `needle` (which starts with `<`) first occurs in `s`: jumps from
+/// `<` to `<` with `str::find(char)` (memchr), cheaper than a substring
+/// search over the page's long scripts (and than a plain byte loop, which
+/// profiling showed twice as slow).
+fn find_lt(s: &str, needle: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find('<') {
+        let at = from + i;
+        if s[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// `'sha256-…'` of a block's exact text.

@@ -7,6 +7,7 @@
 //! `<form>` that works without JavaScript.
 
 pub mod csp;
+pub mod html;
 pub mod notes;
 pub mod view;
 
@@ -20,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Strings;
 use crate::markdown;
 use crate::survey::{Collection, Kind, Survey};
-use crate::theme::{Theme, compact_js};
+use crate::theme::Theme;
 use view::{Attr, Ctx, QuestionView};
 
 /// Options that change what a page posts to.
@@ -53,62 +54,124 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// What both pages show: the template's variables of the same names.
 #[derive(Serialize)]
-struct LangLink {
-    code: String,
-    name: String,
-    href: String,
-    current: bool,
+pub struct Base<'a> {
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub ui: &'a Strings<'a>,
+    pub languages: Vec<LangLink>,
+    pub css: &'a str,
+    pub csp: &'static str,
+    pub thanks: String,
+}
+
+/// The thank-you page's variables.
+#[derive(Serialize)]
+pub struct ThanksPage<'a> {
+    #[serde(flatten)]
+    pub base: Base<'a>,
+}
+
+/// The form page's variables.
+#[derive(Serialize)]
+pub struct FormPage<'a> {
+    #[serde(flatten)]
+    pub base: Base<'a>,
+    pub intro: Option<String>,
+    pub notice: Vec<String>,
+    pub sealed: bool,
+    pub sections: Vec<SectionView>,
+    pub scripts: Vec<&'a str>,
+    pub config: String,
+    pub form: FormView,
+}
+
+impl Base<'_> {
+    /// A UI string (the key itself if unknown, which `check` rules out).
+    pub fn ui<'k>(&'k self, key: &'k str) -> &'k str {
+        self.ui.get(key)
+    }
 }
 
 #[derive(Serialize)]
-struct Hidden {
-    k: String,
-    v: String,
-    keep: bool,
+pub struct LangLink {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
 }
 
 #[derive(Serialize)]
-struct HoneypotView {
-    name: String,
-    checkbox: bool,
+pub struct Hidden {
+    pub k: String,
+    pub v: String,
+    pub keep: bool,
 }
 
 #[derive(Serialize)]
-struct FormView {
-    action: String,
-    service: String,
-    transport: String,
-    attrs: Vec<Attr>,
-    hidden: Vec<Hidden>,
-    honeypot: Option<HoneypotView>,
+pub struct HoneypotView {
+    pub name: String,
+    pub checkbox: bool,
 }
 
 #[derive(Serialize)]
-struct SectionView {
-    n: usize,
-    title: String,
-    intro: String,
-    questions: Vec<QuestionView>,
+pub struct FormView {
+    pub action: String,
+    pub service: String,
+    pub transport: String,
+    pub attrs: Vec<Attr>,
+    pub hidden: Vec<Hidden>,
+    pub honeypot: Option<HoneypotView>,
+}
+
+#[derive(Serialize)]
+pub struct SectionView {
+    pub n: usize,
+    pub title: String,
+    pub intro: String,
+    pub questions: Vec<QuestionView>,
 }
 
 /// Render every page of a survey.
 pub fn render_survey(survey: &Survey, theme: &Theme, opts: &RenderOptions) -> Result<Vec<Page>> {
+    let labels_lang = survey
+        .endpoint
+        .labels_language
+        .as_deref()
+        .unwrap_or(survey.default_language());
+    let labels = Strings::new(labels_lang, &survey.ui);
     let mut pages = Vec::new();
     for lang in &survey.languages {
         let dir = lang_dir(survey, lang);
+        let s = Strings::new(lang, &survey.ui);
+        let texts = Texts {
+            lang,
+            s: &s,
+            labels_lang,
+            labels: &labels,
+        };
         pages.push(Page {
             path: dir.join("index.html"),
-            html: render_form(survey, lang, theme, opts)?,
+            html: render_form(survey, &texts, theme, opts)?,
         });
         if survey.endpoint.thanks_url.is_some() {
             pages.push(Page {
                 path: dir.join("thanks").join("index.html"),
-                html: render_thanks(survey, lang, theme)?,
+                html: render_thanks(survey, lang, &s, theme)?,
             });
         }
     }
     Ok(pages)
+}
+
+/// A page's language and UI strings, and those of the language whose
+/// labels the service expects (Google Forms).
+struct Texts<'a> {
+    lang: &'a str,
+    s: &'a Strings<'a>,
+    labels_lang: &'a str,
+    labels: &'a Strings<'a>,
 }
 
 /// The pages [`render_survey`] writes, relative to `dist/<id>/`, without
@@ -156,7 +219,7 @@ fn language_links(survey: &Survey, lang: &str, depth: usize) -> Vec<LangLink> {
             };
             LangLink {
                 code: l.clone(),
-                name: Strings::new(l, &survey.ui).get("lang.name").to_string(),
+                name: crate::i18n::text(l, &survey.ui, "lang.name").to_string(),
                 href: format!("{up}{dir}{tail}"),
                 current: l == lang,
             }
@@ -171,28 +234,45 @@ fn thanks_html(survey: &Survey, lang: &str, s: &Strings) -> String {
     }
 }
 
-fn base_context(
-    survey: &Survey,
-    lang: &str,
-    theme: &Theme,
-    s: &Strings,
+fn base<'a>(
+    survey: &'a Survey,
+    lang: &'a str,
+    theme: &'a Theme,
+    s: &'a Strings,
     depth: usize,
-) -> tera::Context {
-    let mut cx = tera::Context::new();
-    cx.insert("lang", lang);
-    cx.insert("title", survey.title.get(lang));
-    cx.insert("ui", s.table());
-    cx.insert("languages", &language_links(survey, lang, depth));
-    cx.insert("css", theme.file("form.css").unwrap_or(""));
-    cx.insert("csp", csp::PLACEHOLDER);
-    cx.insert("thanks", &thanks_html(survey, lang, s));
-    cx
+) -> Base<'a> {
+    Base {
+        lang,
+        title: survey.title.get(lang),
+        ui: s,
+        languages: language_links(survey, lang, depth),
+        css: theme.file("form.css").unwrap_or(""),
+        csp: csp::PLACEHOLDER,
+        thanks: thanks_html(survey, lang, s),
+    }
 }
 
-fn render_thanks(survey: &Survey, lang: &str, theme: &Theme) -> Result<String> {
-    let s = Strings::new(lang, &survey.ui);
-    let cx = base_context(survey, lang, theme, &s, 1);
-    let html = theme.render("thanks.html", &cx)?;
+/// A page through the theme's tera templates, or farvel's own writer of
+/// the default ones.
+fn render_page<P: Serialize>(
+    theme: &Theme,
+    template: &str,
+    page: &P,
+    own: impl FnOnce(&P) -> Result<String>,
+) -> Result<String> {
+    if !theme.uses_tera() {
+        return own(page);
+    }
+    let cx = tera::Context::from_serialize(page)
+        .map_err(|e| Error::msg(format!("rendering {template}: {e}")))?;
+    theme.render(template, &cx)
+}
+
+fn render_thanks(survey: &Survey, lang: &str, s: &Strings, theme: &Theme) -> Result<String> {
+    let page = ThanksPage {
+        base: base(survey, lang, theme, s, 1),
+    };
+    let html = render_page(theme, "thanks.html", &page, |p| Ok(html::thanks(p)))?;
     Ok(csp::apply(&html, &csp::Targets::default()))
 }
 
@@ -334,9 +414,9 @@ fn config_json(survey: &Survey, adapter: &dyn Adapter, s: &Strings) -> String {
         .table()
         .iter()
         .filter(|(k, _)| {
-            k.starts_with("error.") || k.starts_with("button.move") || *k == "progress"
+            k.starts_with("error.") || k.starts_with("button.move") || **k == "progress"
         })
-        .map(|(k, v)| (k.clone(), json!(v)))
+        .map(|(k, v)| (k.to_string(), json!(v)))
         .collect();
     let sealed = survey.collection == Collection::Sealed;
     let cfg = json!({
@@ -350,25 +430,11 @@ fn config_json(survey: &Survey, adapter: &dyn Adapter, s: &Strings) -> String {
     cfg.to_string().replace('<', "\\u003c")
 }
 
-fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions) -> Result<String> {
-    let s = Strings::new(lang, &survey.ui);
-    let adapter = endpoint::adapter(survey.endpoint.service);
-    let labels_lang = survey
-        .endpoint
-        .labels_language
-        .clone()
-        .unwrap_or_else(|| survey.default_language().to_string());
-    let labels_strings = Strings::new(&labels_lang, &survey.ui);
-    let qcx = Ctx {
-        survey,
-        lang,
-        strings: &s,
-        adapter,
-        labels_lang: &labels_lang,
-        labels_strings: &labels_strings,
-    };
+/// The sections with their questions' views.
+fn section_views(cx: &Ctx) -> Vec<SectionView> {
+    let (survey, lang, s) = (cx.survey, cx.lang, cx.strings);
     let total = survey.sections.len().to_string();
-    let sections: Vec<SectionView> = survey
+    survey
         .sections
         .iter()
         .enumerate()
@@ -389,37 +455,48 @@ fn render_form(survey: &Survey, lang: &str, theme: &Theme, opts: &RenderOptions)
             questions: sec
                 .questions
                 .iter()
-                .map(|q| view::question_view(q, &qcx))
+                .map(|q| view::question_view(q, cx))
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+fn render_form(survey: &Survey, t: &Texts, theme: &Theme, opts: &RenderOptions) -> Result<String> {
+    let (lang, s) = (t.lang, t.s);
+    let adapter = endpoint::adapter(survey.endpoint.service);
+    let qcx = Ctx {
+        survey,
+        lang,
+        strings: s,
+        adapter,
+        labels_lang: t.labels_lang,
+        labels_strings: t.labels,
+    };
+    let sections = section_views(&qcx);
     let form = form_view(survey, adapter, opts);
     let sealed = survey.collection == Collection::Sealed;
-    let mut scripts: Vec<String> = Vec::new();
-    if let Some(c) = theme.file("conditions.js") {
-        scripts.push(compact_js(c));
-    }
+    let mut scripts: Vec<&str> = Vec::new();
+    scripts.extend(theme.script("conditions.js"));
     if sealed {
-        let seal = theme.file("seal.js").ok_or_else(|| {
+        let seal = theme.script("seal.js").ok_or_else(|| {
             Error::msg(
                 "this farvel has no seal.js in its theme, so it cannot build a sealed survey",
             )
         })?;
-        scripts.push(compact_js(seal));
+        scripts.push(seal);
     }
-    scripts.extend(theme.file("form.js").map(compact_js));
-    let mut cx = base_context(survey, lang, theme, &s, 0);
-    cx.insert(
-        "intro",
-        &survey.intro.as_ref().map(|t| markdown::render(t.get(lang))),
-    );
-    cx.insert("notice", &notice(survey, lang, adapter, &s));
-    cx.insert("sealed", &sealed);
-    cx.insert("sections", &sections);
-    cx.insert("scripts", &scripts);
-    cx.insert("config", &config_json(survey, adapter, &s));
-    let t = targets(survey, adapter, &form.action, opts);
-    cx.insert("form", &form);
-    let html = theme.render("form.html", &cx)?;
-    Ok(csp::apply(&html, &t))
+    scripts.extend(theme.script("form.js"));
+    let allowed = targets(survey, adapter, &form.action, opts);
+    let page = FormPage {
+        base: base(survey, lang, theme, s, 0),
+        intro: survey.intro.as_ref().map(|t| markdown::render(t.get(lang))),
+        notice: notice(survey, lang, adapter, s),
+        sealed,
+        sections,
+        scripts,
+        config: config_json(survey, adapter, s),
+        form,
+    };
+    let html = render_page(theme, "form.html", &page, html::form)?;
+    Ok(csp::apply(&html, &allowed))
 }

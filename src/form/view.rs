@@ -110,11 +110,11 @@ pub struct QuestionView {
 pub struct Ctx<'a> {
     pub survey: &'a Survey,
     pub lang: &'a str,
-    pub strings: &'a Strings,
+    pub strings: &'a Strings<'a>,
     pub adapter: &'a dyn Adapter,
     /// The language whose labels Google Forms expects, and its strings.
     pub labels_lang: &'a str,
-    pub labels_strings: &'a Strings,
+    pub labels_strings: &'a Strings<'a>,
 }
 
 impl Ctx<'_> {
