@@ -152,53 +152,10 @@ fn shipped_table(lang: &str) -> Option<&'static Table> {
     Some(TABLES[i].get_or_init(|| parse_table(SHIPPED[i].1)))
 }
 
-/// A shipped table. The files hold one `key: value` per line, the value
-/// plain or in double quotes without escapes, which [`simple_table`] reads
-/// ~10× faster than serde_yaml (it matters at every start); a file it does
-/// not accept goes through serde_yaml. A test checks that both read every
-/// shipped file alike.
+/// A shipped table, read by serde_yaml (a file that does not parse is a
+/// build mistake the tests catch; here it reads as empty).
 fn parse_table(text: &str) -> Table {
-    simple_table(text).unwrap_or_else(|| serde_yaml::from_str(text).unwrap_or_default())
-}
-
-/// The table, if every line is blank, a comment or `key: value` in the
-/// simple form; `None` otherwise.
-fn simple_table(text: &str) -> Option<Table> {
-    let key_char = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.';
-    let mut table = Table::new();
-    for line in text.lines() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (key, value) = line.split_once(": ")?;
-        if key.is_empty() || !key.bytes().all(key_char) {
-            return None;
-        }
-        let value = simple_scalar(value)?;
-        if table.insert(key.to_string(), value.to_string()).is_some() {
-            return None;
-        }
-    }
-    Some(table)
-}
-
-/// `"text"` without escapes or inner quotes, or plain text that YAML reads
-/// as that same string (starts with a letter or `(`, no `: `, ` #`, tab,
-/// trailing space or colon, and not a boolean or null).
-fn simple_scalar(v: &str) -> Option<&str> {
-    if let Some(inner) = v.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        return (!inner.contains(['"', '\\'])).then_some(inner);
-    }
-    let first = v.chars().next()?;
-    let special = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"];
-    let plain = (first.is_alphabetic() || first == '(')
-        && v == v.trim_end()
-        && !v.contains(": ")
-        && !v.contains(" #")
-        && !v.contains('\t')
-        && !v.ends_with(':')
-        && !special.contains(&v.to_ascii_lowercase().as_str());
-    plain.then_some(v)
+    serde_yaml::from_str(text).unwrap_or_default()
 }
 
 /// A shipped UI string (`None` for a language or key farvel doesn't ship).
@@ -365,33 +322,6 @@ mod tests {
                 "{lang} has an empty string"
             );
         }
-    }
-
-    #[test]
-    fn the_quick_reader_reads_every_shipped_file_as_serde_yaml_does() {
-        for (lang, text) in SHIPPED {
-            let quick = simple_table(text).unwrap_or_else(|| panic!("{lang}: not simple"));
-            let full: Table = serde_yaml::from_str(text).expect("shipped strings parse");
-            assert_eq!(quick, full, "{lang}");
-        }
-        let declined = [
-            "a: 'single'",
-            "a: \"esc\\n\"",
-            "a: x # comment",
-            "a: b: c",
-            "a: true",
-            "a: 12",
-            "a: ~",
-            "a: |",
-            "A: x",
-            "a: x\n  continued",
-            "a: x\na: y",
-            "a:",
-        ];
-        for text in declined {
-            assert!(simple_table(text).is_none(), "{text:?}");
-        }
-        assert_eq!(parse_table("a: 'it''s'")["a"], "it's");
     }
 
     #[test]

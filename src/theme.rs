@@ -310,6 +310,6 @@ mod tests {
 
     #[test]
     fn autoescape_keeps_urls_readable() {
-        assert_eq!(escape_html("a/b&<\"'>"), "a/b&amp;&lt;&quot;&#39;&gt;");
+        assert_eq!(escape_html("a/b&<\"'>"), "a/b&amp;&lt;&quot;&#x27;&gt;");
     }
 }

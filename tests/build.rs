@@ -46,11 +46,7 @@ fn page(tmp: &tempfile::TempDir, rel: &str) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 /// Start tags of `tag` with their attributes (values unescaped).

@@ -23,19 +23,7 @@ impl W {
     }
 
     fn esc(&mut self, s: &str) -> &mut Self {
-        let mut rest = s;
-        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-            self.0.push_str(&rest[..i]);
-            self.0.push_str(match rest.as_bytes()[i] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            });
-            rest = &rest[i + 1..];
-        }
-        self.0.push_str(rest);
+        html_escape::encode_quoted_attribute_to_string(s, &mut self.0);
         self
     }
 

@@ -38,20 +38,10 @@ pub struct Page {
     pub html: String,
 }
 
-/// Escape text for HTML content and attribute values.
+/// Escape text for HTML content and attribute values (`& < > " '`, by the
+/// html-escape crate; the same escaping tera's autoescape is set to).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_quoted_attribute(s).into_owned()
 }
 
 /// What both pages show: the template's variables of the same names.

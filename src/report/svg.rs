@@ -30,20 +30,14 @@ const LABEL_W: f64 = 220.0;
 const ROW_H: f64 = 26.0;
 const AREA: f64 = W - LABEL_W - 60.0;
 
+/// Text for SVG content and attributes: control characters made spaces,
+/// then `& < > " '` escaped (html-escape; valid XML too).
 pub fn xml(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() => o.push(' '),
-            c => o.push(c),
-        }
-    }
-    o
+    let plain: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    html_escape::encode_quoted_attribute(&plain).into_owned()
 }
 
 fn short(s: &str, max: usize) -> String {
