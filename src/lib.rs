@@ -26,3 +26,9 @@ pub mod survey;
 pub mod theme;
 
 pub use error::{Error, Result};
+
+/// How many worker threads farvel uses: one per core, at most 8 (reading
+/// rows and building surveys alike).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
+}

@@ -160,9 +160,7 @@ fn render_write(p: &Pending, job: &Job) -> Result<Outcome> {
 /// (the other items still run).
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
     let run = |item: &T| std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let workers = crate::cores().min(items.len());
     if workers <= 1 {
         return items.iter().map(run).collect();
     }

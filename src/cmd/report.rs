@@ -44,7 +44,7 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     // Read at the finest period; the report coarsens, never refines.
     let read = ReadOptions::from_args(&args.read, Granularity::Quarter)?;
     // One builder per core; their counts add up to the same figures.
-    let builders = (0..crate::responses::cores())
+    let builders = (0..crate::cores())
         .map(|_| ReportBuilder::new(&survey))
         .collect();
     let (recon, builders) = read_responses(&survey, &args.inputs, &read, builders)?;

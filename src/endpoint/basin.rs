@@ -24,9 +24,6 @@ impl Adapter for Basin {
         Transport::AjaxForm
     }
     fn honeypot(&self) -> Option<Honeypot> {
-        Some(Honeypot {
-            name: "_gotcha",
-            kind: HoneypotKind::Text,
-        })
+        Some(GOTCHA)
     }
 }

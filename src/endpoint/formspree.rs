@@ -25,10 +25,7 @@ impl Adapter for Formspree {
         Transport::AjaxForm
     }
     fn honeypot(&self) -> Option<Honeypot> {
-        Some(Honeypot {
-            name: "_gotcha",
-            kind: HoneypotKind::Text,
-        })
+        Some(GOTCHA)
     }
     fn redirect_field(&self) -> Option<&'static str> {
         Some("_next")

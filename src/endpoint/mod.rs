@@ -81,6 +81,12 @@ pub struct Honeypot {
     pub kind: HoneypotKind,
 }
 
+/// The text honeypot most services filter on.
+pub const GOTCHA: Honeypot = Honeypot {
+    name: "_gotcha",
+    kind: HoneypotKind::Text,
+};
+
 /// Which field of a question a name is asked for.
 #[derive(Debug, Clone, Copy)]
 pub enum Part<'a> {

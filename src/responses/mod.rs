@@ -97,11 +97,6 @@ fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
     bar
 }
 
-/// How many worker threads reading rows uses: one per core, at most 8.
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
-}
-
 /// Where used responses go: each sink is fed by its own worker thread.
 pub trait Sink: Send {
     fn push(&mut self, r: Response);

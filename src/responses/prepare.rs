@@ -85,7 +85,7 @@ impl Run<'_, '_, '_> {
         let mut next = |rec: &mut ByteRecord| -> Result<Option<u64>> {
             Ok(rdr.next(rec, path)?.then(|| rdr.line_of(rec)))
         };
-        let states = (0..super::cores()).map(|_| Pass1::default()).collect();
+        let states = (0..crate::cores()).map(|_| Pass1::default()).collect();
         let states = super::pipeline::in_order(&mut next, states, &work, &mut take)?;
         let mut evidence = OrderEvidence::default();
         for st in &states {
