@@ -24,7 +24,7 @@ fn to_json(v: V<'_>) -> Json {
     match v {
         V::Str(s) => json!(s),
         V::Num(n) => json!(n),
-        V::Set(s) => json!(s),
+        V::Set(s) => json!(s.values()),
         V::Opaque => json!(true),
     }
 }

@@ -4,11 +4,10 @@
 //! aside or rejected or a question had no column, 2 when input was unreadable.
 
 use crate::answers::Granularity;
-use crate::answers::Response;
 use crate::cli::{EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
 use crate::error::Error;
 use crate::responses::normal::NormalWriter;
-use crate::responses::{ReadOptions, Sink, read_responses};
+use crate::responses::{Catalog, Coded, ReadOptions, Sink, read_responses};
 
 /// The normalised writer as a sink; the first write error is kept.
 struct Normal<'s> {
@@ -17,9 +16,9 @@ struct Normal<'s> {
 }
 
 impl Sink for Normal<'_> {
-    fn push(&mut self, r: Response) {
+    fn push(&mut self, row: &Coded, cat: &Catalog) {
         if let (Some(w), None) = (self.writer.as_mut(), &self.failed)
-            && let Err(e) = w.push(&r)
+            && let Err(e) = w.push(&row.to_response(cat))
         {
             self.failed = Some(e);
         }

@@ -1,7 +1,8 @@
-//! Streaming aggregation: [`Aggregator`] takes one [`Response`] at a time
-//! and keeps only counts per *atom* (segment values, "not answered"
+//! Streaming aggregation: [`Aggregator`] takes one coded response at a
+//! time and keeps only counts per *atom* (segment values, "not answered"
 //! included, × period), plus a bounded set of verbatims per text question
-//! and of "other" texts per choice or multi question.
+//! and of "other" texts per choice or multi question; [`Aggregated`] is
+//! the same counts keyed by values, for the findings.
 //! Memory is bounded by the number of atoms and distinct answer values, not
 //! by the number of responses.
 
@@ -9,8 +10,8 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::answers::{Answer, Period, Response};
-use crate::survey::expr::Visibility;
+use crate::answers::Period;
+use crate::responses::{Code, Coded};
 use crate::survey::model::{Kind, Question, Survey};
 
 /// An f64 with a total order, for value → count maps of numbers.
@@ -73,45 +74,6 @@ impl QAgg {
             let e = self.ranks.entry(k.clone()).or_default();
             e.0 += s;
             e.1 += c;
-        }
-    }
-
-    fn record(&mut self, a: &Answer) {
-        self.answered += 1;
-        let mut bump = |k: &str| match self.counts.get_mut(k) {
-            Some(c) => *c += 1,
-            None => {
-                self.counts.insert(k.to_string(), 1);
-            }
-        };
-        match a {
-            Answer::Choice(v) => bump(v),
-            Answer::Multi(vs) => vs.iter().for_each(|v| bump(v)),
-            Answer::YesNo(b) => bump(if *b { "yes" } else { "no" }),
-            Answer::Month { year, month } => bump(&format!("{year:04}-{month:02}")),
-            Answer::Ranking(vs) => {
-                if let Some(first) = vs.first() {
-                    bump(first);
-                }
-                for (i, v) in vs.iter().enumerate() {
-                    let e = self.ranks.entry(v.clone()).or_default();
-                    e.0 += i as u64 + 1;
-                    e.1 += 1;
-                }
-            }
-            Answer::Point(p) => *self.points.entry(*p).or_default() += 1,
-            Answer::Number(x) => *self.numbers.entry(OrdF64(*x)).or_default() += 1,
-            Answer::Matrix(rows) => {
-                for (r, p) in rows {
-                    *self
-                        .rows
-                        .entry(r.clone())
-                        .or_default()
-                        .entry(*p)
-                        .or_default() += 1;
-                }
-            }
-            Answer::Text(_) => {}
         }
     }
 }
@@ -192,14 +154,7 @@ impl Verbatims {
 
 /// Offer a free text to the verbatims of question `id`, ordered by
 /// sha256(fingerprint, `id` + `tag`, text).
-fn keep(
-    into: &mut BTreeMap<String, Verbatims>,
-    fingerprint: &str,
-    id: &str,
-    tag: &str,
-    text: &str,
-    limit: u64,
-) {
+fn keep(into: &mut Verbatims, fingerprint: &str, id: &str, tag: &str, text: &str, limit: u64) {
     let mut h = Sha256::new();
     h.update(fingerprint.as_bytes());
     h.update([0u8]);
@@ -209,9 +164,7 @@ fn keep(
     h.update(text.as_bytes());
     h.update([0u8]);
     let key: [u8; 32] = h.finalize().into();
-    into.entry(id.to_string())
-        .or_default()
-        .push(key, text, limit);
+    into.push(key, text, limit);
 }
 
 /// The segment value of a response: an index into the question's values,
@@ -223,8 +176,378 @@ pub fn segment_values(q: &Question) -> Vec<String> {
     }
 }
 
-/// Feeds on responses; see the module doc.
+/// How one question's counts are laid out in a [`Tally`].
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// choice, multi, yes/no, ranking: one count per value.
+    Options(usize),
+    /// scale, nps: one count per point from `min`.
+    Points { min: i64, len: usize },
+    /// matrix: one count per row and point.
+    Grid { rows: usize, min: i64, len: usize },
+    /// number, date, text: kept sparse (or not at all).
+    Sparse,
+}
+
+impl Shape {
+    fn of(q: &Question) -> Shape {
+        match &q.kind {
+            Kind::Choice { .. } | Kind::Multi { .. } | Kind::Ranking { .. } => {
+                Shape::Options(q.kind.option_values().len())
+            }
+            Kind::YesNo => Shape::Options(2),
+            Kind::Scale { scale, .. } | Kind::Matrix { scale, .. } => {
+                let len = (scale.max - scale.min + 1).max(0) as usize;
+                match &q.kind {
+                    Kind::Matrix { rows, .. } => Shape::Grid {
+                        rows: rows.len(),
+                        min: scale.min,
+                        len,
+                    },
+                    _ => Shape::Points {
+                        min: scale.min,
+                        len,
+                    },
+                }
+            }
+            Kind::Nps => Shape::Points { min: 0, len: 11 },
+            _ => Shape::Sparse,
+        }
+    }
+}
+
+/// One question's counts in one atom, dense where the values are known
+/// in advance, so counting an answer allocates nothing.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    shown: u64,
+    answered: u64,
+    /// By value ([`Shape::Options`]); for a ranking, times ranked first.
+    opts: Vec<u64>,
+    /// By point − min, or row × points + point − min.
+    points: Vec<u64>,
+    /// ranking: by option, (sum of ranks, times ranked).
+    ranks: Vec<(u64, u64)>,
+    numbers: BTreeMap<OrdF64, u64>,
+    months: BTreeMap<(i32, u32), u64>,
+}
+
+impl Tally {
+    fn new(shape: Shape, ranking: bool) -> Tally {
+        let mut t = Tally::default();
+        match shape {
+            Shape::Options(n) => {
+                t.opts = vec![0; n];
+                if ranking {
+                    t.ranks = vec![(0, 0); n];
+                }
+            }
+            Shape::Points { len, .. } => t.points = vec![0; len],
+            Shape::Grid { rows, len, .. } => t.points = vec![0; rows * len],
+            Shape::Sparse => {}
+        }
+        t
+    }
+
+    fn add(&mut self, o: &Tally) {
+        self.shown += o.shown;
+        self.answered += o.answered;
+        let sum = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        sum(&mut self.opts, &o.opts);
+        sum(&mut self.points, &o.points);
+        for (x, y) in self.ranks.iter_mut().zip(&o.ranks) {
+            x.0 += y.0;
+            x.1 += y.1;
+        }
+        add_map(&mut self.numbers, &o.numbers);
+        add_map(&mut self.months, &o.months);
+    }
+
+    fn bump(v: &mut [u64], i: usize) {
+        if let Some(c) = v.get_mut(i) {
+            *c += 1;
+        }
+    }
+
+    /// Count one answer (`row` holds its spans).
+    fn record(&mut self, shape: Shape, a: Code, row: &Coded) {
+        self.answered += 1;
+        match (a, shape) {
+            (Code::Opt(i), _) => Self::bump(&mut self.opts, i as usize),
+            (Code::YesNo(b), _) => Self::bump(&mut self.opts, usize::from(!b)),
+            (Code::Multi(s), _) => {
+                for &i in row.idx(s) {
+                    Self::bump(&mut self.opts, i as usize);
+                }
+            }
+            (Code::Ranking(s), _) => {
+                let order = row.idx(s);
+                if let Some(&first) = order.first() {
+                    Self::bump(&mut self.opts, first as usize);
+                }
+                for (place, &i) in order.iter().enumerate() {
+                    if let Some(r) = self.ranks.get_mut(i as usize) {
+                        r.0 += place as u64 + 1;
+                        r.1 += 1;
+                    }
+                }
+            }
+            (Code::Point(p), Shape::Points { min, .. }) => {
+                Self::bump(&mut self.points, (p - min) as usize)
+            }
+            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
+                for &(r, p) in row.cells(s) {
+                    Self::bump(&mut self.points, r as usize * len + (p - min) as usize);
+                }
+            }
+            (Code::Number(x), _) => *self.numbers.entry(OrdF64(x)).or_default() += 1,
+            (Code::Month { year, month }, _) => *self.months.entry((year, month)).or_default() += 1,
+            _ => {}
+        }
+    }
+
+    /// The published form, keyed by values.
+    fn to_qagg(&self, q: &Question, shape: Shape, values: &[String]) -> QAgg {
+        let mut out = QAgg {
+            shown: self.shown,
+            answered: self.answered,
+            numbers: self.numbers.clone(),
+            ..QAgg::default()
+        };
+        let nonzero = |v: &[u64]| -> Vec<(usize, u64)> {
+            v.iter().copied().enumerate().filter(|x| x.1 > 0).collect()
+        };
+        for (i, n) in nonzero(&self.opts) {
+            out.counts.insert(values[i].clone(), n);
+        }
+        for ((year, month), n) in &self.months {
+            out.counts.insert(format!("{year:04}-{month:02}"), *n);
+        }
+        for (i, r) in self.ranks.iter().enumerate().filter(|r| r.1.1 > 0) {
+            out.ranks.insert(values[i].clone(), *r);
+        }
+        match (shape, &q.kind) {
+            (Shape::Points { min, .. }, _) => {
+                for (i, n) in nonzero(&self.points) {
+                    out.points.insert(min + i as i64, n);
+                }
+            }
+            (Shape::Grid { min, len, .. }, Kind::Matrix { rows, .. }) if len > 0 => {
+                for (i, n) in nonzero(&self.points) {
+                    if let Some((id, _)) = rows.get_index(i / len) {
+                        out.rows
+                            .entry(id.clone())
+                            .or_default()
+                            .insert(min + (i % len) as i64, n);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// Respondents and per-question counts of one atom.
+#[derive(Debug, Clone)]
+struct Atom {
+    n: u64,
+    q: Vec<Tally>,
+}
+
+/// Feeds on coded responses; see the module doc.
 pub struct Aggregator<'a> {
+    pub survey: &'a Survey,
+    /// The answerable questions, survey order (as [`Catalog::questions`]).
+    ///
+    /// [`Catalog::questions`]: crate::responses::Catalog
+    questions: Vec<&'a Question>,
+    /// Segment questions (choice or yesno with `segment: true`): their
+    /// indexes into `questions`.
+    segments: Vec<usize>,
+    shapes: Vec<Shape>,
+    /// Each question's values (option values, or yes and no).
+    values: Vec<Vec<String>>,
+    /// Period → segment values → counts.
+    atoms: foldhash::HashMap<Option<Period>, foldhash::HashMap<Vec<usize>, Atom>>,
+    verbatims: Vec<Verbatims>,
+    others: Vec<Verbatims>,
+    limit: u64,
+    /// Index into `questions` → position in `survey.questions()`.
+    position: Vec<usize>,
+    /// A buffer reused from one response to the next.
+    key: Vec<usize>,
+}
+
+impl<'a> Aggregator<'a> {
+    /// `limit`: verbatims kept per text question.
+    pub fn new(survey: &'a Survey, limit: u64) -> Aggregator<'a> {
+        let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
+        let segments = (0..questions.len())
+            .filter(|&i| {
+                let q = questions[i];
+                q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::YesNo)
+            })
+            .collect();
+        let position = survey
+            .questions()
+            .enumerate()
+            .filter(|(_, q)| q.is_answerable())
+            .map(|(p, _)| p)
+            .collect();
+        Aggregator {
+            survey,
+            shapes: questions.iter().map(|q| Shape::of(q)).collect(),
+            values: questions.iter().map(|q| segment_values(q)).collect(),
+            verbatims: vec![Verbatims::default(); questions.len()],
+            others: vec![Verbatims::default(); questions.len()],
+            questions,
+            segments,
+            atoms: Default::default(),
+            limit,
+            position,
+            key: Vec::new(),
+        }
+    }
+
+    /// Add another aggregation of the same survey: the figures are sums,
+    /// so the order of merging does not matter.
+    pub fn merge(&mut self, other: Aggregator<'a>) {
+        for (p, cells) in other.atoms {
+            let mine = self.atoms.entry(p).or_default();
+            for (key, a) in cells {
+                match mine.get_mut(&key) {
+                    Some(m) => {
+                        m.n += a.n;
+                        m.q.iter_mut().zip(&a.q).for_each(|(x, y)| x.add(y));
+                    }
+                    None => {
+                        mine.insert(key, a);
+                    }
+                }
+            }
+        }
+        let limit = self.limit;
+        for (mine, theirs) in [
+            (&mut self.verbatims, other.verbatims),
+            (&mut self.others, other.others),
+        ] {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.merge(t, limit);
+            }
+        }
+    }
+
+    fn new_atom(&self) -> Atom {
+        Atom {
+            n: 0,
+            q: self
+                .questions
+                .iter()
+                .zip(&self.shapes)
+                .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
+                .collect(),
+        }
+    }
+
+    pub fn push(&mut self, row: &Coded) {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.extend(self.segments.iter().map(|&q| {
+            let len = self.values[q].len();
+            match row.answer(q) {
+                Some(Code::Opt(i)) => (i as usize).min(len),
+                Some(Code::YesNo(b)) => usize::from(!b),
+                _ => len,
+            }
+        }));
+        if !self
+            .atoms
+            .get(&row.period)
+            .is_some_and(|m| m.contains_key(key.as_slice()))
+        {
+            let atom = self.new_atom();
+            self.atoms
+                .entry(row.period)
+                .or_default()
+                .insert(key.clone(), atom);
+        }
+        let Some(atom) = self
+            .atoms
+            .get_mut(&row.period)
+            .and_then(|m| m.get_mut(key.as_slice()))
+        else {
+            return;
+        };
+        self.key = key;
+        atom.n += 1;
+        let fp = self.survey.fingerprint.as_str();
+        for (i, t) in atom.q.iter_mut().enumerate() {
+            let a = row.answer(i);
+            let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
+            // Answered, so it was shown.
+            if shown || a.is_some() {
+                t.shown += 1;
+            }
+            let Some(a) = a else { continue };
+            t.record(self.shapes[i], a, row);
+            if let Code::Text(s) = a {
+                let id = &self.questions[i].id;
+                keep(&mut self.verbatims[i], fp, id, "", row.text(s), self.limit);
+            }
+            if let Some(o) = row.other(i) {
+                let id = &self.questions[i].id;
+                keep(&mut self.others[i], fp, id, "_other", o, self.limit);
+            }
+        }
+    }
+
+    /// The counts in their published form.
+    pub fn finish(self) -> Aggregated<'a> {
+        let Aggregator {
+            survey,
+            questions,
+            segments,
+            shapes,
+            values,
+            atoms: dense,
+            verbatims,
+            others,
+            ..
+        } = self;
+        let mut atoms: BTreeMap<Option<Period>, BTreeMap<Vec<usize>, Cell>> = BTreeMap::new();
+        for (p, m) in &dense {
+            let into = atoms.entry(*p).or_default();
+            for (key, a) in m {
+                let q =
+                    a.q.iter()
+                        .enumerate()
+                        .map(|(i, t)| t.to_qagg(questions[i], shapes[i], &values[i]))
+                        .collect();
+                into.insert(key.clone(), Cell { n: a.n, q });
+            }
+        }
+        let by_id = |v: Vec<Verbatims>| -> BTreeMap<String, Verbatims> {
+            v.into_iter()
+                .enumerate()
+                .filter(|(_, v)| v.total > 0)
+                .map(|(i, v)| (questions[i].id.clone(), v))
+                .collect()
+        };
+        Aggregated {
+            survey,
+            segments: segments.iter().map(|&i| questions[i]).collect(),
+            seg_values: segments.iter().map(|&i| values[i].clone()).collect(),
+            verbatims: by_id(verbatims),
+            others: by_id(others),
+            questions,
+            atoms,
+        }
+    }
+}
+
+/// Everything counted, keyed by values: what the findings are built from.
+pub struct Aggregated<'a> {
     pub survey: &'a Survey,
     /// The answerable questions, survey order.
     pub questions: Vec<&'a Question>,
@@ -236,129 +559,14 @@ pub struct Aggregator<'a> {
     pub verbatims: BTreeMap<String, Verbatims>,
     /// The "other" texts of choice and multi questions, by question id.
     pub others: BTreeMap<String, Verbatims>,
-    limit: u64,
-    visibility: Visibility<'a>,
-    /// Question id → index into `questions`.
-    index: foldhash::HashMap<&'a str, usize>,
-    /// Index into `questions` → position in `survey.questions()`.
-    position: Vec<usize>,
-    /// Buffers reused from one response to the next.
-    key: Vec<usize>,
-    mask: Vec<bool>,
 }
 
-impl<'a> Aggregator<'a> {
-    /// `limit`: verbatims kept per text question.
-    pub fn new(survey: &'a Survey, limit: u64) -> Aggregator<'a> {
-        let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
-        let segments: Vec<&Question> = questions
-            .iter()
-            .copied()
-            .filter(|q| q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::YesNo))
-            .collect();
-        let seg_values = segments.iter().map(|q| segment_values(q)).collect();
-        let visibility = Visibility::new(survey);
-        let position = questions
-            .iter()
-            .map(|q| visibility.position(&q.id).unwrap_or(usize::MAX))
-            .collect();
-        let index = questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.as_str(), i))
-            .collect();
-        Aggregator {
-            survey,
-            questions,
-            segments,
-            seg_values,
-            atoms: BTreeMap::new(),
-            verbatims: BTreeMap::new(),
-            others: BTreeMap::new(),
-            limit,
-            visibility,
-            index,
-            position,
-            key: Vec::new(),
-            mask: Vec::new(),
-        }
-    }
-
-    /// Add another aggregation of the same survey: the figures are sums,
-    /// so the order of merging does not matter.
-    pub fn merge(&mut self, other: Aggregator<'a>) {
-        for (p, cells) in other.atoms {
-            let mine = self.atoms.entry(p).or_default();
-            for (key, c) in cells {
-                mine.entry(key).or_default().add(&c);
-            }
-        }
-        for (q, v) in other.verbatims {
-            self.verbatims.entry(q).or_default().merge(v, self.limit);
-        }
-        for (q, v) in other.others {
-            self.others.entry(q).or_default().merge(v, self.limit);
-        }
-    }
-
+impl Aggregated<'_> {
     /// Every atom: its segment values, its period and its figures.
     pub fn atoms(&self) -> impl Iterator<Item = (&[usize], Option<Period>, &Cell)> {
         self.atoms
             .iter()
             .flat_map(|(p, m)| m.iter().map(move |(k, c)| (k.as_slice(), *p, c)))
-    }
-
-    /// The value index of `resp` for segment `i` (last = not answered).
-    fn segment_of(&self, i: usize, resp: &Response) -> usize {
-        let values = &self.seg_values[i];
-        let v = match resp.answers.get(&self.segments[i].id) {
-            Some(Answer::Choice(v)) => Some(v.as_str()),
-            Some(Answer::YesNo(b)) => Some(if *b { "yes" } else { "no" }),
-            _ => None,
-        };
-        v.and_then(|v| values.iter().position(|x| x == v))
-            .unwrap_or(values.len())
-    }
-
-    pub fn push(&mut self, resp: &Response) {
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        key.extend((0..self.segments.len()).map(|i| self.segment_of(i, resp)));
-        self.visibility.mask(&resp.answers, &mut self.mask);
-        let nq = self.questions.len();
-        let by_period = self.atoms.entry(resp.period).or_default();
-        let cell = match by_period.get_mut(key.as_slice()) {
-            Some(c) => c,
-            None => by_period.entry(key.clone()).or_default(),
-        };
-        self.key = key;
-        cell.n += 1;
-        cell.q.resize(nq, QAgg::default());
-        for (i, &p) in self.position.iter().enumerate() {
-            if self.mask.get(p).copied().unwrap_or(false) {
-                cell.q[i].shown += 1;
-            }
-        }
-        for (id, a) in &resp.answers {
-            let Some(&i) = self.index.get(id.as_str()) else {
-                continue;
-            };
-            let q = self.questions[i];
-            let qa = &mut cell.q[i];
-            if !self.mask.get(self.position[i]).copied().unwrap_or(false) {
-                // Answered, so it was shown.
-                qa.shown += 1;
-            }
-            qa.record(a);
-            if let Answer::Text(t) = a {
-                let fp = self.survey.fingerprint.as_str();
-                keep(&mut self.verbatims, fp, &q.id, "", t, self.limit);
-            }
-        }
-        for (id, t) in &resp.other {
-            let fp = self.survey.fingerprint.as_str();
-            keep(&mut self.others, fp, id, "_other", t, self.limit);
-        }
     }
 
     /// How many values segment `i` has, "not answered" included.

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::aggregate::{Aggregator, Cell, QAgg, Verbatims};
+use super::aggregate::{Aggregated, Cell, QAgg, Verbatims};
 use super::audit::{Atom, Plan, plan};
 use super::periods::{PeriodChoice, PeriodPlan, plan_periods};
 use super::suppress::Decision;
@@ -52,7 +52,7 @@ pub fn verbatim_floor(k: u64) -> u64 {
 
 impl<'a> Findings<'a> {
     /// Finish an aggregation.
-    pub fn build(agg: Aggregator<'a>, choice: PeriodChoice) -> Findings<'a> {
+    pub fn build(agg: Aggregated<'a>, choice: PeriodChoice) -> Findings<'a> {
         let k = u64::from(agg.survey.anonymity.min_group.max(5));
         let mut per_period: BTreeMap<Option<Period>, u64> = BTreeMap::new();
         for (_, p, c) in agg.atoms() {

@@ -25,9 +25,9 @@ pub mod verbatim;
 
 use std::path::{Path, PathBuf};
 
-use crate::answers::Response;
 use crate::error::{Error, Result};
 use crate::responses::Reconciliation;
+use crate::responses::{Catalog, Coded};
 use crate::survey::model::Survey;
 
 pub use periods::PeriodChoice;
@@ -82,8 +82,8 @@ pub fn pick_lang(survey: &Survey, requested: Option<&str>) -> Result<Lang> {
 }
 
 impl crate::responses::Sink for ReportBuilder<'_> {
-    fn push(&mut self, r: Response) {
-        self.agg.push(&r);
+    fn push(&mut self, row: &Coded, _: &Catalog) {
+        self.agg.push(row);
     }
 }
 
@@ -99,10 +99,6 @@ impl<'a> ReportBuilder<'a> {
         }
     }
 
-    pub fn push(&mut self, r: &Response) {
-        self.agg.push(r);
-    }
-
     /// Add another builder's responses (of the same survey).
     pub fn merge(&mut self, other: ReportBuilder<'a>) {
         self.agg.merge(other.agg);
@@ -112,7 +108,7 @@ impl<'a> ReportBuilder<'a> {
     pub fn render(self, recon: &Reconciliation, opts: &ReportOptions) -> Result<RenderedReport> {
         let survey = self.agg.survey;
         let lang = pick_lang(survey, opts.lang.as_deref())?;
-        let f = findings::Findings::build(self.agg, opts.period);
+        let f = findings::Findings::build(self.agg.finish(), opts.period);
         let stem = stem(&opts.out);
         let r = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names).render();
         let dir = markdown::charts_dir(&stem);
@@ -166,18 +162,4 @@ fn stem(out: &Path) -> String {
     out.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into())
-}
-
-/// Write the report for these responses (see [`ReportBuilder`]).
-pub fn write_report(
-    survey: &Survey,
-    responses: impl IntoIterator<Item = Response>,
-    recon: &Reconciliation,
-    opts: &ReportOptions,
-) -> Result<ReportSummary> {
-    let mut b = ReportBuilder::new(survey);
-    for r in responses {
-        b.push(&r);
-    }
-    b.finish(recon, opts)
 }

@@ -17,10 +17,12 @@ use encoding_rs::Encoding;
 
 use crate::error::{Error, Result};
 
+use super::coded::Dropped;
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
-use super::row::{Interpreter, RowOutcome};
+use super::row::{Interpreter, RowOutcome, Scratch};
+use super::values::Cells;
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
 /// At most this many row messages per file; the rest are counted.
@@ -64,15 +66,6 @@ impl Source {
         let at = rec.position().map_or(0, |p| p.byte());
         self.lines.borrow_mut().line_at(at)
     }
-}
-
-/// The record's cells as text, or `None` when it is not UTF-8. The record
-/// is checked in one go; a cell boundary inside a character fails too.
-pub(super) fn strings(rec: &ByteRecord) -> Option<Vec<&str>> {
-    let all = std::str::from_utf8(rec.as_slice()).ok()?;
-    (0..rec.len())
-        .map(|i| rec.range(i).and_then(|r| all.get(r)))
-        .collect()
 }
 
 /// `file:line`, formatted only when a message is written.
@@ -166,32 +159,37 @@ impl<'c, 's> Run<'_, 'c, 's> {
         let mut rdr = self.open(path, true)?;
         rdr.next(&mut ByteRecord::new(), path)?;
         let key = &self.key;
+        let cat = self.catalog;
         let width = cols.targets.len();
         // On the workers: the row's cell count when it was read as cells,
         // and what became of it.
-        let work = |sink: &mut S, rec: &ByteRecord, &(_, dup): &(u64, bool)| {
-            let (cells, outcome) = match strings(rec) {
-                None => (None, RowOutcome::Rejected("not valid text")),
+        let work = |w: &mut Worker<S>, rec: &ByteRecord, &(_, dup): &(u64, bool)| {
+            let sc = &mut w.scratch;
+            let (cells, outcome) = match Cells::record(rec) {
+                None => (None, Outcome::Rejected("not valid text")),
                 Some(c) if c.len() > width => {
-                    (None, RowOutcome::Rejected("more cells than the header"))
+                    (None, Outcome::Rejected("more cells than the header"))
                 }
                 Some(cells) => (
                     Some(cells.len()),
                     match (cols.sealed, key) {
-                        (Some(col), Some(key)) => open_sealed(&interp, cols, &cells, col, key),
-                        _ => interp.interpret_cells(cols, &cells),
+                        (Some(col), Some(key)) => match open_sealed(cols, cells, col, key, cat) {
+                            Ok(fields) => interp.interpret_fields(&fields, sc).into(),
+                            Err(why) => Outcome::Rejected(why),
+                        },
+                        _ => interp.interpret_cells(cols, cells, sc).into(),
                     },
                 ),
             };
             let event = match outcome {
-                RowOutcome::Rejected(why) => Event::Rejected(why),
-                RowOutcome::Used(_) if dup => Event::Duplicate,
-                RowOutcome::Used(row) => {
-                    let row = *row;
-                    sink.push(row.response);
+                Outcome::Rejected(why) => Event::Rejected(why),
+                Outcome::Used(_) if dup => Event::Duplicate,
+                Outcome::Used(mismatch) => {
+                    w.sink.push(&sc.coded, cat);
+                    let d = &sc.coded.dropped;
                     Event::Used {
-                        dropped: row.dropped,
-                        mismatch: row.fingerprint_mismatch,
+                        dropped: if d.is_empty() { Vec::new() } else { d.clone() },
+                        mismatch,
                     }
                 }
             };
@@ -225,9 +223,10 @@ impl<'c, 's> Run<'_, 'c, 's> {
                 Event::Used { dropped, mismatch } => {
                     for (q, why) in &dropped {
                         *dropped_answers.entry(why.to_string()).or_default() += 1;
-                        match q {
-                            Some(q) => notes.push(format!(
-                                "{at}: question '{q}': {why}; that answer is set aside"
+                        match q.and_then(|q| cat.questions.get(q as usize)) {
+                            Some(info) => notes.push(format!(
+                                "{at}: question '{}': {why}; that answer is set aside",
+                                info.q.id
                             )),
                             None => {
                                 notes.push(format!("{at}: {why}; the row is used without a period"))
@@ -251,7 +250,9 @@ impl<'c, 's> Run<'_, 'c, 's> {
             let dup = drops.take(file, this).map_err(spill_error)?;
             Ok(Some((rdr.line_of(rec), dup)))
         };
-        let sinks = super::pipeline::in_order(&mut next, sinks, &work, &mut take)?;
+        let workers = sinks.into_iter().map(Worker::new).collect();
+        let workers = super::pipeline::in_order(&mut next, workers, &work, &mut take)?;
+        let sinks = workers.into_iter().map(|w| w.sink).collect();
         if notes.hidden > 0 {
             let n = notes.hidden;
             notes.out.push(format!(
@@ -264,12 +265,46 @@ impl<'c, 's> Run<'_, 'c, 's> {
     }
 }
 
+/// A worker thread's sink and buffers.
+struct Worker<S> {
+    sink: S,
+    scratch: Scratch,
+}
+
+impl<S> Worker<S> {
+    fn new(sink: S) -> Self {
+        Worker {
+            sink,
+            scratch: Scratch::default(),
+        }
+    }
+}
+
+/// A row's outcome without what it borrows: used (with whether its
+/// fingerprint differs) or rejected.
+enum Outcome {
+    Used(bool),
+    Rejected(&'static str),
+}
+
+impl From<RowOutcome<'_>> for Outcome {
+    fn from(o: RowOutcome) -> Self {
+        match o {
+            RowOutcome::Used {
+                fingerprint_mismatch,
+                ..
+            } => Outcome::Used(fingerprint_mismatch),
+            RowOutcome::Rejected(why) => Outcome::Rejected(why),
+        }
+    }
+}
+
 /// What became of a row, as the worker that read it reports it.
 enum Event {
     Rejected(&'static str),
     Duplicate,
     Used {
-        dropped: Vec<super::validate::Dropped>,
+        dropped: Vec<Dropped>,
         mismatch: bool,
     },
 }
@@ -289,32 +324,32 @@ pub(super) fn next_ordinal(ord: u32, path: &Path) -> Result<u32> {
     })
 }
 
-/// Open the sealed envelope in column `col` in memory and read the fields
-/// inside it as a submission; the export's own time stamp (outside the
-/// envelope) gives the period. Nothing decrypted is kept beyond the
-/// returned row.
+/// Open the sealed envelope in column `col` in memory into the fields
+/// inside it, for [`super::row::Interpreter::interpret_fields`]; the
+/// export's own time stamp (outside the envelope) is added as `date`, for
+/// the period. Nothing decrypted is kept beyond the returned fields.
 pub(super) fn open_sealed(
-    interp: &Interpreter,
     cols: &super::row::Columns,
-    cells: &[&str],
+    cells: Cells,
     col: usize,
     key: &crate::seal::PrivateKey,
-) -> RowOutcome {
+    cat: &Catalog,
+) -> std::result::Result<Vec<(String, String)>, &'static str> {
     use crate::seal::SealError;
-    let envelope = cells.get(col).map_or("", |c| c.trim());
+    let envelope = cells.get(col).trim();
     if envelope.is_empty() {
-        return RowOutcome::Rejected("no sealed message in the row");
+        return Err("no sealed message in the row");
     }
-    let fp = interp.catalog.survey.short_fingerprint();
+    let fp = cat.survey.short_fingerprint();
     match crate::seal::open_envelope(key, fp, envelope) {
         Ok(mut fields) => {
-            if let Some(stamp) = cols.time_column.and_then(|c| cells.get(c)) {
+            if let Some(c) = cols.time_column.filter(|&c| c < cells.len()) {
                 fields.retain(|(k, _)| k != "date");
-                fields.push(("date".to_string(), (*stamp).to_string()));
+                fields.push(("date".to_string(), cells.get(c).to_string()));
             }
-            interp.interpret_fields(&fields)
+            Ok(fields)
         }
-        Err(e) => RowOutcome::Rejected(match e {
+        Err(e) => Err(match e {
             SealError::WrongKeyOrTampered => "sealed: wrong key or tampered envelope",
             SealError::Truncated => "sealed: truncated envelope",
             SealError::UnknownVersion => "sealed: unknown envelope version",
@@ -331,12 +366,15 @@ mod tests {
     #[test]
     fn cells_are_text_only_when_each_cell_is() {
         let rec = |cells: &[&[u8]]| ByteRecord::from(cells.to_vec());
+        fn texts(r: &ByteRecord) -> Option<Vec<String>> {
+            Cells::record(r).map(|c| c.iter().map(String::from).collect())
+        }
         assert_eq!(
-            strings(&rec(&[b"a", "\u{e9}".as_bytes(), b""])),
-            Some(vec!["a", "\u{e9}", ""])
+            texts(&rec(&[b"a", "\u{e9}".as_bytes(), b""])),
+            Some(vec!["a".to_string(), "\u{e9}".into(), "".into()])
         );
         // Together "a\u{e9}b" is UTF-8, but the cut lies inside the character.
-        assert_eq!(strings(&rec(&[b"a\xc3", b"\xa9b"])), None);
-        assert_eq!(strings(&rec(&[b"ok", b"\xff"])), None);
+        assert_eq!(texts(&rec(&[b"a\xc3", b"\xa9b"])), None);
+        assert_eq!(texts(&rec(&[b"ok", b"\xff"])), None);
     }
 }

@@ -49,6 +49,12 @@ pub struct Catalog<'s> {
     pub questions: Vec<QInfo<'s>>,
     /// Which questions a respondent was shown, prepared once.
     pub visibility: crate::survey::expr::Visibility<'s>,
+    /// Position in `survey.questions()` → index into `questions`.
+    pub at_position: Vec<Option<usize>>,
+    /// Index into `questions` → position in `survey.questions()`.
+    pub position: Vec<usize>,
+    /// Indexes into `questions`, sorted by question id.
+    pub by_name: Vec<usize>,
     by_id: foldhash::HashMap<&'s str, usize>,
     explicit: BTreeMap<String, Target>,
     titles: HashMap<Vec<char>, BTreeSet<usize>>,
@@ -92,10 +98,27 @@ impl<'s> Catalog<'s> {
             .enumerate()
             .map(|(i, q)| (q.q.id.as_str(), i))
             .collect();
+        let at_position: Vec<Option<usize>> = survey
+            .questions()
+            .scan(0, |n, q| {
+                Some(q.is_answerable().then(|| {
+                    *n += 1;
+                    *n - 1
+                }))
+            })
+            .collect();
+        let position = (0..at_position.len())
+            .filter(|&p| at_position[p].is_some())
+            .collect();
+        let mut by_name: Vec<usize> = (0..questions.len()).collect();
+        by_name.sort_by(|&a, &b| questions[a].q.id.cmp(&questions[b].q.id));
         let mut c = Catalog {
             survey,
             questions,
             visibility: crate::survey::expr::Visibility::new(survey),
+            at_position,
+            position,
+            by_name,
             by_id,
             explicit: BTreeMap::new(),
             titles: HashMap::new(),

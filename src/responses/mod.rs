@@ -4,6 +4,7 @@
 //! set aside is counted by rule. [`normal`] writes and documents the
 //! canonical normalised CSV, which this module also reads back.
 
+mod coded;
 mod dedup;
 mod encoding;
 mod extsort;
@@ -24,9 +25,10 @@ use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+pub use coded::{Code, Coded, Span};
 pub use headers::{Catalog, Meta, Target};
 pub use reconcile::{FileTally, Reconciliation};
-pub use row::{Interpreter, Row, RowOutcome};
+pub use row::{Interpreter, RowOutcome, Scratch};
 pub use time::NaiveZone;
 
 use crate::answers::{Granularity, Response};
@@ -97,14 +99,16 @@ fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
     bar
 }
 
-/// Where used responses go: each sink is fed by its own worker thread.
+/// Where used responses go: each sink is fed by its own worker thread,
+/// one coded row at a time (the row's buffers are reused for the next;
+/// [`Coded::to_response`] gives an owned copy).
 pub trait Sink: Send {
-    fn push(&mut self, r: Response);
+    fn push(&mut self, row: &Coded, catalog: &Catalog);
 }
 
 impl Sink for Vec<Response> {
-    fn push(&mut self, r: Response) {
-        Vec::push(self, r);
+    fn push(&mut self, row: &Coded, catalog: &Catalog) {
+        Vec::push(self, row.to_response(catalog));
     }
 }
 

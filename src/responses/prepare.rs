@@ -13,10 +13,11 @@ use crate::error::{Error, Result};
 
 use super::dedup::{Drops, RowId};
 use super::encoding;
-use super::file::{Run, next_ordinal, open_sealed, spill_error, strings};
+use super::file::{Run, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
-use super::row::{Columns, RowOutcome, plan_columns};
+use super::row::{Columns, RowOutcome, Scratch, plan_columns};
 use super::time::{OrderEvidence, parse_stamp};
+use super::values::Cells;
 
 impl Run<'_, '_, '_> {
     /// Pass 1 over file number `file` (its index among the inputs).
@@ -42,9 +43,9 @@ impl Run<'_, '_, '_> {
                 .push(format!("{}: warning: the file is empty", path.display()));
             return Ok(None);
         }
-        let headers: Vec<String> = strings(&rec)
+        let headers: Vec<String> = Cells::record(&rec)
             .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
-            .into_iter()
+            .iter()
             .map(String::from)
             .collect();
         let cols = plan_columns(
@@ -60,16 +61,19 @@ impl Run<'_, '_, '_> {
         // On the workers: the dates' evidence, mojibake, the row's key
         // (`None` when the row is not UTF-8).
         let work = |st: &mut Pass1, rec: &ByteRecord, _: &u64| -> Option<Option<RowId>> {
-            let cells = strings(rec)?;
+            let cells = Cells::record(rec)?;
             for &c in &cols.date_columns {
-                if let Some(stamp) = cells.get(c).and_then(|v| parse_stamp(v)) {
+                if let Some(stamp) = (c < cells.len())
+                    .then(|| parse_stamp(cells.get(c)))
+                    .flatten()
+                {
                     st.evidence.add(stamp.date);
                 }
             }
-            st.mojibake |= transcoding && cells.iter().any(|c| encoding::looks_like_mojibake(c));
+            st.mojibake |= transcoding && cells.iter().any(encoding::looks_like_mojibake);
             Some(match sealed {
                 true => None,
-                false => plain_key(&cols, &cells, &mut st.order),
+                false => plain_key(&cols, cells, &mut st.order),
             })
         };
         let keys = &mut self.keys;
@@ -124,13 +128,15 @@ impl Run<'_, '_, '_> {
         let mut rdr = self.open(path, false)?;
         rdr.next(&mut rec, path)?;
         let mut ord = 0u32;
+        let mut sc = Scratch::default();
         while rdr.next(&mut rec, path)? {
-            if let Some(cells) = strings(&rec).filter(|c| c.len() <= plan.cols.targets.len())
-                && let RowOutcome::Used(row) = open_sealed(&interp, &plan.cols, &cells, col, key)
+            if let Some(cells) = Cells::record(&rec).filter(|c| c.len() <= plan.cols.targets.len())
+                && let Ok(fields) = open_sealed(&plan.cols, cells, col, key, self.catalog)
+                && let RowOutcome::Used { nonce, stamp, .. } =
+                    interp.interpret_fields(&fields, &mut sc)
             {
-                self.keys
-                    .push(row_id(&row), file, ord)
-                    .map_err(spill_error)?;
+                let id = row_id(nonce, stamp, &sc.coded.to_response(self.catalog));
+                self.keys.push(id, file, ord).map_err(spill_error)?;
             }
             ord = next_ordinal(ord, path)?;
         }
@@ -227,13 +233,13 @@ pub(super) struct Plan {
 /// answer). Mirrors what [`Interpreter::interpret_cells`] reads: the last
 /// nonce, else the last id or the first time stamp with every non-blank
 /// answer cell (and `_period`) by target, so column order does not matter.
-fn plain_key(cols: &Columns, cells: &[&str], order: &mut Vec<usize>) -> Option<RowId> {
+fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
     if cells.len() > cols.targets.len() {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
     order.clear();
-    for (c, (t, v)) in cols.targets.iter().zip(cells).enumerate() {
+    for (c, (t, v)) in cols.targets.iter().zip(cells.iter()).enumerate() {
         let (Some(t), v) = (t, v.trim()) else {
             continue;
         };
@@ -258,26 +264,19 @@ fn plain_key(cols: &Columns, cells: &[&str], order: &mut Vec<usize>) -> Option<R
     if let Some(n) = nonce {
         return Some(RowId::nonce(n));
     }
-    order.sort_by(|&a, &b| (cols.targets[a], cells[a]).cmp(&(cols.targets[b], cells[b])));
+    order.sort_by(|&a, &b| (cols.targets[a], cells.get(a)).cmp(&(cols.targets[b], cells.get(b))));
     Some(RowId::row(id.or(time).unwrap_or(""), |h| {
         for &c in order.iter() {
             let _ = std::fmt::Write::write_fmt(h, format_args!("{:?}", cols.targets[c]));
-            h.part(cells[c].as_bytes());
+            h.part(cells.get(c).as_bytes());
         }
     }))
 }
 
 /// The duplicate key of a row read from fields (a sealed row).
-fn row_id(row: &super::Row) -> RowId {
-    match row.nonce.as_deref().filter(|n| !n.is_empty()) {
+fn row_id(nonce: Option<&str>, stamp: &str, r: &crate::answers::Response) -> RowId {
+    match nonce.filter(|n| !n.is_empty()) {
         Some(n) => RowId::nonce(n),
-        None => RowId::row_debug(
-            &row.stamp,
-            &[
-                &row.response.period,
-                &row.response.answers,
-                &row.response.other,
-            ],
-        ),
+        None => RowId::row_debug(stamp, &[&r.period, &r.answers, &r.other]),
     }
 }

@@ -7,15 +7,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::answers::{Granularity, Period, Response};
+use crate::answers::{Granularity, Period};
 use crate::cli::DateOrder;
 use crate::survey::{Kind, Service};
 
 use super::Reconciliation;
+use super::coded::{Coded, Dropped};
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::time::{NaiveZone, parse_stamp, period_of};
-use super::validate::{Dropped, check_row};
-use super::values::{Slot, read_question, rule};
+use super::validate::check_row;
+use super::values::{Cells, Slot, read_question, rule};
 
 /// What each column of one file holds.
 #[derive(Debug, Clone)]
@@ -131,21 +132,17 @@ pub fn plan_columns(
     }
 }
 
-/// A row that was read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub response: Response,
-    /// Answers set aside: question id (`None` for the time stamp), rule.
-    pub dropped: Vec<Dropped>,
-    pub nonce: Option<String>,
-    pub fingerprint_mismatch: bool,
-    /// The service's id or time stamp as written (for duplicate detection).
-    pub stamp: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum RowOutcome {
-    Used(Box<Row>),
+/// What became of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowOutcome<'a> {
+    /// Read into the [`Scratch`]'s [`Coded`] (with what was set aside).
+    Used {
+        fingerprint_mismatch: bool,
+        /// The submission's nonce, trimmed, when it has one.
+        nonce: Option<&'a str>,
+        /// The service's id or time stamp as written (for duplicates).
+        stamp: &'a str,
+    },
     /// The row could not be read at all: a fixed reason.
     Rejected(&'static str),
 }
@@ -158,9 +155,17 @@ pub struct Interpreter<'c, 's> {
     pub granularity: Granularity,
 }
 
-/// A row gathered per question, borrowing the cells.
-struct Gathered<'a> {
-    slots: Vec<Slot<'a>>,
+/// One worker's buffers, reused from row to row: the row gathered per
+/// question, and the coded answers.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    slots: Vec<Slot>,
+    pub coded: Coded,
+}
+
+/// The metadata cells of one row.
+#[derive(Default)]
+struct Stamps<'a> {
     time: Option<&'a str>,
     id: Option<&'a str>,
     nonce: Option<&'a str>,
@@ -168,29 +173,28 @@ struct Gathered<'a> {
     period: Option<&'a str>,
 }
 
-impl<'a> Gathered<'a> {
-    fn new(n: usize) -> Self {
-        Gathered {
-            slots: vec![Slot::default(); n],
-            time: None,
-            id: None,
-            nonce: None,
-            fingerprint: None,
-            period: None,
-        }
+impl Scratch {
+    fn start(&mut self, n: usize) {
+        self.slots.resize_with(n, Slot::default);
+        self.slots.truncate(n);
+        self.slots.iter_mut().for_each(Slot::clear);
+        self.coded.clear(n);
     }
+}
 
-    fn put(&mut self, t: Target, v: &'a str) {
+impl<'a> Stamps<'a> {
+    /// File cell `c` (text `v`) under target `t`.
+    fn put(&mut self, slots: &mut [Slot], t: Target, c: u32, v: &'a str) {
         if v.trim().is_empty() {
             return;
         }
         match t {
-            Target::Main(i) => self.slots[i].values.push(v),
-            Target::Option(i, o) => self.slots[i].flags.push((o, v)),
-            Target::Other(i) => self.slots[i].other = Some(v),
-            Target::Row(i, r) => self.slots[i].rows.push((r, v)),
-            Target::Year(i) => self.slots[i].year = Some(v),
-            Target::Month(i) => self.slots[i].month = Some(v),
+            Target::Main(i) => slots[i].values.push(c),
+            Target::Option(i, o) => slots[i].flags.push((o as u32, c)),
+            Target::Other(i) => slots[i].other = Some(c),
+            Target::Row(i, r) => slots[i].rows.push((r as u32, c)),
+            Target::Year(i) => slots[i].year = Some(c),
+            Target::Month(i) => slots[i].month = Some(c),
             Target::Meta(Meta::Time) => self.time = self.time.or(Some(v)),
             Target::Meta(Meta::Id) => self.id = Some(v),
             Target::Meta(Meta::Nonce) => self.nonce = Some(v),
@@ -202,15 +206,22 @@ impl<'a> Gathered<'a> {
 }
 
 impl Interpreter<'_, '_> {
-    /// Read a row of cells (missing trailing cells count as empty).
-    pub fn interpret_cells(&self, cols: &Columns, cells: &[&str]) -> RowOutcome {
-        let mut g = Gathered::new(self.catalog.questions.len());
-        for (t, v) in cols.targets.iter().zip(cells) {
+    /// Read a row of cells (missing trailing cells count as empty) into
+    /// `sc.coded`.
+    pub fn interpret_cells<'a>(
+        &self,
+        cols: &Columns,
+        cells: Cells<'a>,
+        sc: &mut Scratch,
+    ) -> RowOutcome<'a> {
+        sc.start(self.catalog.questions.len());
+        let mut m = Stamps::default();
+        for (c, t) in cols.targets.iter().enumerate().take(cells.len()) {
             if let Some(t) = t {
-                g.put(*t, v);
+                m.put(&mut sc.slots, *t, c as u32, cells.get(c));
             }
         }
-        self.finish(g, cols.has_time)
+        self.finish(m, cells, cols.has_time, sc)
     }
 
     /// Read a submission given as form fields (name, value), in the names
@@ -220,64 +231,68 @@ impl Interpreter<'_, '_> {
     /// read with this interpreter's zone and date order — so a caller that
     /// opens a sealed cell adds the export's stamp as (`date`, stamp).
     /// Unknown names are ignored.
-    pub fn interpret_fields(&self, fields: &[(String, String)]) -> RowOutcome {
-        let mut g = Gathered::new(self.catalog.questions.len());
-        for (k, v) in fields {
+    pub fn interpret_fields<'a>(
+        &self,
+        fields: &'a [(String, String)],
+        sc: &mut Scratch,
+    ) -> RowOutcome<'a> {
+        sc.start(self.catalog.questions.len());
+        let mut m = Stamps::default();
+        for (c, (k, v)) in fields.iter().enumerate() {
             let t = self
                 .catalog
                 .resolve_field(k)
                 .or_else(|| meta_of(k).map(Target::Meta));
             if let Some(t) = t {
-                g.put(t, v);
+                m.put(&mut sc.slots, t, c as u32, v);
             }
         }
-        self.finish(g, false)
+        self.finish(m, Cells::Fields(fields), false, sc)
     }
 
     /// `has_time`: the file has a time column, so a row without a stamp
     /// loses its period (and that is counted).
-    fn finish(&self, g: Gathered, has_time: bool) -> RowOutcome {
-        if g.slots.iter().all(Slot::is_empty) {
+    fn finish<'a>(
+        &self,
+        m: Stamps<'a>,
+        cells: Cells<'a>,
+        has_time: bool,
+        sc: &mut Scratch,
+    ) -> RowOutcome<'a> {
+        if sc.slots.iter().all(Slot::is_empty) {
             return RowOutcome::Rejected("no answers");
         }
-        let mut r = Response::default();
-        let mut dropped: Vec<Dropped> = Vec::new();
-        for (info, slot) in self.catalog.questions.iter().zip(&g.slots) {
-            if slot.is_empty() {
-                continue;
-            }
-            let reading = read_question(info, slot, self.date_order);
-            let id = &info.q.id;
-            dropped.extend(reading.dropped.iter().map(|rule| (Some(id.clone()), *rule)));
-            if let Some(a) = reading.answer {
-                r.answers.insert(id.clone(), a);
-            }
-            if let Some(o) = reading.other {
-                r.other.insert(id.clone(), o);
+        let c = &mut sc.coded;
+        for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots).enumerate() {
+            if !slot.is_empty() {
+                read_question(info, qi, slot, cells, self.date_order, c);
             }
         }
-        check_row(self.catalog, &mut r.answers, &mut r.other, &mut dropped);
-        r.period = self.period(&g, has_time, &mut dropped);
+        check_row(self.catalog, c);
+        c.period = self.period(&m, has_time, &mut c.dropped);
         let fp = self.catalog.survey.fingerprint.as_str();
-        let fingerprint_mismatch = g.fingerprint.is_some_and(|f| {
-            let f = f.trim().to_ascii_lowercase();
-            f.len() < 12 || !fp.starts_with(&f)
+        // A prefix of the fingerprint (lowercase hex), in either case.
+        let fingerprint_mismatch = m.fingerprint.is_some_and(|f| {
+            let f = f.trim();
+            f.len() < 12
+                || !fp
+                    .as_bytes()
+                    .get(..f.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(f.as_bytes()))
         });
-        RowOutcome::Used(Box::new(Row {
-            response: r,
-            dropped,
-            nonce: g.nonce.map(|n| n.trim().to_string()),
+        RowOutcome::Used {
             fingerprint_mismatch,
-            stamp: g.id.or(g.time).unwrap_or("").trim().to_string(),
-        }))
+            nonce: m.nonce.map(str::trim),
+            stamp: m.id.or(m.time).unwrap_or("").trim(),
+        }
     }
 
-    fn period(&self, g: &Gathered, has_time: bool, dropped: &mut Vec<Dropped>) -> Option<Period> {
+    fn period(&self, m: &Stamps, has_time: bool, dropped: &mut Vec<Dropped>) -> Option<Period> {
         let survey = self.catalog.survey;
-        let p = if let Some(p) = g.period {
+        let p = if let Some(p) = m.period {
             Period::parse(p).map(|p| p.coarsen(self.granularity).unwrap_or(p))
         } else {
-            let Some(t) = g.time else {
+            let Some(t) = m.time else {
                 if has_time {
                     dropped.push((None, rule::TIME));
                 }
@@ -324,13 +339,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        match i.interpret_fields(&f) {
+        let mut sc = Scratch::default();
+        match i.interpret_fields(&f, &mut sc) {
             RowOutcome::Rejected(why) => (format!("rejected: {why}"), vec![]),
-            RowOutcome::Used(row) => (
-                record(&s, &row.response).join(";"),
-                row.dropped
+            RowOutcome::Used { .. } => (
+                record(&s, &sc.coded.to_response(&cat)).join(";"),
+                sc.coded
+                    .dropped
                     .iter()
-                    .map(|(q, r)| format!("{}: {r}", q.as_deref().unwrap_or("-")))
+                    .map(|(q, r)| {
+                        let q = q.map_or("-", |q| cat.questions[q as usize].q.id.as_str());
+                        format!("{q}: {r}")
+                    })
                     .collect(),
             ),
         }

@@ -5,6 +5,7 @@
 //! separators `,` `;` `|` (or reading a JSON array), never by naive comma
 //! splitting, so labels that contain commas survive.
 
+use super::coded::Coded;
 use crate::survey::Kind;
 
 const SEPARATORS: [char; 3] = [',', ';', '|'];
@@ -39,6 +40,9 @@ pub struct OptionSet {
     pub values: Vec<String>,
     /// Folded token → index into `values`, longest first.
     tokens: Vec<(Vec<char>, usize)>,
+    /// No token holds a separator, so a cell whose pieces are all option
+    /// values splits at its separators alone.
+    plain: bool,
 }
 
 impl OptionSet {
@@ -70,7 +74,14 @@ impl OptionSet {
             }
         }
         tokens.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
-        OptionSet { values, tokens }
+        let plain = !tokens
+            .iter()
+            .any(|(t, _)| t.iter().any(|c| SEPARATORS.contains(c)));
+        OptionSet {
+            values,
+            tokens,
+            plain,
+        }
     }
 
     pub fn index_of(&self, value: &str) -> Option<usize> {
@@ -79,8 +90,39 @@ impl OptionSet {
 
     /// The option a whole cell names.
     pub fn find(&self, s: &str) -> Option<usize> {
+        // An option value as written (what the forms post) is its own
+        // token: values come first and tokens are distinct.
+        if let Some(i) = self.index_of(s.trim()) {
+            return Some(i);
+        }
         let f = fold(s);
         self.tokens.iter().find(|(t, _)| *t == f).map(|(_, i)| *i)
+    }
+
+    /// Split a multi cell whose pieces between separators are all option
+    /// values as written, pushing their indexes in order of appearance;
+    /// `false` (and nothing pushed) for any other cell. Gives what
+    /// [`OptionSet::split`] gives whenever no option's text holds a
+    /// separator.
+    pub fn split_exact(&self, s: &str, c: &mut Coded) -> bool {
+        if !self.plain || s.trim_start().starts_with('[') {
+            return false;
+        }
+        let mark = c.idx_mark();
+        for piece in s.split(SEPARATORS) {
+            let p = piece.trim();
+            if p.is_empty() && piece.chars().all(|ch| ch == ' ') {
+                continue;
+            }
+            match self.index_of(p) {
+                Some(i) => c.push_one_idx(i as u32),
+                None => {
+                    c.idx_truncate(mark);
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Split a multi cell: option indexes in order of appearance, and the

@@ -1,63 +1,63 @@
-//! Re-validation against the definition: a row's answers in, the answers
-//! the form should have prevented set aside (each with its rule) out.
-//! Checks what the no-JS form cannot enforce: tick counts, `none` with
-//! other options, and answers to questions the conditions hid.
+//! Re-validation against the definition: a row's coded answers in, the
+//! answers the form should have prevented set aside (each with its rule)
+//! out. Checks what the no-JS form cannot enforce: tick counts, `none`
+//! with other options, and answers to questions the conditions hid. Also
+//! leaves in the row which questions its respondent was shown.
 
-use std::collections::BTreeMap;
-
-use crate::answers::Answer;
 use crate::survey::Kind;
 
+use super::coded::{Code, Coded};
 use super::headers::Catalog;
-
 use super::values::rule;
 
-/// A dropped answer: question id, rule.
-pub type Dropped = (Option<String>, &'static str);
-
-/// Check a row's answers in place, pushing every answer set aside.
-pub fn check_row(
-    cat: &Catalog,
-    answers: &mut BTreeMap<String, Answer>,
-    other: &mut BTreeMap<String, String>,
-    dropped: &mut Vec<Dropped>,
-) {
-    let mut bad: Vec<(String, &'static str)> = Vec::new();
-    for (id, a) in answers.iter() {
-        let (Some(info), Answer::Multi(vals)) = (cat.info(id), a) else {
+/// Check a row's answers in place, pushing every answer set aside (by
+/// question id within each check, as before the row was coded).
+pub fn check_row(cat: &Catalog, c: &mut Coded) {
+    for &q in &cat.by_name {
+        let (Some(Code::Multi(s)), info) = (c.answer(q), &cat.questions[q]) else {
             continue;
         };
-        if let Kind::Multi { min, max, .. } = &info.q.kind {
-            let n = vals.len() as u32;
-            let none_alone = n == 1 && vals[0] == "none";
-            if n > 1 && vals.iter().any(|v| v == "none") {
-                bad.push((id.clone(), rule::NONE_WITH));
-            } else if max.is_some_and(|m| n > m) {
-                bad.push((id.clone(), rule::TOO_MANY));
-            } else if !none_alone && min.is_some_and(|m| n < m) {
-                bad.push((id.clone(), rule::TOO_FEW));
-            }
-        }
-    }
-    for (id, why) in bad {
-        answers.remove(&id);
-        other.remove(&id);
-        dropped.push((Some(id), why));
+        let Kind::Multi { min, max, .. } = &info.q.kind else {
+            continue;
+        };
+        let vals = c.idx(s);
+        let n = vals.len() as u32;
+        let with_none = info.none.is_some_and(|x| vals.contains(&x));
+        let why = if n > 1 && with_none {
+            rule::NONE_WITH
+        } else if max.is_some_and(|m| n > m) {
+            rule::TOO_MANY
+        } else if !(n == 1 && with_none) && min.is_some_and(|m| n < m) {
+            rule::TOO_FEW
+        } else {
+            continue;
+        };
+        set_aside(c, q, why);
     }
     let vis = &cat.visibility;
+    let mut shown = std::mem::take(&mut c.shown);
     if !vis.conditional() {
+        shown.clear();
+        shown.resize(cat.at_position.len(), true);
+        c.shown = shown;
         return;
     }
-    let mut shown = Vec::new();
-    vis.mask(answers, &mut shown);
-    let hidden: Vec<String> = answers
-        .keys()
-        .filter(|id| !vis.position(id).is_some_and(|p| shown[p]))
-        .cloned()
-        .collect();
-    for id in hidden {
-        answers.remove(&id);
-        other.remove(&id);
-        dropped.push((Some(id), rule::HIDDEN));
+    {
+        let row: &Coded = c;
+        vis.mask_with(&mut shown, &|p, r| {
+            cat.at_position[p].and_then(|q| row.value(cat, q, r))
+        });
     }
+    for &q in &cat.by_name {
+        if c.answer(q).is_some() && !shown[cat.position[q]] {
+            set_aside(c, q, rule::HIDDEN);
+        }
+    }
+    c.shown = shown;
+}
+
+fn set_aside(c: &mut Coded, q: usize, why: &'static str) {
+    c.set(q, None);
+    c.set_other(q, None);
+    c.dropped.push((Some(q as u32), why));
 }

@@ -1,14 +1,14 @@
-//! Cell values → answers, one question at a time: the raw strings a row
-//! holds for a question (its [`Slot`]) in, an [`Answer`] (and "other"
-//! text) or the rule that set it aside out. Values are never echoed in
+//! Cell values → coded answers, one question at a time: the cells a row
+//! holds for a question (its [`Slot`]) in, a [`Code`] (and "other" text)
+//! written into the row's [`Coded`], or the rule that set it aside. Values are never echoed in
 //! messages; only the rule's fixed phrase leaves this module.
 
-use crate::answers::Answer;
 use crate::cli::DateOrder;
 use indexmap::IndexMap;
 
 use crate::survey::{Kind, Question, Scale, Text};
 
+use super::coded::{Code, Coded, Span};
 use super::time::month_of;
 use super::tokens::{OptionSet, fold};
 
@@ -35,21 +35,66 @@ pub mod rule {
     pub const TIME: &str = "missing or unreadable submission time";
 }
 
-/// What one row holds for one question (cells or posted fields).
-#[derive(Debug, Clone, Default)]
-pub struct Slot<'a> {
-    /// The question's own cells / repeated fields.
-    pub values: Vec<&'a str>,
-    /// One field per option (`q__value`): option index → cell.
-    pub flags: Vec<(usize, &'a str)>,
-    /// Matrix rows (`q__row`): row index → cell.
-    pub rows: Vec<(usize, &'a str)>,
-    pub other: Option<&'a str>,
-    pub year: Option<&'a str>,
-    pub month: Option<&'a str>,
+/// The text of one row: a record's cells (checked to be UTF-8 at every
+/// cell boundary) or a submission's fields.
+#[derive(Clone, Copy)]
+pub enum Cells<'a> {
+    Record {
+        rec: &'a csv::ByteRecord,
+        all: &'a str,
+    },
+    Fields(&'a [(String, String)]),
 }
 
-impl Slot<'_> {
+impl<'a> Cells<'a> {
+    /// The record's cells as text, or `None` when it is not UTF-8 (a cell
+    /// boundary inside a character fails too).
+    pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
+        let all = std::str::from_utf8(rec.as_slice()).ok()?;
+        (0..rec.len())
+            .all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some()))
+            .then_some(Cells::Record { rec, all })
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Record { rec, .. } => rec.len(),
+            Cells::Fields(f) => f.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Cell (or field value) `i`; `""` past the end.
+    pub fn get(&self, i: usize) -> &'a str {
+        match self {
+            Cells::Record { rec, all } => rec.range(i).and_then(|r| all.get(r)).unwrap_or(""),
+            Cells::Fields(f) => f.get(i).map_or("", |(_, v)| v.as_str()),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// Where one row holds what for one question: indexes into its [`Cells`].
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    /// The question's own cells / repeated fields.
+    pub values: Vec<u32>,
+    /// One field per option (`q__value`): (option index, cell).
+    pub flags: Vec<(u32, u32)>,
+    /// Matrix rows (`q__row`): (row index, cell).
+    pub rows: Vec<(u32, u32)>,
+    pub other: Option<u32>,
+    pub year: Option<u32>,
+    pub month: Option<u32>,
+}
+
+impl Slot {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
             && self.flags.is_empty()
@@ -58,34 +103,16 @@ impl Slot<'_> {
             && self.year.is_none()
             && self.month.is_none()
     }
-}
 
-/// The reading of one question.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Reading {
-    pub answer: Option<Answer>,
-    pub other: Option<String>,
-    pub dropped: Vec<&'static str>,
-}
-
-impl Reading {
-    fn answer(a: Answer) -> Self {
-        Reading {
-            answer: Some(a),
-            ..Reading::default()
-        }
+    /// Empty again, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.flags.clear();
+        self.rows.clear();
+        self.other = None;
+        self.year = None;
+        self.month = None;
     }
-    fn drop(rule: &'static str) -> Self {
-        Reading {
-            dropped: vec![rule],
-            ..Reading::default()
-        }
-    }
-}
-
-/// Cell text with line ends made `\n`.
-pub fn normalise_text(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// A question with what reading its cells needs, prepared once.
@@ -95,6 +122,9 @@ pub struct QInfo<'s> {
     pub opts: OptionSet,
     /// The text pattern, anchored like the HTML `pattern` attribute.
     pub pattern: Option<regex::Regex>,
+    /// The indexes of the implied options `other` and `none`.
+    pub other: Option<u32>,
+    pub none: Option<u32>,
 }
 
 impl<'s> QInfo<'s> {
@@ -105,46 +135,69 @@ impl<'s> QInfo<'s> {
             } => regex::Regex::new(&format!("^(?:{p})$")).ok(),
             _ => None,
         };
+        let opts = OptionSet::new(&q.kind);
+        let index = |v: &str| opts.index_of(v).map(|i| i as u32);
         QInfo {
             q,
-            opts: OptionSet::new(&q.kind),
+            other: index("other"),
+            none: index("none"),
+            opts,
             pattern,
         }
     }
 }
 
-/// Read one question's slot.
-pub fn read_question(info: &QInfo, s: &Slot, order: Option<DateOrder>) -> Reading {
-    let (q, opts) = (info.q, &info.opts);
-    let mut r = match &q.kind {
-        Kind::Choice { .. } => read_choice(opts, s),
-        Kind::Multi { .. } => read_multi(opts, s),
-        Kind::Ranking { .. } => read_ranking(opts, s),
-        Kind::YesNo => one(s, |v| {
-            read_yesno(v).map(Answer::YesNo).ok_or(rule::NOT_YESNO)
+/// What one question's cells read as: the answer and the "other" text.
+type Read = Result<(Option<Code>, Option<Span>), &'static str>;
+
+/// Read question `qi`'s slot into `c` (answer, other text, and every
+/// answer set aside in `c.dropped`).
+pub fn read_question(
+    info: &QInfo,
+    qi: usize,
+    s: &Slot,
+    cells: Cells,
+    order: Option<DateOrder>,
+    c: &mut Coded,
+) {
+    let q = info.q;
+    let at = Some(qi as u32);
+    let r: Read = match &q.kind {
+        Kind::Choice { .. } => read_choice(info, s, cells, c),
+        Kind::Multi { .. } => read_multi(info, s, cells, c),
+        Kind::Ranking { .. } => read_ranking(&info.opts, s, cells, c).map(|a| (a, None)),
+        Kind::YesNo => one(s, cells, |v| {
+            read_yesno(v).map(Code::YesNo).ok_or(rule::NOT_YESNO)
         }),
-        Kind::Scale { scale, .. } => one(s, |v| read_point(scale, v).map(Answer::Point)),
-        Kind::Nps => one(s, |v| read_point(&NPS, v).map(Answer::Point)),
-        Kind::Matrix { rows, scale, .. } => read_matrix(rows, scale, s),
-        Kind::Number { .. } => one(s, |v| read_number(&q.kind, v).map(Answer::Number)),
-        Kind::Date { .. } => read_date(s, order),
-        Kind::Text { .. } => one(s, |v| read_text(info, v).map(Answer::Text)),
-        Kind::Info => Reading::default(),
+        Kind::Scale { scale, .. } => one(s, cells, |v| read_point(scale, v).map(Code::Point)),
+        Kind::Nps => one(s, cells, |v| read_point(&NPS, v).map(Code::Point)),
+        Kind::Matrix { rows, scale, .. } => Ok((read_matrix(rows, scale, qi, s, cells, c), None)),
+        Kind::Number { .. } => one(s, cells, |v| read_number(&q.kind, v).map(Code::Number)),
+        Kind::Date { .. } => read_date(s, cells, order),
+        Kind::Text { .. } => read_text(info, s, cells, c),
+        Kind::Info => Ok((None, None)),
     };
+    let (answer, mut other) = r.unwrap_or_else(|rule| {
+        c.dropped.push((at, rule));
+        (None, None)
+    });
     // Other-text beside an answer that does not include "other".
-    if let Some(t) = s.other.filter(|t| !t.trim().is_empty()) {
-        let has_other = match &r.answer {
-            Some(Answer::Choice(v)) => v == "other",
-            Some(Answer::Multi(vs)) => vs.iter().any(|v| v == "other"),
+    if let Some(t) = s.other.map(|i| cells.get(i as usize))
+        && !t.trim().is_empty()
+    {
+        let has_other = match (answer, info.other) {
+            (Some(Code::Opt(i)), Some(o)) => i == o,
+            (Some(Code::Multi(sp)), Some(o)) => c.idx(sp).contains(&o),
             _ => false,
         };
-        if has_other && r.other.is_none() {
-            r.other = Some(normalise_text(t.trim()));
+        if has_other && other.is_none() {
+            other = Some(c.push_text(t.trim()));
         } else if !has_other && q.kind.allows_other() {
-            r.dropped.push(rule::OTHER_WITHOUT);
+            c.dropped.push((at, rule::OTHER_WITHOUT));
         }
     }
-    r
+    c.set(qi, answer);
+    c.set_other(qi, other);
 }
 
 const NPS: Scale = Scale {
@@ -155,119 +208,126 @@ const NPS: Scale = Scale {
 };
 
 /// Questions that take exactly one value.
-fn one(s: &Slot, f: impl Fn(&str) -> Result<Answer, &'static str>) -> Reading {
+fn one(s: &Slot, cells: Cells, f: impl Fn(&str) -> Result<Code, &'static str>) -> Read {
     match s.values.as_slice() {
-        [] => Reading::default(),
-        [v] => f(v).map_or_else(Reading::drop, Reading::answer),
-        _ => Reading::drop(rule::SEVERAL),
+        [] => Ok((None, None)),
+        [v] => f(cells.get(*v as usize)).map(|a| (Some(a), None)),
+        _ => Err(rule::SEVERAL),
     }
 }
 
-fn read_choice(opts: &OptionSet, s: &Slot) -> Reading {
+fn read_choice(info: &QInfo, s: &Slot, cells: Cells, c: &mut Coded) -> Read {
     match s.values.as_slice() {
-        [] => Reading::default(),
-        [v] => match opts.find(v) {
-            Some(i) => Reading::answer(Answer::Choice(opts.values[i].clone())),
-            // Google writes the "Other" text in place of the label.
-            None if opts.index_of("other").is_some() => Reading {
-                answer: Some(Answer::Choice("other".into())),
-                other: Some(normalise_text(v.trim())),
-                dropped: vec![],
-            },
-            None => Reading::drop(rule::NOT_OPTION),
-        },
-        _ => Reading::drop(rule::SEVERAL),
+        [] => Ok((None, None)),
+        [v] => {
+            let v = cells.get(*v as usize);
+            match (info.opts.find(v), info.other) {
+                (Some(i), _) => Ok((Some(Code::Opt(i as u32)), None)),
+                // Google writes the "Other" text in place of the label.
+                (None, Some(o)) => Ok((Some(Code::Opt(o)), Some(c.push_text(v.trim())))),
+                (None, None) => Err(rule::NOT_OPTION),
+            }
+        }
+        _ => Err(rule::SEVERAL),
     }
+}
+
+/// `v` lowercased and trimmed equals one of `words` (which are lowercase,
+/// without spaces).
+fn is_word(v: &str, words: &[&str]) -> Option<usize> {
+    let t = v.trim();
+    if t.is_ascii() {
+        return words.iter().position(|w| w.eq_ignore_ascii_case(t));
+    }
+    let f: String = fold(v).into_iter().collect();
+    words.iter().position(|w| *w == f)
 }
 
 fn is_ticked(v: &str) -> bool {
-    let f: String = fold(v).into_iter().collect();
-    !matches!(f.as_str(), "" | "0" | "false" | "off" | "no" | "nei")
+    is_word(v, &["", "0", "false", "off", "no", "nei"]).is_none()
 }
 
-fn read_multi(opts: &OptionSet, s: &Slot) -> Reading {
-    let mut ticked = vec![false; opts.values.len()];
+fn read_multi(info: &QInfo, s: &Slot, cells: Cells, c: &mut Coded) -> Read {
+    let opts = &info.opts;
+    let mark = c.idx_mark();
     let mut rest: Vec<String> = Vec::new();
-    for v in &s.values {
-        let (found, r) = opts.split(v);
-        for i in found {
-            ticked[i] = true;
-        }
-        rest.extend(r);
-    }
-    for (i, v) in &s.flags {
-        if is_ticked(v) && *i < ticked.len() {
-            ticked[*i] = true;
-        }
-    }
-    let mut out = Reading::default();
-    if !rest.is_empty() {
-        match opts.index_of("other") {
-            Some(o) => {
-                ticked[o] = true;
-                out.other = Some(normalise_text(&rest.join(", ")));
+    for &v in &s.values {
+        let v = cells.get(v as usize);
+        if !opts.split_exact(v, c) {
+            let (found, r) = opts.split(v);
+            for i in found {
+                c.push_one_idx(i as u32);
             }
-            None => return Reading::drop(rule::NOT_OPTION),
+            rest.extend(r);
         }
     }
-    let vals: Vec<String> = ticked
-        .iter()
-        .zip(&opts.values)
-        .filter(|(t, _)| **t)
-        .map(|(_, v)| v.clone())
-        .collect();
-    if !vals.is_empty() {
-        out.answer = Some(Answer::Multi(vals));
+    for &(i, v) in &s.flags {
+        if is_ticked(cells.get(v as usize)) && (i as usize) < opts.values.len() {
+            c.push_one_idx(i);
+        }
     }
-    out
+    let mut other = None;
+    if !rest.is_empty() {
+        match info.other {
+            Some(o) => {
+                c.push_one_idx(o);
+                other = Some(c.push_joined(rest.iter().map(String::as_str), ", "));
+            }
+            None => return Err(rule::NOT_OPTION),
+        }
+    }
+    let ticked = c.idx_since(mark, true);
+    Ok(((!ticked.is_empty()).then_some(Code::Multi(ticked)), other))
 }
 
-fn read_ranking(opts: &OptionSet, s: &Slot) -> Reading {
-    let mut order: Vec<usize> = Vec::new();
+fn read_ranking(
+    opts: &OptionSet,
+    s: &Slot,
+    cells: Cells,
+    c: &mut Coded,
+) -> Result<Option<Code>, &'static str> {
+    let mark = c.idx_mark();
     if !s.flags.is_empty() {
-        let mut ranked: Vec<(i64, usize)> = Vec::new();
-        for (i, v) in &s.flags {
-            match v.trim().parse::<i64>() {
-                Ok(r) if (1..=opts.values.len() as i64).contains(&r) => ranked.push((r, *i)),
-                _ => return Reading::drop(rule::BAD_RANKS),
+        let n = opts.values.len() as i64;
+        let ranked = c.pairs();
+        for &(i, v) in &s.flags {
+            match cells.get(v as usize).trim().parse::<i64>() {
+                Ok(r) if (1..=n).contains(&r) => ranked.push((r, i)),
+                _ => return Err(rule::BAD_RANKS),
             }
         }
-        ranked.sort();
+        ranked.sort_unstable();
         if ranked.windows(2).any(|w| w[0].0 == w[1].0) {
-            return Reading::drop(rule::BAD_RANKS);
+            return Err(rule::BAD_RANKS);
         }
-        order.extend(ranked.into_iter().map(|(_, i)| i));
+        c.idx_from_pairs();
     }
-    for v in &s.values {
-        let (found, rest) = opts.split(v);
-        if !rest.is_empty() {
-            return Reading::drop(rule::NOT_OPTION);
+    for &v in &s.values {
+        let v = cells.get(v as usize);
+        if !opts.split_exact(v, c) {
+            let (found, rest) = opts.split(v);
+            if !rest.is_empty() {
+                return Err(rule::NOT_OPTION);
+            }
+            for i in found {
+                c.push_one_idx(i as u32);
+            }
         }
-        order.extend(found);
     }
-    let mut seen = vec![false; opts.values.len()];
-    for &i in &order {
-        if std::mem::replace(&mut seen[i], true) {
-            return Reading::drop(rule::BAD_RANKS);
-        }
+    let order = c.idx_since(mark, false);
+    let ix = c.idx(order);
+    if (1..ix.len()).any(|k| ix[..k].contains(&ix[k])) {
+        return Err(rule::BAD_RANKS);
     }
-    if order.is_empty() {
-        return Reading::default();
-    }
-    Reading::answer(Answer::Ranking(
-        order.into_iter().map(|i| opts.values[i].clone()).collect(),
-    ))
+    Ok((!order.is_empty()).then_some(Code::Ranking(order)))
 }
 
 pub fn read_yesno(v: &str) -> Option<bool> {
-    let f: String = fold(v).into_iter().collect();
-    match f.as_str() {
-        "yes" | "ja" | "true" | "1" | "on" | "y" | "j" => Some(true),
-        "no" | "nei" | "false" | "0" | "off" | "n" => Some(false),
-        _ => None,
-    }
+    const WORDS: [&str; 13] = [
+        "yes", "ja", "true", "1", "on", "y", "j", "no", "nei", "false", "0", "off", "n",
+    ];
+    is_word(v, &WORDS).map(|i| i < 7)
 }
-
 /// A decimal number with `.` or `,` as decimal mark; spaces (also
 /// non-breaking) as thousands separators.
 pub fn parse_decimal(v: &str) -> Option<f64> {
@@ -330,26 +390,30 @@ fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
     }
 }
 
-fn read_matrix(ids: &IndexMap<String, Text>, scale: &Scale, s: &Slot) -> Reading {
-    let mut out = Reading::default();
+/// A matrix's rows; a bad row is set aside alone.
+fn read_matrix(
+    ids: &IndexMap<String, Text>,
+    scale: &Scale,
+    qi: usize,
+    s: &Slot,
+    cells: Cells,
+    c: &mut Coded,
+) -> Option<Code> {
+    let at = Some(qi as u32);
     if !s.values.is_empty() {
         // A single cell for a whole grid cannot be read.
-        out.dropped.push(rule::NOT_OPTION);
+        c.dropped.push((at, rule::NOT_OPTION));
     }
-    let mut rows = std::collections::BTreeMap::new();
-    for (r, v) in &s.rows {
-        match (read_point(scale, v), ids.get_index(*r)) {
-            (Ok(p), Some((id, _))) => {
-                rows.insert(id.clone(), p);
-            }
-            (Err(rule), _) => out.dropped.push(rule),
-            (Ok(_), None) => {}
+    let mark = c.cells_mark();
+    for &(r, v) in &s.rows {
+        match read_point(scale, cells.get(v as usize)) {
+            Ok(p) if (r as usize) < ids.len() => c.push_cell(mark, r, p),
+            Ok(_) => {}
+            Err(rule) => c.dropped.push((at, rule)),
         }
     }
-    if !rows.is_empty() {
-        out.answer = Some(Answer::Matrix(rows));
-    }
-    out
+    let rows = c.cells_since(mark);
+    (!rows.is_empty()).then_some(Code::Matrix(rows))
 }
 
 fn read_number(kind: &Kind, v: &str) -> Result<f64, &'static str> {
@@ -377,31 +441,34 @@ fn read_number(kind: &Kind, v: &str) -> Result<f64, &'static str> {
     Ok(x)
 }
 
-fn read_date(s: &Slot, order: Option<DateOrder>) -> Reading {
+fn read_date(s: &Slot, cells: Cells, order: Option<DateOrder>) -> Read {
     if s.values.is_empty() {
         let (Some(y), Some(m)) = (s.year, s.month) else {
-            return Reading::drop(rule::NOT_DATE);
+            return Err(rule::NOT_DATE);
         };
-        return match (
-            y.trim().parse::<i32>(),
-            y.trim().len(),
-            m.trim().parse::<u32>(),
-        ) {
+        let (y, m) = (cells.get(y as usize).trim(), cells.get(m as usize).trim());
+        return match (y.parse::<i32>(), y.len(), m.parse::<u32>()) {
             (Ok(year), 4, Ok(month)) if (1..=12).contains(&month) => {
-                Reading::answer(Answer::Month { year, month })
+                Ok((Some(Code::Month { year, month }), None))
             }
-            _ => Reading::drop(rule::NOT_DATE),
+            _ => Err(rule::NOT_DATE),
         };
     }
-    one(s, |v| {
+    one(s, cells, |v| {
         month_of(v, order)
-            .map(|(year, month)| Answer::Month { year, month })
+            .map(|(year, month)| Code::Month { year, month })
             .ok_or(rule::NOT_DATE)
     })
 }
 
-fn read_text(info: &QInfo, v: &str) -> Result<String, &'static str> {
-    let t = normalise_text(v);
+fn read_text(info: &QInfo, s: &Slot, cells: Cells, c: &mut Coded) -> Read {
+    let v = match s.values.as_slice() {
+        [] => return Ok((None, None)),
+        [v] => cells.get(*v as usize),
+        _ => return Err(rule::SEVERAL),
+    };
+    let span = c.push_text(v);
+    let t = c.text(span);
     if let Kind::Text {
         min_length,
         max_length,
@@ -415,11 +482,11 @@ fn read_text(info: &QInfo, v: &str) -> Result<String, &'static str> {
         if max_length.is_some_and(|m| n > m) {
             return Err(rule::TOO_LONG);
         }
-        if info.pattern.as_ref().is_some_and(|re| !re.is_match(&t)) {
+        if info.pattern.as_ref().is_some_and(|re| !re.is_match(t)) {
             return Err(rule::PATTERN);
         }
     }
-    Ok(t)
+    Ok((Some(Code::Text(span)), None))
 }
 
 #[cfg(test)]
@@ -477,6 +544,5 @@ mod tests {
         ] {
             assert_eq!(read_yesno(s), want, "{s}");
         }
-        assert_eq!(normalise_text("a\r\nb\rc\nd"), "a\nb\nc\nd");
     }
 }

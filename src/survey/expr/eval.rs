@@ -21,9 +21,39 @@ pub enum Value<'a> {
     /// scale, nps, number, matrix row
     Num(f64),
     /// multi: ticked option values
-    Set(&'a [String]),
+    Set(SetRef<'a>),
     /// answered, but not comparable (text, date, ranking)
     Opaque,
+}
+
+/// The ticked options of a multi answer: values, or indexes into the
+/// question's option values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SetRef<'a> {
+    Values(&'a [String]),
+    Indexes(&'a [u32], &'a [String]),
+}
+
+impl<'a> SetRef<'a> {
+    /// The ticked option values.
+    pub fn values(self) -> Vec<&'a str> {
+        match self {
+            SetRef::Values(vs) => vs.iter().map(String::as_str).collect(),
+            SetRef::Indexes(ix, vals) => ix
+                .iter()
+                .filter_map(|&i| vals.get(i as usize).map(String::as_str))
+                .collect(),
+        }
+    }
+
+    pub fn contains(&self, v: &str) -> bool {
+        match self {
+            SetRef::Values(vs) => vs.iter().any(|x| x == v),
+            SetRef::Indexes(ix, vals) => ix
+                .iter()
+                .any(|&i| vals.get(i as usize).is_some_and(|x| x == v)),
+        }
+    }
 }
 
 /// Resolve a reference in a set of (shown) answers. An empty answer (no
@@ -50,7 +80,7 @@ pub fn lookup<'a>(
         (Answer::YesNo(b), None) => Value::Str(if *b { "yes" } else { "no" }),
         (Answer::Point(p), None) => Value::Num(*p as f64),
         (Answer::Number(n), None) => Value::Num(*n),
-        (Answer::Multi(v), None) => Value::Set(v),
+        (Answer::Multi(v), None) => Value::Set(SetRef::Values(v)),
         (Answer::Matrix(m), None) if m.is_empty() => return None,
         _ => Value::Opaque,
     })
@@ -92,7 +122,7 @@ pub fn evaluate<'a>(expr: &Expr, get: &dyn Fn(&str, Option<&str>) -> Option<Valu
             target, op, value, ..
         } => get(&target.question, target.row.as_deref()).is_some_and(|v| compare(&v, *op, value)),
         Expr::Contains { value, target, .. } => match (get(&target.question, None), value) {
-            (Some(Value::Set(set)), Literal::Str(s)) => set.iter().any(|x| x == s),
+            (Some(Value::Set(set)), Literal::Str(s)) => set.contains(s),
             _ => false,
         },
         Expr::InList { target, values } => get(&target.question, target.row.as_deref())
@@ -121,6 +151,7 @@ pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) ->
 pub struct Visibility<'s> {
     conditions: Vec<Option<&'s Expr>>,
     index: foldhash::HashMap<&'s str, usize>,
+    ids: Vec<&'s str>,
 }
 
 impl<'s> Visibility<'s> {
@@ -135,6 +166,7 @@ impl<'s> Visibility<'s> {
                 .enumerate()
                 .map(|(i, q)| (q.id.as_str(), i))
                 .collect(),
+            ids: survey.questions().map(|q| q.id.as_str()).collect(),
         }
     }
 
@@ -150,21 +182,27 @@ impl<'s> Visibility<'s> {
 
     /// `out[i]`: whether question `i` was shown.
     pub fn mask(&self, answers: &BTreeMap<String, Answer>, out: &mut Vec<bool>) {
+        self.mask_with(out, &|p, row| lookup(answers, self.ids[p], row));
+    }
+
+    /// [`Visibility::mask`] over answers of any shape: `get` resolves the
+    /// question at a position (in `survey.questions()`) and a matrix row.
+    pub fn mask_with<'v>(
+        &self,
+        out: &mut Vec<bool>,
+        get: &dyn Fn(usize, Option<&str>) -> Option<Value<'v>>,
+    ) {
         out.clear();
         out.resize(self.conditions.len(), false);
         for (i, c) in self.conditions.iter().enumerate() {
             out[i] = match c {
                 None => true,
                 Some(expr) => {
-                    let get = |id: &str, row: Option<&str>| {
-                        let shown = self.position(id).is_some_and(|p| out[p]);
-                        if shown {
-                            lookup(answers, id, row)
-                        } else {
-                            None
-                        }
+                    let at = |id: &str, row: Option<&str>| match self.position(id) {
+                        Some(p) if out[p] => get(p, row),
+                        _ => None,
                     };
-                    evaluate(expr, &get)
+                    evaluate(expr, &at)
                 }
             };
         }

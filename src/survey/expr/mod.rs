@@ -10,5 +10,5 @@ mod parse;
 
 pub use ast::*;
 pub use check::{ExprProblem, check};
-pub use eval::{Value, Visibility, evaluate, lookup, visible_questions};
+pub use eval::{SetRef, Value, Visibility, evaluate, lookup, visible_questions};
 pub use parse::{ParseError, parse};
