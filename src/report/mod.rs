@@ -85,6 +85,10 @@ impl crate::responses::Sink for ReportBuilder<'_> {
     fn push(&mut self, row: &Coded, _: &Catalog) {
         self.agg.push(row);
     }
+
+    fn fresh(&self) -> Option<Self> {
+        Some(ReportBuilder::new(self.agg.survey))
+    }
 }
 
 /// Aggregates responses one at a time; see the module doc.

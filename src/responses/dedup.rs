@@ -177,6 +177,11 @@ pub struct Drops {
 }
 
 impl Drops {
+    /// Whether no row at all is a duplicate (before any [`Drops::take`]).
+    pub fn is_empty(&self) -> bool {
+        self.next.is_none()
+    }
+
     /// Whether row `ord` of file `file` is a duplicate. Ask in reading
     /// order (files in order, rows in order).
     pub fn take(&mut self, file: u32, ord: u32) -> io::Result<bool> {

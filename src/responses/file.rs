@@ -21,7 +21,7 @@ use super::coded::Dropped;
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
-use super::row::{Interpreter, RowOutcome, Scratch};
+use super::row::{Columns, Interpreter, RowOutcome, Scratch};
 use super::values::Cells;
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
@@ -77,24 +77,6 @@ impl std::fmt::Display for Location<'_> {
     }
 }
 
-/// Per-file message sink with a cap.
-struct Notes<'r> {
-    out: &'r mut Vec<String>,
-    shown: usize,
-    hidden: usize,
-}
-
-impl Notes<'_> {
-    fn push(&mut self, m: String) {
-        if self.shown < MESSAGES_PER_FILE {
-            self.out.push(m);
-            self.shown += 1;
-        } else {
-            self.hidden += 1;
-        }
-    }
-}
-
 impl<'c, 's> Run<'_, 'c, 's> {
     pub(super) fn open(&self, path: &Path, count: bool) -> Result<Source> {
         let delimiter = match self.opts.delimiter {
@@ -135,6 +117,27 @@ impl<'c, 's> Run<'_, 'c, 's> {
         }
     }
 
+    /// Pass 2's work on the rows of a file with these columns, read in
+    /// this day/month order.
+    pub(super) fn row_work<'x>(
+        catalog: &'c Catalog<'s>,
+        opts: &ReadOptions,
+        key: Option<&'x crate::seal::PrivateKey>,
+        cols: &'x Columns,
+        date_order: Option<crate::cli::DateOrder>,
+    ) -> RowWork<'x, 'c, 's> {
+        RowWork {
+            interp: Interpreter {
+                catalog,
+                date_order,
+                zone: cols.zone,
+                granularity: opts.granularity,
+            },
+            cols,
+            key,
+        }
+    }
+
     /// Pass 2 over file number `file`: every row, counted; used responses
     /// go to the sinks (one worker thread each), which are handed back.
     pub fn read_rows<S: Sink>(
@@ -146,97 +149,25 @@ impl<'c, 's> Run<'_, 'c, 's> {
     ) -> Result<Vec<S>> {
         let path = prep.path.as_path();
         self.rec.messages.extend(prep.messages);
-        let mut tally = FileTally {
-            path: path.to_path_buf(),
-            ..FileTally::default()
-        };
         let Some(plan) = prep.plan else {
-            self.rec.files.push(tally);
+            FileRows::new(path, 0).commit(&mut self.rec);
             return Ok(sinks);
         };
-        let cols = &plan.cols;
-        let interp = self.interpreter(&plan);
         let mut rdr = self.open(path, true)?;
         rdr.next(&mut ByteRecord::new(), path)?;
-        let key = &self.key;
+        let rows = Self::row_work(
+            self.catalog,
+            self.opts,
+            self.key.as_ref(),
+            &plan.cols,
+            plan.date_order,
+        );
+        let work =
+            |w: &mut Worker<S>, rec: &ByteRecord, &(_, dup): &(u64, bool)| rows.run(w, rec, dup);
+        let mut counted = FileRows::new(path, plan.cols.targets.len());
         let cat = self.catalog;
-        let width = cols.targets.len();
-        // On the workers: the row's cell count when it was read as cells,
-        // and what became of it.
-        let work = |w: &mut Worker<S>, rec: &ByteRecord, &(_, dup): &(u64, bool)| {
-            let sc = &mut w.scratch;
-            let (cells, outcome) = match Cells::record(rec) {
-                None => (None, Outcome::Rejected("not valid text")),
-                Some(c) if c.len() > width => {
-                    (None, Outcome::Rejected("more cells than the header"))
-                }
-                Some(cells) => (
-                    Some(cells.len()),
-                    match (cols.sealed, key) {
-                        (Some(col), Some(key)) => match open_sealed(cols, cells, col, key, cat) {
-                            Ok(fields) => interp.interpret_fields(&fields, sc).into(),
-                            Err(why) => Outcome::Rejected(why),
-                        },
-                        _ => interp.interpret_cells(cols, cells, sc).into(),
-                    },
-                ),
-            };
-            let event = match outcome {
-                Outcome::Rejected(why) => Event::Rejected(why),
-                Outcome::Used(_) if dup => Event::Duplicate,
-                Outcome::Used(mismatch) => {
-                    w.sink.push(&sc.coded, cat);
-                    let d = &sc.coded.dropped;
-                    Event::Used {
-                        dropped: if d.is_empty() { Vec::new() } else { d.clone() },
-                        mismatch,
-                    }
-                }
-            };
-            (cells, event)
-        };
-        let mut notes = Notes {
-            out: &mut self.rec.messages,
-            shown: 0,
-            hidden: 0,
-        };
-        let dropped_answers = &mut self.rec.dropped_answers;
-        let mismatches = &mut self.rec.fingerprint_mismatches;
-        // On this thread, in reading order: the counts and the messages.
-        let mut take = |(line, _): (u64, bool), (cells, event): (Option<usize>, Event)| {
-            tally.read += 1;
-            let at = Location(path, line);
-            if let Some(cells) = cells
-                && cells < width
-            {
-                tally.short_rows += 1;
-                notes.push(format!(
-                    "{at}: warning: the row has {cells} of {width} cells; the missing ones are read as empty"
-                ));
-            }
-            match event {
-                Event::Rejected(why) => {
-                    *tally.rejected.entry(why.to_string()).or_default() += 1;
-                    notes.push(format!("{at}: row rejected: {why}"));
-                }
-                Event::Duplicate => tally.duplicates += 1,
-                Event::Used { dropped, mismatch } => {
-                    for (q, why) in &dropped {
-                        *dropped_answers.entry(why.to_string()).or_default() += 1;
-                        match q.and_then(|q| cat.questions.get(q as usize)) {
-                            Some(info) => notes.push(format!(
-                                "{at}: question '{}': {why}; that answer is set aside",
-                                info.q.id
-                            )),
-                            None => {
-                                notes.push(format!("{at}: {why}; the row is used without a period"))
-                            }
-                        }
-                    }
-                    *mismatches += u64::from(mismatch);
-                    tally.used += 1;
-                }
-            }
+        let mut take = |(line, _): (u64, bool), worked: Worked| {
+            counted.take(cat, line, worked);
             Ok(())
         };
         let mut ord = 0u32;
@@ -252,27 +183,177 @@ impl<'c, 's> Run<'_, 'c, 's> {
         };
         let workers = sinks.into_iter().map(Worker::new).collect();
         let workers = super::pipeline::in_order(&mut next, workers, &work, &mut take)?;
-        let sinks = workers.into_iter().map(|w| w.sink).collect();
-        if notes.hidden > 0 {
-            let n = notes.hidden;
-            notes.out.push(format!(
-                "{}: … and {n} more message(s) like these",
-                path.display()
+        counted.commit(&mut self.rec);
+        Ok(workers.into_iter().map(|w| w.sink).collect())
+    }
+}
+
+/// Pass 2's work on one row, on a worker thread.
+pub(super) struct RowWork<'x, 'c, 's> {
+    interp: Interpreter<'c, 's>,
+    cols: &'x Columns,
+    key: Option<&'x crate::seal::PrivateKey>,
+}
+
+/// A row's cell count (when it was read as cells) and what became of it.
+pub(super) type Worked = (Option<usize>, Event);
+
+impl RowWork<'_, '_, '_> {
+    /// Read the row; a used row that is not a duplicate goes to the sink.
+    pub(super) fn run<S: Sink>(&self, w: &mut Worker<S>, rec: &ByteRecord, dup: bool) -> Worked {
+        self.run_cells(w, Cells::record(rec), dup).0
+    }
+
+    /// [`RowWork::run`] on the row's cells (`None`: not UTF-8); also gives
+    /// the nonce of a used row.
+    pub(super) fn run_cells<'r, S: Sink>(
+        &self,
+        w: &mut Worker<S>,
+        cells: Option<Cells<'r>>,
+        dup: bool,
+    ) -> (Worked, Option<&'r str>) {
+        let (cols, sc, cat) = (self.cols, &mut w.scratch, self.interp.catalog);
+        let mut nonce = None;
+        let (cells, outcome) = match cells {
+            None => (None, Outcome::Rejected("not valid text")),
+            Some(c) if c.len() > cols.targets.len() => {
+                (None, Outcome::Rejected("more cells than the header"))
+            }
+            Some(cells) => (
+                Some(cells.len()),
+                match (cols.sealed, self.key) {
+                    (Some(col), Some(key)) => match open_sealed(cols, cells, col, key, cat) {
+                        Ok(fields) => self.interp.interpret_fields(&fields, sc).into(),
+                        Err(why) => Outcome::Rejected(why),
+                    },
+                    _ => {
+                        let o = self.interp.interpret_cells(cols, cells, sc);
+                        if let RowOutcome::Used { nonce: n, .. } = o {
+                            nonce = n;
+                        }
+                        o.into()
+                    }
+                },
+            ),
+        };
+        let event = match outcome {
+            Outcome::Rejected(why) => Event::Rejected(why),
+            Outcome::Used(_) if dup => Event::Duplicate,
+            Outcome::Used(mismatch) => {
+                w.sink.push(&sc.coded, cat);
+                let d = &sc.coded.dropped;
+                Event::Used {
+                    dropped: if d.is_empty() { Vec::new() } else { d.clone() },
+                    mismatch,
+                }
+            }
+        };
+        ((cells, event), nonce)
+    }
+}
+
+/// Pass 2's counts and messages for one file, made on the reading thread
+/// in reading order, and added to the reconciliation at the end.
+pub(super) struct FileRows<'p> {
+    path: &'p Path,
+    width: usize,
+    tally: FileTally,
+    messages: Vec<String>,
+    hidden: usize,
+    dropped_answers: std::collections::BTreeMap<String, u64>,
+    mismatches: u64,
+}
+
+impl<'p> FileRows<'p> {
+    pub(super) fn new(path: &'p Path, width: usize) -> Self {
+        FileRows {
+            path,
+            width,
+            tally: FileTally {
+                path: path.to_path_buf(),
+                ..FileTally::default()
+            },
+            messages: Vec::new(),
+            hidden: 0,
+            dropped_answers: Default::default(),
+            mismatches: 0,
+        }
+    }
+
+    fn note(&mut self, m: impl FnOnce() -> String) {
+        if self.messages.len() < MESSAGES_PER_FILE {
+            self.messages.push(m());
+        } else {
+            self.hidden += 1;
+        }
+    }
+
+    /// Count the row at `line`.
+    pub(super) fn take(&mut self, cat: &Catalog, line: u64, (cells, event): Worked) {
+        self.tally.read += 1;
+        let at = Location(self.path, line);
+        let width = self.width;
+        if let Some(cells) = cells
+            && cells < width
+        {
+            self.tally.short_rows += 1;
+            self.note(|| format!(
+                "{at}: warning: the row has {cells} of {width} cells; the missing ones are read as empty"
             ));
         }
-        self.rec.files.push(tally);
-        Ok(sinks)
+        match event {
+            Event::Rejected(why) => {
+                *self.tally.rejected.entry(why.to_string()).or_default() += 1;
+                self.note(|| format!("{at}: row rejected: {why}"));
+            }
+            Event::Duplicate => self.tally.duplicates += 1,
+            Event::Used { dropped, mismatch } => {
+                for (q, why) in &dropped {
+                    *self.dropped_answers.entry(why.to_string()).or_default() += 1;
+                    match q.and_then(|q| cat.questions.get(q as usize)) {
+                        Some(info) => self.note(|| {
+                            format!(
+                                "{at}: question '{}': {why}; that answer is set aside",
+                                info.q.id
+                            )
+                        }),
+                        None => {
+                            self.note(|| format!("{at}: {why}; the row is used without a period"))
+                        }
+                    }
+                }
+                self.mismatches += u64::from(mismatch);
+                self.tally.used += 1;
+            }
+        }
+    }
+
+    /// Add this file's counts and messages to `rec`.
+    pub(super) fn commit(mut self, rec: &mut Reconciliation) {
+        if self.hidden > 0 {
+            self.messages.push(format!(
+                "{}: … and {} more message(s) like these",
+                self.path.display(),
+                self.hidden
+            ));
+        }
+        rec.messages.append(&mut self.messages);
+        for (why, n) in self.dropped_answers {
+            *rec.dropped_answers.entry(why).or_default() += n;
+        }
+        rec.fingerprint_mismatches += self.mismatches;
+        rec.files.push(self.tally);
     }
 }
 
 /// A worker thread's sink and buffers.
-struct Worker<S> {
-    sink: S,
+pub(super) struct Worker<S> {
+    pub(super) sink: S,
     scratch: Scratch,
 }
 
 impl<S> Worker<S> {
-    fn new(sink: S) -> Self {
+    pub(super) fn new(sink: S) -> Self {
         Worker {
             sink,
             scratch: Scratch::default(),
@@ -300,7 +381,7 @@ impl From<RowOutcome<'_>> for Outcome {
 }
 
 /// What became of a row, as the worker that read it reports it.
-enum Event {
+pub(super) enum Event {
     Rejected(&'static str),
     Duplicate,
     Used {

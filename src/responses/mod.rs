@@ -83,14 +83,17 @@ impl ReadOptions {
     }
 }
 
-fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
-    let total: u64 = inputs
+/// The inputs' total size: a progress bar's length for one read of each.
+fn total_bytes(inputs: &[PathBuf]) -> u64 {
+    inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
-        .sum();
-    // Every file is read twice (pass 1 and pass 2).
-    let bar = indicatif::ProgressBar::new(2 * total);
+        .sum()
+}
+
+fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total_bytes(inputs));
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {eta}",
     ) {
@@ -102,14 +105,83 @@ fn progress_bar(inputs: &[PathBuf]) -> indicatif::ProgressBar {
 /// Where used responses go: each sink is fed by its own worker thread,
 /// one coded row at a time (the row's buffers are reused for the next;
 /// [`Coded::to_response`] gives an owned copy).
-pub trait Sink: Send {
+pub trait Sink: Send + Sized {
     fn push(&mut self, row: &Coded, catalog: &Catalog);
+
+    /// An empty sink like this one, or `None` when this sink must be fed
+    /// only rows known to be kept. With one for every sink, each file is
+    /// read once: its rows are interpreted while its duplicates and
+    /// day/month order are still being gathered, and read again only if
+    /// a row turns out to be a duplicate or the order was assumed wrongly
+    /// (then into the empty sinks).
+    fn fresh(&self) -> Option<Self>;
 }
 
 impl Sink for Vec<Response> {
     fn push(&mut self, row: &Coded, catalog: &Catalog) {
         Vec::push(self, row.to_response(catalog));
     }
+
+    fn fresh(&self) -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+/// Pass 1 over every file, then pass 2 over every file.
+fn read_twice<S: Sink>(run: &mut file::Run, inputs: &[PathBuf], sinks: Vec<S>) -> Result<Vec<S>> {
+    if let Some(bar) = &run.bar {
+        bar.inc_length(total_bytes(inputs));
+    }
+    let mut prepared = Vec::with_capacity(inputs.len());
+    for (i, path) in inputs.iter().enumerate() {
+        let file = ordinal(i)?;
+        prepared.push((file, run.prepare(file, path)?));
+    }
+    let mut drops = run.settle()?;
+    let mut sinks = sinks;
+    for (file, p) in prepared {
+        sinks = run.read_rows(file, p, &mut drops, sinks)?;
+    }
+    Ok(sinks)
+}
+
+/// Both passes in one read of each file (see [`Sink::fresh`]); a second
+/// read into `fresh` only when a guess of the first turns out wrong.
+fn read_once<S: Sink>(
+    run: &mut file::Run,
+    inputs: &[PathBuf],
+    sinks: Vec<S>,
+    fresh: Vec<S>,
+) -> Result<Vec<S>> {
+    let mut workers: Vec<file::Worker<S>> = sinks.into_iter().map(file::Worker::new).collect();
+    let mut read = Vec::with_capacity(inputs.len());
+    for (i, path) in inputs.iter().enumerate() {
+        let (prep, spec) = run.prepare_and_read(ordinal(i)?, path, workers)?;
+        workers = spec.workers;
+        read.push((prep, spec.rows));
+    }
+    let mut drops = run.settle()?;
+    if drops.is_empty() && read.iter().all(|(_, rows)| rows.is_some()) {
+        for (prep, rows) in read {
+            run.rec.messages.extend(prep.messages);
+            if let Some(rows) = rows {
+                rows.commit(&mut run.rec);
+            }
+        }
+        return Ok(workers.into_iter().map(|w| w.sink).collect());
+    }
+    if let Some(bar) = &run.bar {
+        bar.inc_length(total_bytes(inputs));
+    }
+    let mut sinks = fresh;
+    for (i, (prep, _)) in read.into_iter().enumerate() {
+        sinks = run.read_rows(ordinal(i)?, prep, &mut drops, sinks)?;
+    }
+    Ok(sinks)
+}
+
+fn ordinal(i: usize) -> Result<u32> {
+    u32::try_from(i).map_err(|_| Error::msg("too many input files"))
 }
 
 /// Reads every input and hands every used response to one of `sinks` (one
@@ -151,16 +223,11 @@ pub fn read_responses<S: Sink>(
         bar: show.then(|| progress_bar(inputs)),
         key,
     };
-    let mut prepared = Vec::with_capacity(inputs.len());
-    for (i, path) in inputs.iter().enumerate() {
-        let file = u32::try_from(i).map_err(|_| Error::msg("too many input files"))?;
-        prepared.push((file, run.prepare(file, path)?));
-    }
-    let mut drops = run.settle()?;
-    let mut sinks = sinks;
-    for (file, p) in prepared {
-        sinks = run.read_rows(file, p, &mut drops, sinks)?;
-    }
+    let fresh: Option<Vec<S>> = sinks.iter().map(Sink::fresh).collect();
+    let sinks = match fresh {
+        Some(fresh) if !sinks.is_empty() => read_once(&mut run, inputs, sinks, fresh)?,
+        _ => read_twice(&mut run, inputs, sinks)?,
+    };
     if let Some(bar) = &run.bar {
         bar.finish_and_clear();
     }

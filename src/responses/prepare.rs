@@ -11,29 +11,75 @@ use csv::ByteRecord;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
+use super::Sink;
 use super::dedup::{Drops, RowId};
 use super::encoding;
-use super::file::{Run, next_ordinal, open_sealed, spill_error};
+use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
 use super::row::{Columns, RowOutcome, Scratch, plan_columns};
 use super::time::{OrderEvidence, parse_stamp};
 use super::values::Cells;
 
+/// Pass 2's results for one file, read together with pass 1.
+pub struct Speculated<'p, S> {
+    /// The file's counts, or `None` when the file's dates settled a
+    /// day/month order other than the one assumed, so pass 2 must run.
+    pub(super) rows: Option<FileRows<'p>>,
+    pub(super) workers: Vec<Worker<S>>,
+}
+
+/// A pass's per-worker state: pass 1's, and pass 2's when both run at once.
+type State<S> = (Pass1, Option<Worker<S>>);
+
 impl Run<'_, '_, '_> {
     /// Pass 1 over file number `file` (its index among the inputs).
     pub fn prepare(&mut self, file: u32, path: &Path) -> Result<Prepared> {
+        let (prep, _) = self.prepare_with::<Vec<crate::answers::Response>>(file, path, None)?;
+        Ok(prep)
+    }
+
+    /// Pass 1 and pass 2 in one read, pass 2 assuming that no row is a
+    /// duplicate and that the file's day/month order is the one given
+    /// (`--date-order`, or none). The caller keeps pass 2's results only
+    /// when both hold once every file is read.
+    pub fn prepare_and_read<'p, S: Sink>(
+        &mut self,
+        file: u32,
+        path: &'p Path,
+        workers: Vec<Worker<S>>,
+    ) -> Result<(Prepared, Speculated<'p, S>)> {
+        let (prep, spec) = self.prepare_with(file, path, Some(workers))?;
+        let spec = spec.unwrap_or(Speculated {
+            rows: None,
+            workers: Vec::new(),
+        });
+        Ok((prep, spec))
+    }
+
+    fn prepare_with<'p, S: Sink>(
+        &mut self,
+        file: u32,
+        path: &'p Path,
+        workers: Option<Vec<Worker<S>>>,
+    ) -> Result<(Prepared, Option<Speculated<'p, S>>)> {
         let before = self.rec.messages.len();
-        let plan = self.plan(file, path)?;
-        Ok(Prepared {
+        let (plan, spec) = self.plan(file, path, workers)?;
+        let prep = Prepared {
             path: path.to_path_buf(),
             plan,
             messages: self.rec.messages.split_off(before),
-        })
+        };
+        Ok((prep, spec))
     }
 
     /// The header, the text check, the dates and the duplicate keys;
-    /// `None` for an empty file.
-    fn plan(&mut self, file: u32, path: &Path) -> Result<Option<Plan>> {
+    /// `None` for an empty file. With `workers`, pass 2 as well.
+    fn plan<'p, S: Sink>(
+        &mut self,
+        file: u32,
+        path: &'p Path,
+        workers: Option<Vec<Worker<S>>>,
+    ) -> Result<(Option<Plan>, Option<Speculated<'p, S>>)> {
         let mut rec = ByteRecord::new();
         // Counted on the progress bar, like pass 2: the bar covers both.
         let mut rdr = self.open(path, true)?;
@@ -41,7 +87,11 @@ impl Run<'_, '_, '_> {
             self.rec
                 .messages
                 .push(format!("{}: warning: the file is empty", path.display()));
-            return Ok(None);
+            let spec = workers.map(|workers| Speculated {
+                rows: Some(FileRows::new(path, 0)),
+                workers,
+            });
+            return Ok((None, spec));
         }
         let headers: Vec<String> = Cells::record(&rec)
             .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
@@ -58,44 +108,55 @@ impl Run<'_, '_, '_> {
         self.check_columns(path, &headers, &cols)?;
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let sealed = cols.sealed.is_some();
+        let assumed = self.opts.date_order;
+        let speculating = workers.is_some();
+        let rows = Self::row_work(self.catalog, self.opts, self.key.as_ref(), &cols, assumed);
         // On the workers: the dates' evidence, mojibake, the row's key
-        // (`None` when the row is not UTF-8).
-        let work = |st: &mut Pass1, rec: &ByteRecord, _: &u64| -> Option<Option<RowId>> {
-            let cells = Cells::record(rec)?;
-            for &c in &cols.date_columns {
-                if let Some(stamp) = (c < cells.len())
-                    .then(|| parse_stamp(cells.get(c)))
-                    .flatten()
-                {
-                    st.evidence.add(stamp.date);
-                }
-            }
-            st.mojibake |= transcoding && cells.iter().any(encoding::looks_like_mojibake);
-            Some(match sealed {
-                true => None,
-                false => plain_key(&cols, cells, &mut st.order),
-            })
+        // (`None` when the row is not UTF-8); and pass 2's reading.
+        let work = |st: &mut State<S>, rec: &ByteRecord, _: &u64| {
+            let cells = Cells::record(rec);
+            let (pass1, worker) = (&mut st.0, &mut st.1);
+            let Some(w) = worker else {
+                let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, None));
+                return (key, None);
+            };
+            let (worked, nonce) = rows.run_cells(w, cells, false);
+            let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, nonce));
+            (key, Some(worked))
         };
         let keys = &mut self.keys;
+        let cat = self.catalog;
+        let mut counted = FileRows::new(path, cols.targets.len());
         let mut ord = 0u32;
-        let mut take = |line: u64, key: Option<Option<RowId>>| -> Result<()> {
+        let mut take = |line: u64, (key, worked): (Option<Option<RowId>>, Option<Worked>)| {
             let key = key.ok_or_else(|| encoding::not_utf8(path, line))?;
             if let Some(id) = key {
                 keys.push(id, file, ord).map_err(spill_error)?;
             }
             ord = next_ordinal(ord, path)?;
+            if let Some(w) = worked {
+                counted.take(cat, line, w);
+            }
             Ok(())
         };
         let mut next = |rec: &mut ByteRecord| -> Result<Option<u64>> {
             Ok(rdr.next(rec, path)?.then(|| rdr.line_of(rec)))
         };
-        let states = (0..crate::cores()).map(|_| Pass1::default()).collect();
+        let states: Vec<State<S>> = match workers {
+            Some(ws) => ws
+                .into_iter()
+                .map(|w| (Pass1::default(), Some(w)))
+                .collect(),
+            None => (0..crate::cores())
+                .map(|_| (Pass1::default(), None))
+                .collect(),
+        };
         let states = super::pipeline::in_order(&mut next, states, &work, &mut take)?;
         let mut evidence = OrderEvidence::default();
         for st in &states {
-            evidence.merge(&st.evidence);
+            evidence.merge(&st.0.evidence);
         }
-        let mojibake = states.iter().any(|st| st.mojibake);
+        let mojibake = states.iter().any(|st| st.0.mojibake);
         if mojibake {
             self.rec.messages.push(format!(
                 "{}: warning: the text looks like UTF-8 read as {}; if letters such as ø show up wrong, leave out --encoding",
@@ -114,7 +175,11 @@ impl Run<'_, '_, '_> {
         if plan.cols.sealed.is_some() {
             self.sealed_keys(file, path, &plan)?;
         }
-        Ok(Some(plan))
+        let spec = speculating.then(|| Speculated {
+            rows: (date_order == assumed).then_some(counted),
+            workers: states.into_iter().filter_map(|st| st.1).collect(),
+        });
+        Ok((Some(plan), spec))
     }
 
     /// A sealed file's keys come from inside its envelopes: one more pass
@@ -212,6 +277,35 @@ struct Pass1 {
     mojibake: bool,
     /// A buffer for [`plain_key`].
     order: Vec<usize>,
+}
+
+impl Pass1 {
+    /// Pass 1's work on one row: its dates' evidence and mojibake are
+    /// gathered; out comes its duplicate key, if it has one. `nonce`: the
+    /// row's nonce when pass 2 has read it already.
+    fn key(
+        &mut self,
+        cols: &Columns,
+        cells: Cells,
+        transcoding: bool,
+        sealed: bool,
+        nonce: Option<&str>,
+    ) -> Option<RowId> {
+        for &c in &cols.date_columns {
+            if let Some(stamp) = (c < cells.len())
+                .then(|| parse_stamp(cells.get(c)))
+                .flatten()
+            {
+                self.evidence.add(stamp.date);
+            }
+        }
+        self.mojibake |= transcoding && cells.iter().any(encoding::looks_like_mojibake);
+        match (sealed, nonce) {
+            (true, _) => None,
+            (false, Some(n)) if !n.is_empty() => Some(RowId::nonce(n)),
+            (false, _) => plain_key(cols, cells, &mut self.order),
+        }
+    }
 }
 
 /// A file after pass 1.

@@ -16,7 +16,7 @@ use super::coded::{Coded, Dropped};
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::time::{NaiveZone, parse_stamp, period_of};
 use super::validate::check_row;
-use super::values::{Cells, Slot, read_question, rule};
+use super::values::{Cells, Slot, blank, read_question, rule};
 
 /// What each column of one file holds.
 #[derive(Debug, Clone)]
@@ -185,7 +185,7 @@ impl Scratch {
 impl<'a> Stamps<'a> {
     /// File cell `c` (text `v`) under target `t`.
     fn put(&mut self, slots: &mut [Slot], t: Target, c: u32, v: &'a str) {
-        if v.trim().is_empty() {
+        if blank(v) {
             return;
         }
         match t {

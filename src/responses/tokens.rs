@@ -6,6 +6,7 @@
 //! splitting, so labels that contain commas survive.
 
 use super::coded::Coded;
+use super::values::trim;
 use crate::survey::Kind;
 
 const SEPARATORS: [char; 3] = [',', ';', '|'];
@@ -92,7 +93,7 @@ impl OptionSet {
     pub fn find(&self, s: &str) -> Option<usize> {
         // An option value as written (what the forms post) is its own
         // token: values come first and tokens are distinct.
-        if let Some(i) = self.index_of(s.trim()) {
+        if let Some(i) = self.index_of(trim(s)) {
             return Some(i);
         }
         let f = fold(s);
@@ -110,7 +111,7 @@ impl OptionSet {
         }
         let mark = c.idx_mark();
         for piece in s.split(SEPARATORS) {
-            let p = piece.trim();
+            let p = trim(piece);
             if p.is_empty() && piece.chars().all(|ch| ch == ' ') {
                 continue;
             }

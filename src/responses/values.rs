@@ -80,6 +80,25 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// `v` without white space at either end; the usual cell, which starts
+/// and ends with a visible ASCII character, is returned as it is at once.
+pub fn trim(v: &str) -> &str {
+    let b = v.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => v,
+        _ => v.trim(),
+    }
+}
+
+/// Whether a cell holds nothing but white space.
+pub fn blank(v: &str) -> bool {
+    match v.as_bytes().first() {
+        None => true,
+        Some(f) if f.is_ascii_graphic() => false,
+        _ => v.trim().is_empty(),
+    }
+}
+
 /// Where one row holds what for one question: indexes into its [`Cells`].
 #[derive(Debug, Clone, Default)]
 pub struct Slot {
@@ -331,7 +350,7 @@ pub fn read_yesno(v: &str) -> Option<bool> {
 /// A decimal number with `.` or `,` as decimal mark; spaces (also
 /// non-breaking) as thousands separators.
 pub fn parse_decimal(v: &str) -> Option<f64> {
-    let t = v.trim();
+    let t = trim(v);
     // Plain ASCII digits (the usual cell) need none of the rewriting below.
     if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<i64>().ok().map(|x| x as f64);
