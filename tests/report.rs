@@ -288,3 +288,76 @@ fn other_texts_are_verbatims_under_the_same_rules() {
     assert!(!md.contains("under “Other”"), "{md}");
     assert!(!md.contains("Studies") && !md.contains("commute"), "{md}");
 }
+
+/// stderr of `farvel VERB SURVEY INPUTS… --out DIR/out` without its last
+/// line (which names what was written), and the number of responses that
+/// line gives.
+fn reconciliation(verb: &str, survey: &str, inputs: &[&str], out: &str) -> (String, u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = farvel()
+        .arg(verb)
+        .arg(survey)
+        .args(inputs)
+        .arg("--out")
+        .arg(dir.path().join(out))
+        .assert()
+        .code(0);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    let lines: Vec<&str> = err.lines().collect();
+    let (last, rest) = lines.split_last().unwrap();
+    let n = last
+        .split(' ')
+        .zip(last.split(' ').skip(1))
+        .find(|(_, w)| w.starts_with("response"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {last}"));
+    (rest.join("\n"), n)
+}
+
+/// The report reads each export once and keeps that reading unless a
+/// duplicate turns up or the file's dates settle a day/month order it did
+/// not assume; then it reads again. Either way it counts exactly what
+/// `ingest` (two passes, always) counts.
+#[test]
+fn one_read_or_two_the_report_counts_what_ingest_counts() {
+    let ing = "tests/fixtures/ingest";
+    let cases: [(String, Vec<String>, &str); 4] = [
+        // duplicates within and across files: read again
+        (
+            format!("{ing}/full.yaml"),
+            vec![
+                format!("{ing}/duplicates/jan.csv"),
+                format!("{ing}/duplicates/feb.csv"),
+            ],
+            "4 duplicate(s)",
+        ),
+        // day/month dates: read again
+        (
+            format!("{ing}/samples.yaml"),
+            vec![format!("{ing}/samples/apps-script.csv")],
+            "0 duplicate(s)",
+        ),
+        // month/day dates: read again
+        (
+            format!("{ing}/samples.yaml"),
+            vec![format!("{ing}/samples/google-sheets.csv")],
+            "0 duplicate(s)",
+        ),
+        // ISO time stamps and nothing twice: the one read stands
+        (
+            format!("{ing}/samples.yaml"),
+            vec![
+                format!("{ing}/samples/formspree.csv"),
+                format!("{ing}/samples/netlify.csv"),
+            ],
+            "0 duplicate(s)",
+        ),
+    ];
+    for (survey, inputs, dups) in &cases {
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let by_report = reconciliation("report", survey, &inputs, "report.md");
+        let by_ingest = reconciliation("ingest", survey, &inputs, "n.csv");
+        assert_eq!(by_report, by_ingest, "{inputs:?}");
+        assert!(by_report.0.contains(dups), "{inputs:?}: {}", by_report.0);
+    }
+}
