@@ -355,6 +355,17 @@ struct Atom {
     q: Vec<Tally>,
 }
 
+fn new_atom(questions: &[&Question], shapes: &[Shape]) -> Atom {
+    Atom {
+        n: 0,
+        q: questions
+            .iter()
+            .zip(shapes)
+            .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
+            .collect(),
+    }
+}
+
 /// Feeds on coded responses; see the module doc.
 pub struct Aggregator<'a> {
     pub survey: &'a Survey,
@@ -438,18 +449,6 @@ impl<'a> Aggregator<'a> {
         }
     }
 
-    fn new_atom(&self) -> Atom {
-        Atom {
-            n: 0,
-            q: self
-                .questions
-                .iter()
-                .zip(&self.shapes)
-                .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
-                .collect(),
-        }
-    }
-
     pub fn push(&mut self, row: &Coded) {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
@@ -461,22 +460,12 @@ impl<'a> Aggregator<'a> {
                 _ => len,
             }
         }));
-        if !self
-            .atoms
-            .get(&row.period)
-            .is_some_and(|m| m.contains_key(key.as_slice()))
-        {
-            let atom = self.new_atom();
-            self.atoms
-                .entry(row.period)
-                .or_default()
-                .insert(key.clone(), atom);
+        let by_period = self.atoms.entry(row.period).or_default();
+        if !by_period.contains_key(key.as_slice()) {
+            let atom = new_atom(&self.questions, &self.shapes);
+            by_period.insert(key.clone(), atom);
         }
-        let Some(atom) = self
-            .atoms
-            .get_mut(&row.period)
-            .and_then(|m| m.get_mut(key.as_slice()))
-        else {
+        let Some(atom) = by_period.get_mut(key.as_slice()) else {
             return;
         };
         self.key = key;

@@ -292,9 +292,9 @@ impl Pass1 {
         nonce: Option<&str>,
     ) -> Option<RowId> {
         for &c in &cols.date_columns {
-            if let Some(stamp) = (c < cells.len())
-                .then(|| parse_stamp(cells.get(c)))
-                .flatten()
+            let v = cells.get(c);
+            if !year_first(v)
+                && let Some(stamp) = parse_stamp(v)
             {
                 self.evidence.add(stamp.date);
             }
@@ -306,6 +306,13 @@ impl Pass1 {
             (false, _) => plain_key(cols, cells, &mut self.order),
         }
     }
+}
+
+/// Whether `v` starts with a year (`2025-03-14…`, `2025/3/14…`): such a
+/// date is year, month, day, and tells nothing of the day/month order.
+fn year_first(v: &str) -> bool {
+    let b = super::values::trim(v).as_bytes();
+    b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.')
 }
 
 /// A file after pass 1.

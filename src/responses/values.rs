@@ -51,9 +51,10 @@ impl<'a> Cells<'a> {
     /// boundary inside a character fails too).
     pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
         let all = std::str::from_utf8(rec.as_slice()).ok()?;
-        (0..rec.len())
-            .all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some()))
-            .then_some(Cells::Record { rec, all })
+        // Every boundary of an ASCII row lies between characters.
+        (all.is_ascii()
+            || (0..rec.len()).all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some())))
+        .then_some(Cells::Record { rec, all })
     }
 
     pub fn len(&self) -> usize {
