@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::survey::{Kind, Survey};
+use crate::survey::{Kind, Question, Survey};
 
 use super::tokens::fold;
 use super::values::QInfo;
@@ -53,8 +53,10 @@ pub struct Catalog<'s> {
     pub at_position: Vec<Option<usize>>,
     /// Index into `questions` → position in `survey.questions()`.
     pub position: Vec<usize>,
-    /// Indexes into `questions`, sorted by question id.
-    pub by_name: Vec<usize>,
+    /// Indexes into `questions`, sorted by question id: of the multi
+    /// questions, and of the questions with a condition.
+    pub multi_by_name: Vec<usize>,
+    pub conditional_by_name: Vec<usize>,
     by_id: foldhash::HashMap<&'s str, usize>,
     explicit: BTreeMap<String, Target>,
     titles: HashMap<Vec<char>, BTreeSet<usize>>,
@@ -112,13 +114,23 @@ impl<'s> Catalog<'s> {
             .collect();
         let mut by_name: Vec<usize> = (0..questions.len()).collect();
         by_name.sort_by(|&a, &b| questions[a].q.id.cmp(&questions[b].q.id));
+        let having = |f: &dyn Fn(&Question) -> bool| -> Vec<usize> {
+            by_name
+                .iter()
+                .copied()
+                .filter(|&i| f(questions[i].q))
+                .collect()
+        };
+        let multi_by_name = having(&|q| matches!(q.kind, Kind::Multi { .. }));
+        let conditional_by_name = having(&|q| q.show_if.is_some());
         let mut c = Catalog {
             survey,
             questions,
             visibility: crate::survey::expr::Visibility::new(survey),
             at_position,
             position,
-            by_name,
+            multi_by_name,
+            conditional_by_name,
             by_id,
             explicit: BTreeMap::new(),
             titles: HashMap::new(),

@@ -13,7 +13,7 @@ use super::values::rule;
 /// Check a row's answers in place, pushing every answer set aside (by
 /// question id within each check, as before the row was coded).
 pub fn check_row(cat: &Catalog, c: &mut Coded) {
-    for &q in &cat.by_name {
+    for &q in &cat.multi_by_name {
         let (Some(Code::Multi(s)), info) = (c.answer(q), &cat.questions[q]) else {
             continue;
         };
@@ -48,7 +48,8 @@ pub fn check_row(cat: &Catalog, c: &mut Coded) {
             cat.at_position[p].and_then(|q| row.value(cat, q, r))
         });
     }
-    for &q in &cat.by_name {
+    // Only a question with a condition can be hidden.
+    for &q in &cat.conditional_by_name {
         if c.answer(q).is_some() && !shown[cat.position[q]] {
             set_aside(c, q, rule::HIDDEN);
         }

@@ -51,10 +51,9 @@ impl<'a> Cells<'a> {
     /// boundary inside a character fails too).
     pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
         let all = std::str::from_utf8(rec.as_slice()).ok()?;
-        // Every boundary of an ASCII row lies between characters.
-        (all.is_ascii()
-            || (0..rec.len()).all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some())))
-        .then_some(Cells::Record { rec, all })
+        (0..rec.len())
+            .all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some()))
+            .then_some(Cells::Record { rec, all })
     }
 
     pub fn len(&self) -> usize {
@@ -381,7 +380,15 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
 }
 
 fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
-    let p = match parse_decimal(v) {
+    // One or two digits: the usual cell.
+    let p = match *trim(v).as_bytes() {
+        [d] if d.is_ascii_digit() => Some(i64::from(d - b'0')),
+        [d, e] if d.is_ascii_digit() && e.is_ascii_digit() => {
+            Some(i64::from(d - b'0') * 10 + i64::from(e - b'0'))
+        }
+        _ => None,
+    };
+    let p = match p.map(|p| p as f64).or_else(|| parse_decimal(v)) {
         Some(x) if x.fract() == 0.0 => x as i64,
         Some(_) => return Err(rule::OUTSIDE_SCALE),
         None => {
