@@ -4,6 +4,8 @@
 //! set aside is counted by rule. [`normal`] writes and documents the
 //! canonical normalised CSV, which this module also reads back.
 
+#[cfg(test)]
+mod alloc_test;
 mod coded;
 mod dedup;
 mod encoding;
