@@ -185,7 +185,7 @@ impl Scratch {
 impl<'a> Stamps<'a> {
     /// File cell `c` (text `v`) under target `t`.
     fn put(&mut self, slots: &mut [Slot], t: Target, c: u32, v: &'a str) {
-        if blank(v) {
+        if matches!(t, Target::Meta(Meta::Dropped | Meta::Sealed)) || blank(v) {
             return;
         }
         match t {
