@@ -82,7 +82,7 @@ impl QAgg {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cell {
     pub n: u64,
-    /// Indexed like [`Aggregator::questions`].
+    /// Indexed like [`Aggregated::questions`].
     pub q: Vec<QAgg>,
 }
 

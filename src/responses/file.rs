@@ -1,10 +1,12 @@
-//! One export file, read in two streaming passes. The first
+//! One export file, in two streaming passes. The first
 //! ([`super::prepare`]) maps the header, checks the text and settles the
 //! day/month order and the duplicates. The second ([`Run::read_rows`],
-//! here) reads row by row into responses on every core, counts every row
-//! in the file's [`FileTally`] in reading order and hands used responses
-//! to the sinks. Also here: what both passes share (opening a file, its
-//! records as text, opening sealed envelopes).
+//! here; its per-row part is [`RowWork`] and [`FileRows`]) reads row by
+//! row into coded responses on every core, counts every row in the file's
+//! [`FileTally`] in reading order and hands used responses to the sinks.
+//! When the sinks allow it, both passes run in one read of the file (see
+//! [`super::Sink::fresh`]). Also here: what both passes share (opening a
+//! file, opening sealed envelopes).
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

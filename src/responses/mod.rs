@@ -1,5 +1,6 @@
-//! Responses: CSV exports + a [`Survey`] in, normalised [`Response`]s
-//! (streamed to a sink) plus a [`Reconciliation`] out. Every row read is
+//! Responses: CSV exports + a [`Survey`] in, normalised responses
+//! (streamed to sinks as [`Coded`] rows; [`Response`] is their owned
+//! form) plus a [`Reconciliation`] out. Every row read is
 //! used, counted as a duplicate, or rejected with a reason; every answer
 //! set aside is counted by rule. [`normal`] writes and documents the
 //! canonical normalised CSV, which this module also reads back.

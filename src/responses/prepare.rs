@@ -2,7 +2,8 @@
 //! checked to be UTF-8, every date gathered to settle the day/month order,
 //! and each usable row's duplicate key handed to [`Keys`] (for a sealed
 //! file, from inside its envelopes); then the keys settled into
-//! [`Drops`] for pass 2 ([`super::file`]).
+//! [`Drops`] for pass 2 ([`super::file`]). [`Run::prepare_and_read`] runs
+//! pass 2 in the same read, on a guess that the caller checks.
 
 use std::path::Path;
 
