@@ -20,6 +20,7 @@ pub mod stats;
 mod summary;
 pub mod suppress;
 pub mod svg;
+mod tally;
 pub mod text;
 pub mod verbatim;
 

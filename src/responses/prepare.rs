@@ -50,10 +50,8 @@ impl Run<'_, '_, '_> {
         workers: Vec<Worker<S>>,
     ) -> Result<(Prepared, Speculated<'p, S>)> {
         let (prep, spec) = self.prepare_with(file, path, Some(workers))?;
-        let spec = spec.unwrap_or(Speculated {
-            rows: None,
-            workers: Vec::new(),
-        });
+        // `plan` hands the workers back whenever it is given them.
+        let spec = spec.ok_or_else(|| Error::msg("the threads reading rows stopped"))?;
         Ok((prep, spec))
     }
 
