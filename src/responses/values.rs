@@ -381,14 +381,28 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
 
 fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
     // One or two digits: the usual cell.
-    let p = match *trim(v).as_bytes() {
+    let digits = match *trim(v).as_bytes() {
         [d] if d.is_ascii_digit() => Some(i64::from(d - b'0')),
         [d, e] if d.is_ascii_digit() && e.is_ascii_digit() => {
             Some(i64::from(d - b'0') * 10 + i64::from(e - b'0'))
         }
         _ => None,
     };
-    let p = match p.map(|p| p as f64).or_else(|| parse_decimal(v)) {
+    let p = match digits {
+        Some(p) => p,
+        None => point_of(scale, v)?,
+    };
+    if (scale.min..=scale.max).contains(&p) {
+        Ok(p)
+    } else {
+        Err(rule::OUTSIDE_SCALE)
+    }
+}
+
+/// The point a cell other than one or two digits names: a number, a
+/// label of the scale, or a label of its preset.
+fn point_of(scale: &Scale, v: &str) -> Result<i64, &'static str> {
+    Ok(match parse_decimal(v) {
         Some(x) if x.fract() == 0.0 => x as i64,
         Some(_) => return Err(rule::OUTSIDE_SCALE),
         None => {
@@ -409,12 +423,7 @@ fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
                 None => return Err(rule::NOT_NUMBER),
             }
         }
-    };
-    if (scale.min..=scale.max).contains(&p) {
-        Ok(p)
-    } else {
-        Err(rule::OUTSIDE_SCALE)
-    }
+    })
 }
 
 /// A matrix's rows; a bad row is set aside alone.
