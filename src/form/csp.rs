@@ -140,10 +140,13 @@ pub fn policy(html: &str, targets: &Targets) -> String {
     p.join("; ")
 }
 
-/// Fill the placeholder with the page's policy.
-pub fn apply(html: &str, targets: &Targets) -> String {
-    let p = policy(html, targets);
-    html.replacen(PLACEHOLDER, &p, 1)
+/// Fill the (first) placeholder with the page's policy, in place.
+pub fn apply(mut html: String, targets: &Targets) -> String {
+    let p = policy(&html, targets);
+    if let Some(at) = memchr::memmem::find(html.as_bytes(), PLACEHOLDER.as_bytes()) {
+        html.replace_range(at..at + PLACEHOLDER.len(), &p);
+    }
+    html
 }
 
 #[cfg(test)]
@@ -204,7 +207,7 @@ mod tests {
             form_action: vec!["https://formspree.io".into()],
             connect: vec!["https://formspree.io".into()],
         };
-        let out = apply(html, &t);
+        let out = apply(html.to_string(), &t);
         assert!(out.starts_with("<head><meta content=\"default-src 'none'; script-src 'sha256-"));
         assert!(out.contains("; form-action https://formspree.io; connect-src https://formspree.io; base-uri 'none'\""));
         let none = policy("<p></p>", &Targets::default());
