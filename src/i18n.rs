@@ -175,8 +175,8 @@ pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'st
         .iter()
         .copied()
         .filter(|k| {
-            !shipped.is_some_and(|t| lookup(t, k).is_some())
-                && !own.is_some_and(|t| t.contains_key(*k))
+            let shipped_has = shipped.and_then(|t| lookup(t, k)).is_some();
+            !shipped_has && !own.is_some_and(|t| t.contains_key(*k))
         })
         .collect()
 }

@@ -22,7 +22,6 @@ use keys::*;
 use tree::Node;
 
 /// Validate a survey's text; every error and warning, sorted by position.
-#[cfg(test)]
 pub fn validate(source: &str, path: &Path) -> Vec<Diagnostic> {
     validate_document(source, path).0
 }
