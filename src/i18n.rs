@@ -4,7 +4,8 @@
 //!
 //! Takes a language code and the survey's `ui:` map; returns [`Strings`]
 //! that look up a key and fill `{name}` placeholders. The data lives in
-//! `src/i18n/<lang>.yaml`, embedded in the binary.
+//! `src/i18n/<lang>.yaml`, read by serde_yaml at build time (`build.rs`)
+//! into key-sorted tables in the binary.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -122,14 +123,9 @@ const UI_KEYS: [&str; 105] = [
     "scale.quality5.5",
 ];
 
-const SHIPPED: [(&str, &str); 6] = [
-    ("nb", include_str!("i18n/nb.yaml")),
-    ("nn", include_str!("i18n/nn.yaml")),
-    ("en", include_str!("i18n/en.yaml")),
-    ("sv", include_str!("i18n/sv.yaml")),
-    ("da", include_str!("i18n/da.yaml")),
-    ("de", include_str!("i18n/de.yaml")),
-];
+// SHIPPED_LANGUAGES and SHIPPED: the strings of `src/i18n/<lang>.yaml`,
+// read by serde_yaml at build time (build.rs).
+include!(concat!(env!("OUT_DIR"), "/i18n_tables.rs"));
 
 /// Every UI string key, in a stable order.
 pub fn ui_keys() -> &'static [&'static str] {
@@ -138,29 +134,27 @@ pub fn ui_keys() -> &'static [&'static str] {
 
 /// The languages farvel ships every UI string for.
 pub fn shipped_languages() -> &'static [&'static str] {
-    const LANGS: [&str; 6] = ["nb", "nn", "en", "sv", "da", "de"];
-    &LANGS
+    &SHIPPED_LANGUAGES
 }
 
 type Table = BTreeMap<String, String>;
 
-/// One shipped language's table, parsed the first time it is asked for
-/// (a build reads only the languages its surveys use).
-fn shipped_table(lang: &str) -> Option<&'static Table> {
-    static TABLES: [OnceLock<Table>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
-    let i = SHIPPED.iter().position(|(l, _)| *l == lang)?;
-    Some(TABLES[i].get_or_init(|| parse_table(SHIPPED[i].1)))
+/// A shipped language's strings, sorted by key.
+type Shipped = &'static [(&'static str, &'static str)];
+
+/// One shipped language's table.
+fn shipped_table(lang: &str) -> Option<Shipped> {
+    SHIPPED.iter().find(|(l, _)| *l == lang).map(|(_, t)| *t)
 }
 
-/// A shipped table, read by serde_yaml (a file that does not parse is a
-/// build mistake the tests catch; here it reads as empty).
-fn parse_table(text: &str) -> Table {
-    serde_yaml::from_str(text).unwrap_or_default()
+fn lookup(table: Shipped, key: &str) -> Option<&'static str> {
+    let i = table.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+    Some(table[i].1)
 }
 
 /// A shipped UI string (`None` for a language or key farvel doesn't ship).
 pub fn shipped_text(lang: &str, key: &str) -> Option<&'static str> {
-    shipped_table(lang)?.get(key).map(String::as_str)
+    lookup(shipped_table(lang)?, key)
 }
 
 /// The labels of a built-in scale preset's point in every shipped
@@ -181,7 +175,8 @@ pub fn missing_keys(lang: &str, survey_ui: &BTreeMap<String, Table>) -> Vec<&'st
         .iter()
         .copied()
         .filter(|k| {
-            !shipped.is_some_and(|t| t.contains_key(*k)) && !own.is_some_and(|t| t.contains_key(*k))
+            let shipped_has = shipped.and_then(|t| lookup(t, k)).is_some();
+            !shipped_has && !own.is_some_and(|t| t.contains_key(*k))
         })
         .collect()
 }
@@ -211,7 +206,7 @@ fn base_table(lang: &str) -> &'static BTreeMap<&'static str, &'static str> {
             .into_iter()
             .flatten()
         {
-            merged.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            merged.extend(t.iter().copied());
         }
         merged
     })
@@ -306,16 +301,43 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
+    /// The tables build.rs wrote hold what serde_yaml reads from each file,
+    /// in key order.
+    #[test]
+    fn built_tables_are_the_shipped_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("src/i18n")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut langs: Vec<String> = SHIPPED_LANGUAGES
+            .iter()
+            .map(|l| format!("{l}.yaml"))
+            .collect();
+        langs.sort();
+        assert_eq!(files, langs);
+        for (lang, table) in SHIPPED {
+            let text = std::fs::read_to_string(dir.join(format!("{lang}.yaml"))).expect("read");
+            let want: Table = serde_yaml::from_str(&text).expect("shipped strings parse");
+            let got: Vec<(String, String)> = table
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "{lang}");
+        }
+        assert_eq!(shipped_text("nb", "button.next"), Some("Neste"));
+        assert_eq!(shipped_text("nb", "no.such.key"), None);
+        assert_eq!(shipped_text("xx", "button.next"), None);
+    }
+
     #[test]
     fn every_shipped_language_has_exactly_the_keys() {
-        for (lang, text) in SHIPPED {
-            let t: Table = serde_yaml::from_str(text).expect("shipped strings parse");
+        for (lang, table) in SHIPPED {
+            let t: BTreeMap<&str, &str> = table.iter().copied().collect();
             let missing: Vec<_> = UI_KEYS.iter().filter(|k| !t.contains_key(**k)).collect();
             assert!(missing.is_empty(), "{lang} lacks {missing:?}");
-            let extra: Vec<_> = t
-                .keys()
-                .filter(|k| !UI_KEYS.contains(&k.as_str()))
-                .collect();
+            let extra: Vec<_> = t.keys().filter(|k| !UI_KEYS.contains(k)).collect();
             assert!(extra.is_empty(), "{lang} has unknown keys {extra:?}");
             assert!(
                 t.values().all(|v| !v.is_empty()),

@@ -160,7 +160,12 @@ fn render_write(p: &Pending, job: &Job) -> Result<Outcome> {
 /// (the other items still run).
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
     let run = |item: &T| std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok();
-    let workers = crate::cores().min(items.len());
+    // Asking for the cores reads cgroup files: not for a single item.
+    let workers = if items.len() <= 1 {
+        1
+    } else {
+        crate::cores().min(items.len())
+    };
     if workers <= 1 {
         return items.iter().map(run).collect();
     }

@@ -23,41 +23,82 @@ pub struct Targets {
 
 /// The contents of every inline block of tag `tag` (`script` or `style`).
 pub fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = find_lt(rest, &open) {
-        let after = &rest[i + open.len()..];
-        if !after.starts_with(['>', ' ']) {
-            rest = after;
-            continue;
-        }
-        let Some(gt) = after.find('>') else { break };
-        let body = &after[gt + 1..];
-        let Some(end) = find_lt(body, &close) else {
-            break;
-        };
-        out.push(&body[..end]);
-        rest = &body[end + close.len()..];
+    let mut scan = Scan::new(tag);
+    for at in memchr::memchr_iter(b'<', html.as_bytes()) {
+        scan.at_lt(html, at);
     }
-    out
+    scan.blocks
 }
 
-/// Where `needle` (which starts with `<`) first occurs in `s`: jumps from
-/// `<` to `<` with `str::find(char)` (memchr), cheaper than a substring
-/// search over the page's long scripts (and than a plain byte loop, which
-/// profiling showed twice as slow).
-fn find_lt(s: &str, needle: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find('<') {
-        let at = from + i;
-        if s[at..].starts_with(needle) {
-            return Some(at);
-        }
-        from = at + 1;
+/// The inline `<script>` and `<style>` blocks, found in one pass over the
+/// page's `<`s (each tag is looked for as if alone: a `<style>` inside a
+/// script counts, as it does for [`inline_blocks`]).
+fn script_and_style_blocks(html: &str) -> (Vec<&str>, Vec<&str>) {
+    let (mut scripts, mut styles) = (Scan::new("script"), Scan::new("style"));
+    for at in memchr::memchr_iter(b'<', html.as_bytes()) {
+        scripts.at_lt(html, at);
+        styles.at_lt(html, at);
     }
-    None
+    (scripts.blocks, styles.blocks)
+}
+
+/// The search for one tag's blocks, fed the position of every `<` in turn
+/// (a memchr scan: cheaper than substring searches over the page's long
+/// scripts).
+struct Scan<'a> {
+    open: String,
+    close: String,
+    /// `<`s before this are inside a tag already seen.
+    from: usize,
+    /// Where the current block's content starts, while inside one.
+    body: Option<usize>,
+    /// An opening tag without `>`: nothing more to find.
+    done: bool,
+    blocks: Vec<&'a str>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(tag: &str) -> Self {
+        Scan {
+            open: format!("<{tag}"),
+            close: format!("</{tag}>"),
+            from: 0,
+            body: None,
+            done: false,
+            blocks: Vec::new(),
+        }
+    }
+
+    /// `html[at]` is a `<`.
+    fn at_lt(&mut self, html: &'a str, at: usize) {
+        if self.done || at < self.from {
+            return;
+        }
+        let rest = &html[at..];
+        match self.body {
+            Some(start) if rest.starts_with(&self.close) => {
+                self.blocks.push(&html[start..at]);
+                self.body = None;
+                self.from = at + self.close.len();
+            }
+            Some(_) => {}
+            None if rest.starts_with(&self.open) => {
+                let after = at + self.open.len();
+                self.from = after;
+                if !html[after..].starts_with(['>', ' ']) {
+                    return;
+                }
+                match html[after..].find('>') {
+                    Some(gt) => {
+                        self.body = Some(after + gt + 1);
+                        self.from = after + gt + 1;
+                    }
+                    None => self.done = true,
+                }
+            }
+            None => {}
+        }
+    }
 }
 
 /// `'sha256-…'` of a block's exact text.
@@ -81,8 +122,7 @@ fn sources(blocks: &[&str]) -> String {
 
 /// The policy for a page.
 pub fn policy(html: &str, targets: &Targets) -> String {
-    let scripts = inline_blocks(html, "script");
-    let styles = inline_blocks(html, "style");
+    let (scripts, styles) = script_and_style_blocks(html);
     let mut p = vec![
         "default-src 'none'".to_string(),
         format!("script-src {}", sources(&scripts)),
@@ -100,15 +140,57 @@ pub fn policy(html: &str, targets: &Targets) -> String {
     p.join("; ")
 }
 
-/// Fill the placeholder with the page's policy.
-pub fn apply(html: &str, targets: &Targets) -> String {
-    let p = policy(html, targets);
-    html.replacen(PLACEHOLDER, &p, 1)
+/// Fill the (first) placeholder with the page's policy, in place.
+pub fn apply(mut html: String, targets: &Targets) -> String {
+    let p = policy(&html, targets);
+    if let Some(at) = memchr::memmem::find(html.as_bytes(), PLACEHOLDER.as_bytes()) {
+        html.replace_range(at..at + PLACEHOLDER.len(), &p);
+    }
+    html
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks as a substring search finds them, one tag at a time.
+    fn reference_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+        let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(i) = rest.find(&open) {
+            let after = &rest[i + open.len()..];
+            if !after.starts_with(['>', ' ']) {
+                rest = after;
+                continue;
+            }
+            let Some(gt) = after.find('>') else { break };
+            let body = &after[gt + 1..];
+            let Some(end) = body.find(&close) else { break };
+            out.push(&body[..end]);
+            rest = &body[end + close.len()..];
+        }
+        out
+    }
+
+    #[test]
+    fn one_pass_finds_what_a_search_per_tag_finds() {
+        let tricky = "<p><script data-x=\"<style>\">if (a<b) s='<style>x</style>'</script>\
+                      <scripts></scripts><style>b{}</style><style >c</style><<script>y<\\/script>\
+                      </script><style\n>d</style><script src=\"x\"></script><script src";
+        let mut cases = 0;
+        for end in 0..=tricky.len() {
+            let html = &tricky[..end];
+            let (scripts, styles) = script_and_style_blocks(html);
+            assert_eq!(scripts, reference_blocks(html, "script"), "{html:?}");
+            assert_eq!(styles, reference_blocks(html, "style"), "{html:?}");
+            cases += usize::from(!scripts.is_empty() && !styles.is_empty());
+        }
+        assert!(cases > 50, "{cases}");
+        let (scripts, styles) = script_and_style_blocks(tricky);
+        assert_eq!(scripts.len(), 3, "{scripts:?}");
+        assert_eq!(styles.len(), 3, "{styles:?}");
+    }
 
     #[test]
     fn finds_blocks_and_hashes_them() {
@@ -125,7 +207,7 @@ mod tests {
             form_action: vec!["https://formspree.io".into()],
             connect: vec!["https://formspree.io".into()],
         };
-        let out = apply(html, &t);
+        let out = apply(html.to_string(), &t);
         assert!(out.starts_with("<head><meta content=\"default-src 'none'; script-src 'sha256-"));
         assert!(out.contains("; form-action https://formspree.io; connect-src https://formspree.io; base-uri 'none'\""));
         let none = policy("<p></p>", &Targets::default());

@@ -263,7 +263,7 @@ fn render_thanks(survey: &Survey, lang: &str, s: &Strings, theme: &Theme) -> Res
         base: base(survey, lang, theme, s, 1),
     };
     let html = render_page(theme, "thanks.html", &page, |p| Ok(html::thanks(p)))?;
-    Ok(csp::apply(&html, &csp::Targets::default()))
+    Ok(csp::apply(html, &csp::Targets::default()))
 }
 
 /// The service's name in the notice.
@@ -488,5 +488,5 @@ fn render_form(survey: &Survey, t: &Texts, theme: &Theme, opts: &RenderOptions) 
         form,
     };
     let html = render_page(theme, "form.html", &page, html::form)?;
-    Ok(csp::apply(&html, &allowed))
+    Ok(csp::apply(html, &allowed))
 }

@@ -34,13 +34,10 @@ pub fn lower(raw: RawSurvey, path: &Path) -> Result<Survey> {
         .parse()
         .map_err(|_| Error::msg(format!("unknown time zone '{tz_name}'")))?;
     let mut sections = Vec::new();
-    let mut earlier: Vec<Question> = Vec::new();
     for rs in raw.sections {
-        let mut questions = Vec::new();
+        let mut questions = Vec::with_capacity(rs.questions.len());
         for (n, rq) in rs.questions.into_iter().enumerate() {
-            let q = lower_question(rq, n, &earlier)?;
-            earlier.push(q.clone());
-            questions.push(q);
+            questions.push(lower_question(rq, n)?);
         }
         sections.push(Section {
             title: rs.title.map(text),
@@ -175,7 +172,7 @@ fn scale(
     }
 }
 
-fn lower_question(rq: RawQuestion, index: usize, earlier: &[Question]) -> Result<Question> {
+fn lower_question(rq: RawQuestion, index: usize) -> Result<Question> {
     let id = rq.id.clone().unwrap_or_else(|| format!("info_{index}"));
     let kind = match rq.kind.as_str() {
         "text" => Kind::Text {
@@ -246,7 +243,6 @@ fn lower_question(rq: RawQuestion, index: usize, earlier: &[Question]) -> Result
             })
         }
     };
-    let _ = earlier;
     Ok(Question {
         id,
         text: text(rq.text),

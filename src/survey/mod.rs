@@ -3,7 +3,8 @@
 //!
 //! [`check_survey`] validates a position-keeping tree first
 //! ([`validate`]), collecting every error and warning; only a file without
-//! errors is then read by serde ([`raw`]) and lowered into the model.
+//! errors is then read by serde ([`raw`], from that same tree by
+//! [`tree_de`]) and lowered into the model.
 
 pub mod expr;
 pub mod fingerprint;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod raw;
 pub mod schema;
 pub mod slug;
+mod tree_de;
 pub mod validate;
 
 use std::path::Path;
@@ -44,11 +46,11 @@ pub fn parse_survey(source: &str, path: &Path) -> Result<Survey> {
 /// Validate a survey's text: the survey (if it has no errors) and every
 /// error and warning, sorted by position.
 pub fn check_survey(source: &str, path: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
-    let mut diags = validate::validate(source, path);
+    let (mut diags, document) = validate::validate_document(source, path);
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    let raw: raw::RawSurvey = match serde_yaml::from_str(source) {
+    let raw = match read_raw(source, document) {
         Ok(r) => r,
         Err(e) => {
             let pos = e.location().map(|l| Pos {
@@ -66,4 +68,23 @@ pub fn check_survey(source: &str, path: &Path) -> (Option<Survey>, Vec<Diagnosti
             (None, diags)
         }
     }
+}
+
+/// The raw survey of a file without errors, read from the tree validation
+/// loaded. serde_yaml parses the text again only for what that reader
+/// leaves to it (YAML tags) or refuses, so that its reading and its error
+/// message, with line and column, are the ones users see.
+fn read_raw(
+    source: &str,
+    document: Option<validate::tree::Document>,
+) -> std::result::Result<raw::RawSurvey, serde_yaml::Error> {
+    if let Some(validate::tree::Document {
+        root: Some(root),
+        tagged: false,
+    }) = &document
+        && let Ok(raw) = tree_de::from_node(root)
+    {
+        return Ok(raw);
+    }
+    serde_yaml::from_str(source)
 }

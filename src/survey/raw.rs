@@ -1,5 +1,6 @@
-//! The file as serde_yaml reads it: loose, flat structures that mirror the
-//! YAML keys one to one. `lower` turns a validated `RawSurvey`
+//! The file as serde reads it: loose, flat structures that mirror the
+//! YAML keys one to one (read from the validator's tree by `tree_de`, or by
+//! serde_yaml for what that reader leaves to it). `lower` turns a validated `RawSurvey`
 //! into the model.
 
 use std::collections::BTreeMap;

@@ -23,26 +23,40 @@ use tree::Node;
 
 /// Validate a survey's text; every error and warning, sorted by position.
 pub fn validate(source: &str, path: &Path) -> Vec<Diagnostic> {
+    validate_document(source, path).0
+}
+
+/// Validate a survey's text: every error and warning, sorted by position,
+/// and the loaded document (`None` when the text is not YAML), which
+/// [`crate::survey::tree_de`] reads into the model.
+pub fn validate_document(source: &str, path: &Path) -> (Vec<Diagnostic>, Option<tree::Document>) {
     let mut ctx = Ctx {
         path,
         chars: source.chars().collect(),
         diags: Vec::new(),
         languages: vec!["en".into()],
     };
-    match tree::load(source) {
-        Err(e) => ctx.error_at(e.pos, 1, e.message),
-        Ok(None) => {
-            ctx.diags.push(Diagnostic::error(
-                path,
-                None,
-                "the file is empty; a survey needs at least title, endpoint and sections",
-            ));
+    let loaded = tree::load_document(source, &ctx.chars);
+    let document = match loaded {
+        Err(e) => {
+            ctx.error_at(e.pos, 1, e.message);
+            None
         }
-        Ok(Some(root)) => survey(&mut ctx, &root),
-    }
+        Ok(doc) => {
+            match &doc.root {
+                None => ctx.diags.push(Diagnostic::error(
+                    path,
+                    None,
+                    "the file is empty; a survey needs at least title, endpoint and sections",
+                )),
+                Some(root) => survey(&mut ctx, root),
+            }
+            Some(doc)
+        }
+    };
     let mut diags = ctx.diags;
     diags.sort_by_key(|d| d.pos);
-    diags
+    (diags, document)
 }
 
 /// Shared state of one file's validation.

@@ -143,6 +143,8 @@ struct Builder<'a> {
     docs: Vec<(Node, Pos)>,
     doc_start: Pos,
     anchors: HashMap<usize, Node>,
+    /// Whether any node carries a YAML tag (`!!str`, `!x`).
+    tagged: bool,
 }
 
 impl Builder<'_> {
@@ -184,7 +186,8 @@ impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, ev: Event, m: Marker) {
         match ev {
             Event::DocumentStart => self.doc_start = pos_of(&m),
-            Event::Scalar(text, style, anchor, _) => {
+            Event::Scalar(text, style, anchor, tag) => {
+                self.tagged |= tag.is_some();
                 let style = match style {
                     TScalarStyle::Plain => Style::Plain,
                     TScalarStyle::SingleQuoted => Style::Single,
@@ -209,17 +212,23 @@ impl MarkedEventReceiver for Builder<'_> {
                 });
                 self.push(node, 0);
             }
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
-                entries: Vec::new(),
-                key: None,
-                start: m,
-                anchor,
-            }),
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
-                items: Vec::new(),
-                start: m,
-                anchor,
-            }),
+            Event::MappingStart(anchor, tag) => {
+                self.tagged |= tag.is_some();
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    start: m,
+                    anchor,
+                });
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.tagged |= tag.is_some();
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start: m,
+                    anchor,
+                });
+            }
             Event::MappingEnd | Event::SequenceEnd => self.close(),
             _ => {}
         }
@@ -276,15 +285,29 @@ fn quoted_width(rest: &[char], style: Style) -> Option<usize> {
     None
 }
 
+/// A loaded document: its root (`None` for an empty file) and whether any
+/// node in it carries a YAML tag.
+pub struct Document {
+    pub root: Option<Node>,
+    pub tagged: bool,
+}
+
 /// Load the first document of `source`. `Ok(None)` for an empty file.
+#[cfg(test)]
 pub fn load(source: &str) -> Result<Option<Node>, SyntaxError> {
     let chars: Vec<char> = source.chars().collect();
+    load_document(source, &chars).map(|d| d.root)
+}
+
+/// Load the only document of `source`, whose chars are `chars`.
+pub fn load_document(source: &str, chars: &[char]) -> Result<Document, SyntaxError> {
     let mut b = Builder {
-        chars: &chars,
+        chars,
         stack: Vec::new(),
         docs: Vec::new(),
         doc_start: Pos { line: 1, col: 1 },
         anchors: HashMap::new(),
+        tagged: false,
     };
     let mut parser = Parser::new_from_str(source);
     parser.load(&mut b, true).map_err(|e| SyntaxError {
@@ -297,7 +320,10 @@ pub fn load(source: &str) -> Result<Option<Node>, SyntaxError> {
             message: "a survey file holds one YAML document; found a second one here".into(),
         });
     }
-    Ok(b.docs.into_iter().next().map(|(n, _)| n))
+    Ok(Document {
+        root: b.docs.into_iter().next().map(|(n, _)| n),
+        tagged: b.tagged,
+    })
 }
 
 /// A key that appears twice in one map: (the second key node, the first's line,
