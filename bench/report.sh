@@ -6,11 +6,13 @@
 #
 # Generates (bench/gen_export.py, fixed seed, cached in bench/out/data) a
 # Formspree export of surveys/exit-interview.yaml with ROWS rows (1,000,000),
-# then times, whole process (hyperfine median after a warm-up run):
+# then times, whole process, in RUNS interleaved rounds after a warm-up
+# round (each round runs each once, in turn; the median of each):
 #   farvel report surveys/exit-interview.yaml EXPORT --out TMP/report.md
 #   bench/headline_polars.py EXPORT, bench/headline_pandas.py EXPORT
 #     (the same headline figures: per-question counts, means, eNPS overall,
 #     per department, per tenure and per quarter; their outputs must agree)
+# and with hyperfine (median after a warm-up run)
 #   xsv frequency on the categorical columns (a reference, not a target)
 # and peak RSS of each with /usr/bin/time -v; then farvel alone at every size
 # in FLAT_ROWS (100,000 and 2,000,000) for the flatness check.
@@ -23,15 +25,14 @@
 # EXPORT --out N.csv && farvel report N.csv` (one timed process tree), with
 # `farvel report` alone on the generator's normalised CSV as an extra line;
 # without it, `farvel report` reads the generator's normalised CSV of the same
-# rows. Both fallbacks are printed in the header. Env: RUNS (3), RUNS_PANDAS
-# (3), ROWS, FLAT_ROWS, SEED (20250310), BENCH_OUT.
+# rows. Both fallbacks are printed in the header. Env: RUNS (3), ROWS,
+# FLAT_ROWS, SEED (20250310), BENCH_OUT.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROWS="${ROWS:-1000000}"
 FLAT_ROWS="${FLAT_ROWS:-100000 2000000}"
 RUNS="${RUNS:-3}"
-RUNS_PANDAS="${RUNS_PANDAS:-3}"
 SEED="${SEED:-20250310}"
 SURVEY="$REPO_DIR/surveys/exit-interview.yaml"
 CATEGORICAL="reason,factors,come_back,department,tenure,enps"
@@ -108,11 +109,26 @@ normalised) echo "         report cannot read the export: it reads the generator
 esac
 echo "python:  $(python3 --version), pandas $("$PY" -c 'import pandas; print(pandas.__version__)'), polars $("$PY" -c 'import polars; print(polars.__version__)'); $("$XSV" --version | head -1 | sed 's/^/xsv /')"
 echo "data:    $ROWS rows, $(du -m "$EXPORT" | cut -f1) MB export ($(basename "$EXPORT")); farvel says: $(grep -o '[0-9]* responses' "$W/check.log" | head -1)"
-echo "timing:  $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'), median, 1 warm-up run; peak RSS from /usr/bin/time -v (one run; MB = 10^6 bytes)"
+echo "timing:  farvel, polars, pandas: $RUNS interleaved rounds after a warm-up round (bench/stats.py rounds), median; xsv and the other sizes: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'), median, 1 warm-up run; peak RSS from /usr/bin/time -v (one run; MB = 10^6 bytes)"
 echo
 
-say "timing $ROWS rows (a few minutes) ..."
-measure "farvel_$ROWS" "$RUNS" "${FCMD[@]}"
+say "timing $ROWS rows: farvel, polars and pandas in turn, $RUNS rounds (a few minutes) ..."
+# Interleaved rounds rather than all runs of one tool after another: this
+# machine's speed drifts by tens of percent over minutes, and the ratio is
+# what the targets are about.
+dataset "$ROWS"
+SPEC="$W/rounds.tsv"
+{
+  printf '%s\t' "farvel_$ROWS" "${FCMD[@]}" | sed 's/\t$//'; echo
+  printf '%s\t' polars "$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT" | sed 's/\t$//'; echo
+  printf '%s\t' pandas "$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT" | sed 's/\t$//'; echo
+} >"$SPEC"
+"$PY" "$BENCH_DIR/stats.py" rounds "$RUNS" "$SPEC" >"$W/rounds.out"
+while IFS=$'\t' read -r name med lo hi; do
+  printf 'time\t%s\t%s\n' "$name" "$med" >>"$RESULTS"
+  printf 'spread\t%s\t%s-%s\n' "$name" "$lo" "$hi" >>"$RESULTS"
+  say "  $name: median $med s (min $lo, max $hi) over $RUNS rounds"
+done <"$W/rounds.out"
 peak_rss "farvel_$ROWS" "${FCMD[@]}"
 # only_cmd N: farvel report alone on the normalised CSV of dataset N.
 only_cmd() {
@@ -126,9 +142,7 @@ if [ "$MODE" = pipeline ]; then
   peak_rss "only_$ROWS" "${OCMD[@]}"
 fi
 dataset "$ROWS"
-measure polars "$RUNS" "$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT"
 peak_rss polars "$PY" "$BENCH_DIR/headline_polars.py" "$EXPORT"
-measure pandas "$RUNS_PANDAS" "$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT"
 peak_rss pandas "$PY" "$BENCH_DIR/headline_pandas.py" "$EXPORT"
 measure xsv "$RUNS" "$XSV" frequency -s "$CATEGORICAL" -l 0 "$EXPORT"
 peak_rss xsv "$XSV" frequency -s "$CATEGORICAL" -l 0 "$EXPORT"
@@ -150,14 +164,15 @@ done
 val() { awk -F'\t' -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3 }' "$RESULTS"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }'; }
 f="$(val time "farvel_$ROWS")"
-line() { # name seconds rss_kb
-  printf '%-36s %9.2f s %9.2fx %9s MB\n' "$1" "$2" "$(awk -v a="$2" -v b="$f" 'BEGIN { print a / b }')" "$(mb "$3")"
+spread() { awk -F'\t' -v n="$1" '$1 == "spread" && $2 == n { split($3, r, "-"); printf "%.2f-%.2f s", r[1], r[2] }' "$RESULTS"; }
+line() { # name seconds rss_kb [spread]
+  printf '%-36s %9.2f s %9.2fx %9s MB  %s\n' "$1" "$2" "$(awk -v a="$2" -v b="$f" 'BEGIN { print a / b }')" "$(mb "$3")" "${4:-}"
 }
-printf '%-36s %11s %10s %12s\n' "$ROWS rows, whole process" "median" "t/farvel" "peak RSS"
-line "farvel ($MODE)" "$f" "$(val rss "farvel_$ROWS")"
+printf '%-36s %11s %10s %12s  %s\n' "$ROWS rows, whole process" "median" "t/farvel" "peak RSS" "range of the rounds"
+line "farvel ($MODE)" "$f" "$(val rss "farvel_$ROWS")" "$(spread "farvel_$ROWS")"
 [ "$MODE" = pipeline ] && line "  farvel report alone (normalised)" "$(val time "only_$ROWS")" "$(val rss "only_$ROWS")"
-line "polars (headline_polars.py)" "$(val time polars)" "$(val rss polars)"
-line "pandas (headline_pandas.py)" "$(val time pandas)" "$(val rss pandas)"
+line "polars (headline_polars.py)" "$(val time polars)" "$(val rss polars)" "$(spread polars)"
+line "pandas (headline_pandas.py)" "$(val time pandas)" "$(val rss pandas)" "$(spread pandas)"
 line "xsv frequency (reference)" "$(val time xsv)" "$(val rss xsv)"
 if cmp -s "$W/polars.json" "$W/pandas.json"; then
   echo "polars and pandas figures agree ($(wc -c <"$W/polars.json") bytes of JSON, in $W)"
