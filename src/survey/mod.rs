@@ -4,7 +4,7 @@
 //! [`check_survey`] validates a position-keeping tree first
 //! ([`validate`]), collecting every error and warning; only a file without
 //! errors is then read by serde ([`raw`], from that same tree by
-//! [`tree_de`]) and lowered into the model.
+//! `tree_de`) and lowered into the model.
 
 pub mod expr;
 pub mod fingerprint;

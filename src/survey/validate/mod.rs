@@ -28,7 +28,7 @@ pub fn validate(source: &str, path: &Path) -> Vec<Diagnostic> {
 
 /// Validate a survey's text: every error and warning, sorted by position,
 /// and the loaded document (`None` when the text is not YAML), which
-/// [`crate::survey::tree_de`] reads into the model.
+/// `crate::survey::tree_de` reads into the model.
 pub fn validate_document(source: &str, path: &Path) -> (Vec<Diagnostic>, Option<tree::Document>) {
     let mut ctx = Ctx {
         path,
