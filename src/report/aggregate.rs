@@ -169,9 +169,11 @@ fn keep(into: &mut Verbatims, fingerprint: &str, id: &str, tag: &str, text: &str
     into.push(key, text, limit);
 }
 
-/// The segment value of a response: an index into the question's values,
-/// the last index meaning "not answered".
-pub fn segment_values(q: &Question) -> Vec<String> {
+/// The values a question's answers are counted by, in option order: its
+/// option values (`other`, `none` included), or `yes` and `no`. A segment's
+/// value index is an index into these, one past the end meaning "not
+/// answered".
+fn answer_values(q: &Question) -> Vec<String> {
     match &q.kind {
         Kind::YesNo => vec!["yes".into(), "no".into()],
         k => k.option_values().iter().map(|s| s.to_string()).collect(),
@@ -239,7 +241,7 @@ impl<'a> Aggregator<'a> {
         Aggregator {
             survey,
             shapes: questions.iter().map(|q| Shape::of(q)).collect(),
-            values: questions.iter().map(|q| segment_values(q)).collect(),
+            values: questions.iter().map(|q| answer_values(q)).collect(),
             verbatims: vec![Verbatims::default(); questions.len()],
             others: vec![Verbatims::default(); questions.len()],
             questions,

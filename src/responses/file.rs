@@ -110,13 +110,9 @@ impl<'c, 's> Run<'_, 'c, 's> {
         })
     }
 
+    /// The reader of a file's rows under its plan (for sealed keys).
     pub(super) fn interpreter(&self, plan: &Plan) -> Interpreter<'c, 's> {
-        Interpreter {
-            catalog: self.catalog,
-            date_order: plan.date_order,
-            zone: plan.cols.zone,
-            granularity: self.opts.granularity,
-        }
+        Self::row_work(self.catalog, self.opts, None, &plan.cols, plan.date_order).interp
     }
 
     /// Pass 2's work on the rows of a file with these columns, read in
@@ -243,9 +239,9 @@ impl RowWork<'_, '_, '_> {
             Outcome::Used(_) if dup => Event::Duplicate,
             Outcome::Used(mismatch) => {
                 w.sink.push(&sc.coded, cat);
-                let d = &sc.coded.dropped;
+                // Cloning an empty list allocates nothing.
                 Event::Used {
-                    dropped: if d.is_empty() { Vec::new() } else { d.clone() },
+                    dropped: sc.coded.dropped.clone(),
                     mismatch,
                 }
             }

@@ -35,6 +35,7 @@ type State<S> = (Pass1, Option<Worker<S>>);
 impl Run<'_, '_, '_> {
     /// Pass 1 over file number `file` (its index among the inputs).
     pub fn prepare(&mut self, file: u32, path: &Path) -> Result<Prepared> {
+        // No workers, so no sink: any sink type will do.
         let (prep, _) = self.prepare_with::<Vec<crate::answers::Response>>(file, path, None)?;
         Ok(prep)
     }
