@@ -71,11 +71,19 @@ impl Scrubber {
     }
 }
 
+/// A fixed pattern, compiled once per process.
+macro_rules! pattern {
+    ($re:literal) => {{
+        static RE: std::sync::LazyLock<Regex> =
+            std::sync::LazyLock::new(|| Regex::new($re).unwrap_or_else(|_| unreachable!()));
+        &*RE
+    }};
+}
+
 fn defang(line: &str) -> String {
-    let scheme = Regex::new(r"(?i)([a-z][a-z0-9+.\-]*):(//)?").unwrap_or_else(|_| unreachable!());
-    let www = Regex::new(r"(?i)\bwww\.").unwrap_or_else(|_| unreachable!());
-    let domain =
-        Regex::new(r"(?i)\b([a-z0-9\-]+)\.([a-z]{2,})\b").unwrap_or_else(|_| unreachable!());
+    let scheme = pattern!(r"(?i)([a-z][a-z0-9+.\-]*):(//)?");
+    let www = pattern!(r"(?i)\bwww\.");
+    let domain = pattern!(r"(?i)\b([a-z0-9\-]+)\.([a-z]{2,})\b");
     let t = scheme.replace_all(line, |c: &regex::Captures| match c.get(2) {
         Some(_) => format!("{}[:]//", &c[1]),
         None if matches!(

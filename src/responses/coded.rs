@@ -114,6 +114,11 @@ impl Coded {
         self.other[q] = s;
     }
 
+    /// Where question `q`'s "other" text is, if it has one.
+    pub fn other_span(&self, q: usize) -> Option<Span> {
+        self.other.get(q).copied().flatten()
+    }
+
     /// The answered question indexes, in order.
     pub fn answered(&self) -> impl Iterator<Item = (usize, Code)> + '_ {
         self.answers
@@ -171,6 +176,13 @@ impl Coded {
 
     pub fn push_one_idx(&mut self, i: u32) {
         self.idx.push(i);
+    }
+
+    /// Keep a list of indexes as it is.
+    pub fn push_idx(&mut self, ix: &[u32]) -> Span {
+        let start = self.idx.len();
+        self.idx.extend_from_slice(ix);
+        Span::new(start..self.idx.len())
     }
 
     /// Forget the indexes pushed since `mark`.

@@ -13,6 +13,7 @@ mod encoding;
 mod extsort;
 mod file;
 mod headers;
+mod memo;
 pub mod normal;
 mod pipeline;
 mod prepare;

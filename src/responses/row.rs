@@ -14,6 +14,7 @@ use crate::survey::{Kind, Service};
 use super::Reconciliation;
 use super::coded::{Coded, Dropped};
 use super::headers::{Catalog, Meta, Target, meta_of};
+use super::memo::Memos;
 use super::time::{NaiveZone, parse_stamp, period_of};
 use super::validate::check_row;
 use super::values::{Cells, Slot, blank, read_question, rule};
@@ -32,6 +33,12 @@ pub struct Columns {
     pub time_column: Option<usize>,
     /// The column of sealed envelopes, in an export of a sealed survey.
     pub sealed: Option<usize>,
+    /// Per question: when one column alone holds it (as `q` or `q[]`), a
+    /// slot naming that column, read without gathering; else `None`.
+    pub direct: Vec<Option<Slot>>,
+    /// The (column, target) pairs gathered per row into slots and
+    /// stamps: metadata, and questions spread over several columns.
+    pub gathered: Vec<(u32, Target)>,
 }
 
 /// Map a file's header; warnings and dropped columns go to `rec`, mapped
@@ -118,6 +125,7 @@ pub fn plan_columns(
     ) && time_column
         .is_some_and(|c: usize| matches!(lower[c].as_str(), "date" | "_date" | "created_at"));
     let has_time = time_column.is_some() || targets.contains(&Some(Target::Meta(Meta::Period)));
+    let (direct, gathered) = plan_gathering(cat.questions.len(), &targets);
     Columns {
         targets,
         zone: if formspree || netlify || utc_service {
@@ -129,7 +137,52 @@ pub fn plan_columns(
         has_time: has_time || sealed.is_some() && time_column.is_some(),
         time_column,
         sealed,
+        direct,
+        gathered,
     }
+}
+
+/// Which questions a file holds in one column of their own, and what the
+/// rest of its columns go to.
+fn plan_gathering(n: usize, targets: &[Option<Target>]) -> (Vec<Option<Slot>>, Vec<(u32, Target)>) {
+    // Per question: its own columns, and whether any other column holds it.
+    let mut own: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut spread = vec![false; n];
+    for (c, t) in targets.iter().enumerate() {
+        match t {
+            Some(Target::Main(i)) => own[*i].push(c as u32),
+            Some(
+                Target::Option(i, _)
+                | Target::Other(i)
+                | Target::Row(i, _)
+                | Target::Year(i)
+                | Target::Month(i),
+            ) => spread[*i] = true,
+            _ => {}
+        }
+    }
+    let direct: Vec<Option<Slot>> = own
+        .iter()
+        .zip(&spread)
+        .map(|(cs, spread)| match cs.as_slice() {
+            [c] if !spread => Some(Slot::single(*c)),
+            _ => None,
+        })
+        .collect();
+    let gathered = targets
+        .iter()
+        .enumerate()
+        .filter_map(|(c, t)| {
+            let t = (*t)?;
+            let keep = match t {
+                Target::Meta(Meta::Dropped | Meta::Sealed) => false,
+                Target::Main(i) => direct[i].is_none(),
+                _ => true,
+            };
+            keep.then_some((c as u32, t))
+        })
+        .collect();
+    (direct, gathered)
 }
 
 /// What became of a row.
@@ -161,6 +214,8 @@ pub struct Interpreter<'c, 's> {
 pub struct Scratch {
     slots: Vec<Slot>,
     pub coded: Coded,
+    /// Cells read before (a scratch serves one catalog).
+    memos: Memos,
 }
 
 /// The metadata cells of one row.
@@ -216,12 +271,10 @@ impl Interpreter<'_, '_> {
     ) -> RowOutcome<'a> {
         sc.start(self.catalog.questions.len());
         let mut m = Stamps::default();
-        for (c, t) in cols.targets.iter().enumerate().take(cells.len()) {
-            if let Some(t) = t {
-                m.put(&mut sc.slots, *t, c as u32, cells.get(c));
-            }
+        for &(c, t) in &cols.gathered {
+            m.put(&mut sc.slots, t, c, cells.get(c as usize));
         }
-        self.finish(m, cells, cols.has_time, sc)
+        self.finish(m, cells, Some(&cols.direct), cols.has_time, sc)
     }
 
     /// Read a submission given as form fields (name, value), in the names
@@ -247,26 +300,40 @@ impl Interpreter<'_, '_> {
                 m.put(&mut sc.slots, t, c as u32, v);
             }
         }
-        self.finish(m, Cells::Fields(fields), false, sc)
+        self.finish(m, Cells::Fields(fields), None, false, sc)
     }
 
-    /// `has_time`: the file has a time column, so a row without a stamp
-    /// loses its period (and that is counted).
+    /// `direct`: the questions read straight from one cell each (see
+    /// [`Columns::direct`]). `has_time`: the file has a time column, so a
+    /// row without a stamp loses its period (and that is counted).
     fn finish<'a>(
         &self,
         m: Stamps<'a>,
         cells: Cells<'a>,
+        direct: Option<&[Option<Slot>]>,
         has_time: bool,
         sc: &mut Scratch,
     ) -> RowOutcome<'a> {
-        if sc.slots.iter().all(Slot::is_empty) {
-            return RowOutcome::Rejected("no answers");
-        }
+        let direct = direct.unwrap_or(&[]);
         let c = &mut sc.coded;
+        sc.memos.prepare(&self.catalog.questions, self.date_order);
+        // Whether the row holds anything at all; reading touches nothing
+        // until a question has a cell.
+        let mut any = false;
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots).enumerate() {
-            if !slot.is_empty() {
+            if let Some(Some(s)) = direct.get(qi) {
+                let v = cells.get(s.values[0] as usize);
+                if !blank(v) {
+                    any = true;
+                    sc.memos.read(info, qi, v, s, cells, c);
+                }
+            } else if !slot.is_empty() {
+                any = true;
                 read_question(info, qi, slot, cells, self.date_order, c);
             }
+        }
+        if !any {
+            return RowOutcome::Rejected("no answers");
         }
         check_row(self.catalog, c);
         c.period = self.period(&m, has_time, &mut c.dropped);
@@ -354,6 +421,62 @@ mod tests {
                     .collect(),
             ),
         }
+    }
+
+    /// A cell read a second time (from the memo) reads exactly as the
+    /// first time: same answers, same "other" texts, same rules, same
+    /// rejections.
+    #[test]
+    fn a_remembered_cell_reads_as_a_fresh_one() {
+        let s = survey();
+        let cat = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+        let csv = "date,team,reasons,stay,why_not,years,start,order,code,enps\n\
+            2025-01-05T10:00:00Z,red,\"pay, bonus|hours|people\",no,Too far,3,2020-02-30,b|a,ABC,7\n\
+            2025-01-06T10:00:00Z,blue,\"none, hours\",yes,asked anyway,51,2019-07,a|a,abc,11\n\
+            2025-01-07T10:00:00Z,purple,Timer,no,x,2.25,07/2019,c,ABCD,x\n\
+            2025-01-08T10:00:00Z,Red team,\"Pay, bonus, my own reason\",nei,,\"2,5\",2019-07-15,Gamma|Alpha,XYZ,0\n\
+            2025-01-09T10:00:00Z,,,,,,,,,\n\
+            2025-01-10T10:00:00Z,red,Folk,ja,,0,2019-07,b,XYZ,10\n";
+        let mut rdr = crate::responses::read::reader(csv.as_bytes(), b',');
+        let rows: Vec<csv::ByteRecord> = rdr.byte_records().filter_map(|r| r.ok()).collect();
+        let headers: Vec<String> = rows[0]
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
+        let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+        assert!(
+            cols.direct.iter().flatten().count() >= 8,
+            "most questions are read straight from their cell"
+        );
+        let interp = Interpreter {
+            catalog: &cat,
+            date_order: None,
+            zone: cols.zone,
+            granularity: Granularity::Quarter,
+        };
+        let read = |sc: &mut Scratch, r: &csv::ByteRecord| -> String {
+            let cells = Cells::record(r).unwrap_or_else(|| panic!("not UTF-8"));
+            match interp.interpret_cells(&cols, cells, sc) {
+                RowOutcome::Rejected(why) => format!("rejected: {why}"),
+                RowOutcome::Used { .. } => format!(
+                    "{:?} {:?}",
+                    record(&s, &sc.coded.to_response(&cat)),
+                    sc.coded.dropped
+                ),
+            }
+        };
+        let mut warm = Scratch::default();
+        for r in &rows[1..] {
+            read(&mut warm, r);
+        }
+        for r in rows[1..].iter().rev() {
+            let fresh = read(&mut Scratch::default(), r);
+            assert_eq!(read(&mut warm, r), fresh);
+        }
+        // The memo did not hide what the rules set aside.
+        assert!(read(&mut warm, &rows[2]).contains("value outside the range"));
+        assert_eq!(read(&mut warm, &rows[5]), "rejected: no answers");
     }
 
     #[test]

@@ -114,6 +114,14 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// The slot of a question held by cell `c` alone.
+    pub fn single(c: u32) -> Slot {
+        Slot {
+            values: vec![c],
+            ..Slot::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
             && self.flags.is_empty()
