@@ -15,7 +15,7 @@ use super::Reconciliation;
 use super::coded::{Coded, Dropped};
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
-use super::time::{NaiveZone, parse_stamp, period_of};
+use super::time::{DayPeriods, NaiveZone, parse_stamp};
 use super::validate::check_row;
 use super::values::{Cells, Slot, blank, read_question, rule};
 
@@ -216,6 +216,8 @@ pub struct Scratch {
     pub coded: Coded,
     /// Cells read before (a scratch serves one catalog).
     memos: Memos,
+    /// The periods of days seen before.
+    days: DayPeriods,
 }
 
 /// The metadata cells of one row.
@@ -336,7 +338,7 @@ impl Interpreter<'_, '_> {
             return RowOutcome::Rejected("no answers");
         }
         check_row(self.catalog, c);
-        c.period = self.period(&m, has_time, &mut c.dropped);
+        c.period = self.period(&m, has_time, &mut sc.days, &mut c.dropped);
         let fp = self.catalog.survey.fingerprint.as_str();
         // A prefix of the fingerprint (lowercase hex), in either case.
         let fingerprint_mismatch = m.fingerprint.is_some_and(|f| {
@@ -354,7 +356,13 @@ impl Interpreter<'_, '_> {
         }
     }
 
-    fn period(&self, m: &Stamps, has_time: bool, dropped: &mut Vec<Dropped>) -> Option<Period> {
+    fn period(
+        &self,
+        m: &Stamps,
+        has_time: bool,
+        days: &mut DayPeriods,
+        dropped: &mut Vec<Dropped>,
+    ) -> Option<Period> {
         let survey = self.catalog.survey;
         let p = if let Some(p) = m.period {
             Period::parse(p).map(|p| p.coarsen(self.granularity).unwrap_or(p))
@@ -366,7 +374,7 @@ impl Interpreter<'_, '_> {
                 return None;
             };
             parse_stamp(t).and_then(|st| {
-                period_of(
+                days.period(
                     &st,
                     self.date_order,
                     self.zone,
