@@ -178,13 +178,6 @@ impl Coded {
         self.idx.push(i);
     }
 
-    /// Keep a list of indexes as it is.
-    pub fn push_idx(&mut self, ix: &[u32]) -> Span {
-        let start = self.idx.len();
-        self.idx.extend_from_slice(ix);
-        Span::new(start..self.idx.len())
-    }
-
     /// Forget the indexes pushed since `mark`.
     pub fn idx_truncate(&mut self, mark: usize) {
         self.idx.truncate(mark);
