@@ -17,29 +17,37 @@ use super::values::{Cells, QInfo, Slot, read_question};
 
 /// Distinct cells remembered per question before the memo gives up.
 const CAPACITY: usize = 512;
-/// The longest cell remembered, in bytes.
+/// The longest cell remembered, in bytes (four words).
 const LONGEST: usize = 32;
 
 /// A cell of at most [`LONGEST`] bytes, held in place: its bytes, zero
 /// padded, and its length (so a cell ending in NUL bytes stays distinct).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key([u64; LONGEST / 8], u8);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key([u8; LONGEST], u8);
 
 impl Key {
     fn of(v: &str) -> Option<Key> {
         let b = v.as_bytes();
-        if b.len() > LONGEST {
-            return None;
-        }
         let mut buf = [0u8; LONGEST];
-        buf[..b.len()].copy_from_slice(b);
-        let mut words = [0u64; LONGEST / 8];
-        for (w, c) in words.iter_mut().zip(buf.chunks_exact(8)) {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(c);
-            *w = u64::from_le_bytes(a);
-        }
-        Some(Key(words, b.len() as u8))
+        buf.get_mut(..b.len())?.copy_from_slice(b);
+        Some(Key(buf, b.len() as u8))
+    }
+}
+
+impl std::hash::Hash for Key {
+    /// One word for the hasher: the four words of the cell, mixed.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.0[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(w)
+        };
+        let mixed = word(0)
+            ^ word(1).rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ word(2).rotate_left(31)
+            ^ word(3).rotate_left(47).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+            ^ u64::from(self.1);
+        state.write_u64(mixed);
     }
 }
 

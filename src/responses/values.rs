@@ -51,9 +51,16 @@ impl<'a> Cells<'a> {
     /// boundary inside a character fails too).
     pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
         let all = std::str::from_utf8(rec.as_slice()).ok()?;
-        (0..rec.len())
-            .all(|i| rec.range(i).is_some_and(|r| all.get(r).is_some()))
-            .then_some(Cells::Record { rec, all })
+        // The cells lie end to end in `all`: each end must fall between
+        // characters (so each start does too).
+        let mut end = 0;
+        for cell in rec.iter() {
+            end += cell.len();
+            if !all.is_char_boundary(end) {
+                return None;
+            }
+        }
+        Some(Cells::Record { rec, all })
     }
 
     pub fn len(&self) -> usize {
