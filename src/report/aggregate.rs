@@ -154,15 +154,22 @@ impl Verbatims {
     }
 }
 
-/// Offer a free text to the verbatims of question `id`, ordered by
-/// sha256(fingerprint, `id` + `tag`, text).
-fn keep(into: &mut Verbatims, fingerprint: &str, id: &str, tag: &str, text: &str, limit: u64) {
+/// The hash state after sha256(fingerprint, `id` + `tag`, …): what every
+/// verbatim of one question (or its "other" texts) is hashed after.
+fn verbatim_prefix(fingerprint: &str, id: &str, tag: &str) -> Sha256 {
     let mut h = Sha256::new();
     h.update(fingerprint.as_bytes());
     h.update([0u8]);
     h.update(id.as_bytes());
     h.update(tag.as_bytes());
     h.update([0u8]);
+    h
+}
+
+/// Offer a free text to a question's verbatims, ordered by
+/// sha256(fingerprint, `id` + `tag`, text), the first part in `prefix`.
+fn keep(into: &mut Verbatims, prefix: &Sha256, text: &str, limit: u64) {
+    let mut h = prefix.clone();
     h.update(text.as_bytes());
     h.update([0u8]);
     let key: [u8; 32] = h.finalize().into();
@@ -220,6 +227,8 @@ pub struct Aggregator<'a> {
     position: Vec<usize>,
     /// A buffer reused from one response to the next.
     key: Vec<usize>,
+    /// Per question, the verbatims' and the "other" texts' hash prefixes.
+    prefixes: Vec<[Sha256; 2]>,
 }
 
 impl<'a> Aggregator<'a> {
@@ -238,8 +247,19 @@ impl<'a> Aggregator<'a> {
             .filter(|(_, q)| q.is_answerable())
             .map(|(p, _)| p)
             .collect();
+        let fp = survey.fingerprint.as_str();
+        let prefixes = questions
+            .iter()
+            .map(|q| {
+                [
+                    verbatim_prefix(fp, &q.id, ""),
+                    verbatim_prefix(fp, &q.id, "_other"),
+                ]
+            })
+            .collect();
         Aggregator {
             survey,
+            prefixes,
             shapes: questions.iter().map(|q| Shape::of(q)).collect(),
             values: questions.iter().map(|q| answer_values(q)).collect(),
             verbatims: vec![Verbatims::default(); questions.len()],
@@ -302,7 +322,6 @@ impl<'a> Aggregator<'a> {
         };
         self.key = key;
         atom.n += 1;
-        let fp = self.survey.fingerprint.as_str();
         for (i, t) in atom.q.iter_mut().enumerate() {
             let a = row.answer(i);
             let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
@@ -312,13 +331,12 @@ impl<'a> Aggregator<'a> {
             }
             let Some(a) = a else { continue };
             t.record(self.shapes[i], a, row);
+            let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
-                let id = &self.questions[i].id;
-                keep(&mut self.verbatims[i], fp, id, "", row.text(s), self.limit);
+                keep(&mut self.verbatims[i], text, row.text(s), self.limit);
             }
             if let Some(o) = row.other(i) {
-                let id = &self.questions[i].id;
-                keep(&mut self.others[i], fp, id, "_other", o, self.limit);
+                keep(&mut self.others[i], other, o, self.limit);
             }
         }
     }
