@@ -28,6 +28,8 @@ const DROP_LIMIT: usize = 131_072;
 
 const NONCE: u8 = 0;
 const ROW: u8 = 1;
+/// A nonce in lowercase hex (as the forms draw it), kept as its bytes.
+const NONCE_HEX: u8 = 2;
 
 /// A key hasher: parts are length-prefixed, so no two part lists collide
 /// by concatenation.
@@ -66,12 +68,18 @@ impl std::fmt::Write for KeyHasher {
 pub enum RowId {
     /// The submission's nonce: any later row with it is a re-post.
     Nonce(Key),
+    /// A nonce of at most 30 lowercase hex digits, as its bytes (the
+    /// last byte: the number of digits); no hash needed.
+    NonceHex(Key),
     /// The row's content: repeats across files are overlapping exports.
     Row(Key),
 }
 
 impl RowId {
     pub fn nonce(n: &str) -> RowId {
+        if let Some(k) = hex_key(n) {
+            return RowId::NonceHex(k);
+        }
         let mut h = KeyHasher::new(b"nonce");
         h.part(n.as_bytes());
         RowId::Nonce(h.finish())
@@ -95,6 +103,26 @@ impl RowId {
             }
         })
     }
+}
+
+/// `n` as bytes when it is an even number (at most 30) of lowercase hex
+/// digits, with the number of digits last: a key that names it exactly.
+fn hex_key(n: &str) -> Option<Key> {
+    let b = n.as_bytes();
+    if b.is_empty() || b.len() > 30 || b.len() % 2 == 1 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut k = [0u8; 16];
+    for (o, pair) in k.iter_mut().zip(b.chunks_exact(2)) {
+        *o = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    k[15] = b.len() as u8;
+    Some(k)
 }
 
 fn pack(file: u32, ord: u32) -> [u8; 8] {
@@ -122,6 +150,7 @@ impl Keys {
     pub fn push(&mut self, id: RowId, file: u32, ord: u32) -> io::Result<()> {
         let (kind, key) = match id {
             RowId::Nonce(k) => (NONCE, k),
+            RowId::NonceHex(k) => (NONCE_HEX, k),
             RowId::Row(k) => (ROW, k),
         };
         let mut r = [0u8; 25];
@@ -149,7 +178,7 @@ impl Keys {
                 group = Some(k);
                 (best, file_now, count) = (0, file, 0);
             }
-            let duplicate = if k[16] == NONCE {
+            let duplicate = if k[16] != ROW {
                 count += 1;
                 count > 1
             } else {
@@ -249,6 +278,18 @@ mod tests {
         assert_eq!(dropped(&files), vec![(0, 1), (1, 0)]);
         // A nonce and a row key never meet, even over the same bytes.
         assert_ne!(RowId::nonce("x"), row("x"));
+        // Hex nonces (kept as bytes) are told apart from their upper-case,
+        // zero-padded and odd-length neighbours (hashed).
+        let hex = [
+            "8299c7d6eb82c141",
+            "8299C7D6EB82C141",
+            "8299c7d6eb82c14100",
+            "8299c7d6eb82c14",
+        ];
+        let ids: Vec<RowId> = hex.iter().map(|n| RowId::nonce(n)).collect();
+        assert!(matches!(ids[0], RowId::NonceHex(_)) && matches!(ids[1], RowId::Nonce(_)));
+        let files = vec![ids.clone(), ids];
+        assert_eq!(dropped(&files), vec![(1, 0), (1, 1), (1, 2), (1, 3)]);
     }
 
     #[test]
