@@ -13,7 +13,8 @@ use encoding_rs::{Decoder, Encoding, UTF_8};
 use crate::diag::{Diagnostic, Pos};
 use crate::error::{Error, Result};
 
-const BUF: usize = 64 * 1024;
+/// Bytes read from a file at a time.
+pub const BUF: usize = 64 * 1024;
 
 /// The encoding named by a label such as `utf-8`, `windows-1252`, `cp1252`
 /// or `latin1` (WHATWG labels).

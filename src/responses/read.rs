@@ -20,6 +20,9 @@ pub fn reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<R> {
         .quoting(true)
         .double_quote(true)
         .terminator(csv::Terminator::CRLF)
+        // As large as the file reader's buffer, which then hands its reads
+        // straight through instead of copying them once more.
+        .buffer_capacity(super::encoding::BUF)
         .from_reader(input)
 }
 
