@@ -66,21 +66,36 @@ impl<const N: usize> Sorter<N> {
             self.buf.sort_unstable_by(order);
             return Ok(Sorted::Memory(self.buf.into_iter()));
         }
-        if !self.buf.is_empty() {
-            self.spill()?;
-        }
-        let mut readers: Vec<BufReader<File>> = self
+        // The last run stays in memory, sorted: no need to write it out.
+        self.buf.sort_unstable_by(order);
+        let mut runs: Vec<Run<N>> = self
             .runs
             .into_iter()
-            .map(|f| BufReader::with_capacity(RUN_BUFFER, f))
+            .map(|f| Run::File(BufReader::with_capacity(RUN_BUFFER, f)))
             .collect();
-        let mut heap = BinaryHeap::with_capacity(readers.len());
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some(rec) = read_record::<N>(r)? {
+        runs.push(Run::Memory(self.buf.into_iter()));
+        let mut heap = BinaryHeap::with_capacity(runs.len());
+        for (i, r) in runs.iter_mut().enumerate() {
+            if let Some(rec) = r.next()? {
                 heap.push(Reverse((Rec(rec), i)));
             }
         }
-        Ok(Sorted::Merge { readers, heap })
+        Ok(Sorted::Merge { runs, heap })
+    }
+}
+
+/// One sorted run being merged.
+pub enum Run<const N: usize> {
+    File(BufReader<File>),
+    Memory(std::vec::IntoIter<[u8; N]>),
+}
+
+impl<const N: usize> Run<N> {
+    fn next(&mut self) -> io::Result<Option<[u8; N]>> {
+        match self {
+            Run::File(r) => read_record::<N>(r),
+            Run::Memory(it) => Ok(it.next()),
+        }
     }
 }
 
@@ -131,7 +146,7 @@ fn read_record<const N: usize>(r: &mut impl Read) -> io::Result<Option<[u8; N]>>
 pub enum Sorted<const N: usize> {
     Memory(std::vec::IntoIter<[u8; N]>),
     Merge {
-        readers: Vec<BufReader<File>>,
+        runs: Vec<Run<N>>,
         heap: BinaryHeap<Reverse<(Rec<N>, usize)>>,
     },
 }
@@ -142,11 +157,16 @@ impl<const N: usize> Iterator for Sorted<N> {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Sorted::Memory(it) => it.next().map(Ok),
-            Sorted::Merge { readers, heap } => {
-                let Reverse((Rec(rec), i)) = heap.pop()?;
-                match read_record::<N>(&mut readers[i]) {
-                    Ok(Some(next)) => heap.push(Reverse((Rec(next), i))),
-                    Ok(None) => {}
+            Sorted::Merge { runs, heap } => {
+                // The smallest record makes way for the next of its run in
+                // place: one sift instead of a pop and a push.
+                let mut top = heap.peek_mut()?;
+                let Reverse((Rec(rec), i)) = *top;
+                match runs[i].next() {
+                    Ok(Some(next)) => *top = Reverse((Rec(next), i)),
+                    Ok(None) => {
+                        std::collections::binary_heap::PeekMut::pop(top);
+                    }
                     Err(e) => return Some(Err(e)),
                 }
                 Some(Ok(rec))
