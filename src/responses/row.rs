@@ -15,7 +15,7 @@ use super::Reconciliation;
 use super::coded::{Coded, Dropped};
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
-use super::time::{DayPeriods, NaiveZone, parse_stamp};
+use super::time::{DayPeriods, NaiveZone, Placing, parse_stamp};
 use super::validate::check_row;
 use super::values::{Cells, Slot, blank, read_question, rule};
 
@@ -363,7 +363,6 @@ impl Interpreter<'_, '_> {
         days: &mut DayPeriods,
         dropped: &mut Vec<Dropped>,
     ) -> Option<Period> {
-        let survey = self.catalog.survey;
         let p = if let Some(p) = m.period {
             Period::parse(p).map(|p| p.coarsen(self.granularity).unwrap_or(p))
         } else {
@@ -373,15 +372,13 @@ impl Interpreter<'_, '_> {
                 }
                 return None;
             };
-            parse_stamp(t).and_then(|st| {
-                days.period(
-                    &st,
-                    self.date_order,
-                    self.zone,
-                    survey.timezone,
-                    self.granularity,
-                )
-            })
+            let placing = Placing {
+                order: self.date_order,
+                naive: self.zone,
+                tz: self.catalog.survey.timezone,
+                granularity: self.granularity,
+            };
+            parse_stamp(t).and_then(|st| days.period(&st, placing))
         };
         if p.is_none() {
             dropped.push((None, rule::TIME));

@@ -222,108 +222,98 @@ pub fn ymd(d: DateParts, order: Option<DateOrder>) -> Option<(i32, u32, u32)> {
     }
 }
 
-/// The period a stamp falls in, in the survey's time zone.
-pub fn period_of(
-    s: &Stamp,
-    order: Option<DateOrder>,
-    naive: NaiveZone,
-    tz: chrono_tz::Tz,
-    g: Granularity,
-) -> Option<Period> {
-    let at = place(s, order, naive, tz)?;
-    Some(Period::of_month(at.year(), at.month(), g))
+/// How stamps of one file are placed: the day/month order, how a stamp
+/// without an offset is read, the survey's zone and the periods' size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placing {
+    pub order: Option<DateOrder>,
+    pub naive: NaiveZone,
+    pub tz: chrono_tz::Tz,
+    pub granularity: Granularity,
 }
 
-/// The moment a stamp names, in the survey's zone.
-fn place(
-    s: &Stamp,
-    order: Option<DateOrder>,
-    naive: NaiveZone,
-    tz: chrono_tz::Tz,
-) -> Option<chrono::DateTime<chrono_tz::Tz>> {
-    let (y, m, d) = ymd(s.date, order)?;
-    let date = NaiveDate::from_ymd_opt(y, m, d)?;
-    let (h, mi, sec) = s.time;
-    let time = NaiveTime::from_hms_opt(h, mi, sec.min(59))?;
-    let local = NaiveDateTime::new(date, time);
-    Some(match (s.offset, naive) {
-        (Some(off), _) => FixedOffset::east_opt(off)?
-            .from_local_datetime(&local)
-            .single()?
-            .with_timezone(&tz),
-        (None, NaiveZone::Utc) => Utc.from_utc_datetime(&local).with_timezone(&tz),
-        (None, NaiveZone::Local) => tz.from_local_datetime(&local).earliest().or_else(|| {
-            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })?,
-    })
+impl Placing {
+    /// The period a stamp falls in, in the survey's time zone.
+    pub fn period_of(&self, s: &Stamp) -> Option<Period> {
+        let at = self.place(s)?;
+        Some(Period::of_month(at.year(), at.month(), self.granularity))
+    }
+
+    /// The moment a stamp names, in the survey's zone.
+    fn place(&self, s: &Stamp) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+        let (y, m, d) = ymd(s.date, self.order)?;
+        let date = NaiveDate::from_ymd_opt(y, m, d)?;
+        let (h, mi, sec) = s.time;
+        let time = NaiveTime::from_hms_opt(h, mi, sec.min(59))?;
+        let local = NaiveDateTime::new(date, time);
+        let tz = self.tz;
+        Some(match (s.offset, self.naive) {
+            (Some(off), _) => FixedOffset::east_opt(off)?
+                .from_local_datetime(&local)
+                .single()?
+                .with_timezone(&tz),
+            (None, NaiveZone::Utc) => Utc.from_utc_datetime(&local).with_timezone(&tz),
+            (None, NaiveZone::Local) => {
+                tz.from_local_datetime(&local).earliest().or_else(|| {
+                    tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                        .earliest()
+                })?
+            }
+        })
+    }
+
+    /// The period of every second of `s`'s day, when it is one and the
+    /// day has no clock change (see [`DayPeriods`]).
+    fn whole_day(&self, s: &Stamp) -> Option<Period> {
+        let at = |time| self.place(&Stamp { time, ..*s });
+        let (first, last) = (at((0, 0, 0))?, at((23, 59, 59))?);
+        let even = (last.timestamp() - first.timestamp()) == 86_399
+            && (last.naive_local() - first.naive_local()).num_seconds() == 86_399;
+        let of = |t: &chrono::DateTime<chrono_tz::Tz>| {
+            Period::of_month(t.year(), t.month(), self.granularity)
+        };
+        (even && of(&first) == of(&last)).then(|| of(&first))
+    }
 }
 
 /// Days remembered per reader before [`DayPeriods`] stops remembering.
 const DAYS: usize = 4096;
 
-/// [`period_of`] for many stamps, worked out once per day: a day whose
-/// every second lies in one month of the survey's zone, with no clock
-/// change inside it (its first and last second are 86,399 s apart both as
-/// moments and on the zone's clock), gives all its stamps that month's
-/// period; any other day's stamps are placed one by one.
+/// [`Placing::period_of`] for many stamps, worked out once per day: a day
+/// whose every second lies in one month of the survey's zone, with no
+/// clock change inside it (its first and last second are 86,399 s apart
+/// both as moments and on the zone's clock), gives all its stamps that
+/// month's period; any other day's stamps are placed one by one.
 #[derive(Debug, Default)]
 pub struct DayPeriods {
-    /// For the zone reading and granularity below.
-    of: Option<(NaiveZone, Granularity, chrono_tz::Tz)>,
+    /// The placing the days below were worked out under.
+    of: Option<Placing>,
     /// (year, month, day, stated offset) → the whole day's period.
     days: foldhash::HashMap<(i32, u32, u32, Option<i32>), Option<Period>>,
 }
 
 impl DayPeriods {
-    pub fn period(
-        &mut self,
-        s: &Stamp,
-        order: Option<DateOrder>,
-        naive: NaiveZone,
-        tz: chrono_tz::Tz,
-        g: Granularity,
-    ) -> Option<Period> {
-        if self.of != Some((naive, g, tz)) {
-            self.of = Some((naive, g, tz));
+    pub fn period(&mut self, s: &Stamp, p: Placing) -> Option<Period> {
+        if self.of != Some(p) {
+            self.of = Some(p);
             self.days.clear();
         }
         let (h, mi, sec) = s.time;
-        let (y, m, d) = ymd(s.date, order)?;
+        let (y, m, d) = ymd(s.date, p.order)?;
         NaiveTime::from_hms_opt(h, mi, sec.min(59))?;
         let key = (y, m, d, s.offset);
         let whole = match self.days.get(&key) {
             Some(w) => *w,
             None => {
-                let w = whole_day(s, order, naive, tz, g);
+                let w = p.whole_day(s);
                 if self.days.len() < DAYS {
                     self.days.insert(key, w);
                 }
                 w
             }
         };
-        whole.or_else(|| period_of(s, order, naive, tz, g))
+        whole.or_else(|| p.period_of(s))
     }
-}
-
-/// The period of every second of `s`'s day, when it is one and the day
-/// has no clock change (see [`DayPeriods`]).
-fn whole_day(
-    s: &Stamp,
-    order: Option<DateOrder>,
-    naive: NaiveZone,
-    tz: chrono_tz::Tz,
-    g: Granularity,
-) -> Option<Period> {
-    let at = |time| place(&Stamp { time, ..*s }, order, naive, tz);
-    let (first, last) = (at((0, 0, 0))?, at((23, 59, 59))?);
-    let even = (last.timestamp() - first.timestamp()) == 86_399
-        && (last.naive_local() - first.naive_local()).num_seconds() == 86_399;
-    let (p, q) = (
-        Period::of_month(first.year(), first.month(), g),
-        Period::of_month(last.year(), last.month(), g),
-    );
-    (even && p == q).then_some(p)
 }
 
 /// A date answer cut to its month: `YYYY-MM-DD`, `YYYY-MM`, `DD.MM.YYYY`,
@@ -347,7 +337,13 @@ mod tests {
 
     fn q(s: &str, order: Option<DateOrder>, z: NaiveZone) -> Option<String> {
         let st = parse_stamp(s)?;
-        period_of(&st, order, z, OSLO, Granularity::Quarter).map(|p| p.to_string())
+        let p = Placing {
+            order,
+            naive: z,
+            tz: OSLO,
+            granularity: Granularity::Quarter,
+        };
+        p.period_of(&st).map(|p| p.to_string())
     }
 
     use chrono::Timelike;
@@ -393,11 +389,16 @@ mod tests {
                     time: (at.hour(), at.minute(), at.second()),
                     offset: hours.map(|h| h * 3600 + if h % 3 == 0 { 1800 } else { 0 }),
                 };
-                let nz = [NaiveZone::Utc, NaiveZone::Local][naive];
+                let placing = Placing {
+                    order: None,
+                    naive: [NaiveZone::Utc, NaiveZone::Local][naive],
+                    tz: zones[z],
+                    granularity: g,
+                };
                 let days = warm.entry((z, naive)).or_insert_with(DayPeriods::default);
                 proptest::prop_assert_eq!(
-                    days.period(&st, None, nz, zones[z], g),
-                    period_of(&st, None, nz, zones[z], g),
+                    days.period(&st, placing),
+                    placing.period_of(&st),
                     "{:?} in {}", st, zones[z]
                 );
             }
