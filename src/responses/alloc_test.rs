@@ -11,8 +11,9 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::Reconciliation;
+use super::columns::plan_columns;
 use super::headers::Catalog;
-use super::row::{Interpreter, RowOutcome, Scratch, plan_columns};
+use super::row::{Interpreter, RowOutcome, Scratch};
 use super::values::Cells;
 use crate::answers::Granularity;
 use crate::report::aggregate::Aggregator;

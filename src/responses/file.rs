@@ -20,10 +20,11 @@ use encoding_rs::Encoding;
 use crate::error::{Error, Result};
 
 use super::coded::Dropped;
+use super::columns::Columns;
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
-use super::row::{Columns, Interpreter, RowOutcome, Scratch};
+use super::row::{Interpreter, RowOutcome, Scratch};
 use super::values::Cells;
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
@@ -408,7 +409,7 @@ pub(super) fn next_ordinal(ord: u32, path: &Path) -> Result<u32> {
 /// export's own time stamp (outside the envelope) is added as `date`, for
 /// the period. Nothing decrypted is kept beyond the returned fields.
 pub(super) fn open_sealed(
-    cols: &super::row::Columns,
+    cols: &Columns,
     cells: Cells,
     col: usize,
     key: &crate::seal::PrivateKey,

@@ -8,6 +8,7 @@
 #[cfg(test)]
 mod alloc_test;
 mod coded;
+mod columns;
 mod dedup;
 mod encoding;
 mod extsort;

@@ -13,11 +13,12 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
 use super::Sink;
+use super::columns::{Columns, plan_columns};
 use super::dedup::{Drops, RowId};
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
-use super::row::{Columns, RowOutcome, Scratch, plan_columns};
+use super::row::{RowOutcome, Scratch};
 use super::time::{OrderEvidence, parse_stamp};
 use super::values::Cells;
 
