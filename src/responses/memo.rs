@@ -125,7 +125,6 @@ impl Memos {
 
     /// Read question `qi` held by the one non-blank cell `v` (`slot` names
     /// that cell in `cells`) into `c`, as [`read_question`] would.
-    #[allow(clippy::too_many_arguments)]
     pub fn read(
         &mut self,
         info: &QInfo,
@@ -136,11 +135,8 @@ impl Memos {
         c: &mut Coded,
     ) {
         let order = self.order;
-        let Some(memo) = self.per_question.get_mut(qi).filter(|m| !m.off) else {
-            read_question(info, qi, slot, cells, order, c);
-            return;
-        };
-        let Some(key) = Key::of(v) else {
+        let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
+        let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
             read_question(info, qi, slot, cells, order, c);
             return;
         };
