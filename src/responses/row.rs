@@ -63,7 +63,6 @@ struct Stamps<'a> {
 impl Scratch {
     fn start(&mut self, n: usize) {
         self.slots.resize_with(n, Slot::default);
-        self.slots.truncate(n);
         self.slots.iter_mut().for_each(Slot::clear);
         self.coded.clear(n);
     }
@@ -72,7 +71,7 @@ impl Scratch {
 impl<'a> Stamps<'a> {
     /// File cell `c` (text `v`) under target `t`.
     fn put(&mut self, slots: &mut [Slot], t: Target, c: u32, v: &'a str) {
-        if matches!(t, Target::Meta(Meta::Dropped | Meta::Sealed)) || blank(v) {
+        if blank(v) {
             return;
         }
         match t {
