@@ -313,12 +313,12 @@ impl<'a> Aggregator<'a> {
             }
         }));
         let by_period = self.atoms.entry(row.period).or_default();
-        if !by_period.contains_key(key.as_slice()) {
-            let atom = new_atom(&self.questions, &self.shapes);
-            by_period.insert(key.clone(), atom);
-        }
-        let Some(atom) = by_period.get_mut(key.as_slice()) else {
-            return;
+        // One lookup for an atom seen before (nearly every row), two for a new one.
+        let atom = match by_period.get_mut(key.as_slice()) {
+            Some(atom) => atom,
+            None => by_period
+                .entry(key.clone())
+                .or_insert_with(|| new_atom(&self.questions, &self.shapes)),
         };
         self.key = key;
         atom.n += 1;

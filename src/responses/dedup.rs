@@ -112,18 +112,32 @@ fn hex_key(n: &str) -> Option<Key> {
     if b.is_empty() || b.len() > 30 || b.len() % 2 == 1 {
         return None;
     }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut k = [0u8; 16];
+    // Every digit is looked up; any byte that is not one marks `bad`.
+    let (mut k, mut bad) = ([0u8; 16], 0u8);
     for (o, pair) in k.iter_mut().zip(b.chunks_exact(2)) {
-        *o = digit(pair[0])? << 4 | digit(pair[1])?;
+        let (hi, lo) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *o = hi << 4 | (lo & 0x0f);
     }
     k[15] = b.len() as u8;
-    Some(k)
+    (bad & 0xf0 == 0).then_some(k)
 }
+
+/// Lowercase hex digits → their value; every other byte → 0xff.
+static HEX: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 fn pack(file: u32, ord: u32) -> [u8; 8] {
     let mut r = [0u8; 8];

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 /// Records per batch handed to a worker.
 const BATCH: usize = 256;
 /// Batches read ahead of the one being taken, per worker.
-const AHEAD_PER_WORKER: u64 = 2;
+const AHEAD_PER_WORKER: u64 = 16;
 
 type Job<M> = (u64, Vec<ByteRecord>, Vec<M>);
 /// Records, their notes and their results.

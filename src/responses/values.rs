@@ -50,7 +50,13 @@ impl<'a> Cells<'a> {
     /// The record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
     pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
-        let all = std::str::from_utf8(rec.as_slice()).ok()?;
+        let bytes = rec.as_slice();
+        // Plain ASCII, the usual row: every byte is a character.
+        if bytes.is_ascii() {
+            let all = std::str::from_utf8(bytes).ok()?;
+            return Some(Cells::Record { rec, all });
+        }
+        let all = std::str::from_utf8(bytes).ok()?;
         // The cells lie end to end in `all`: each end must fall between
         // characters (so each start does too).
         let mut end = 0;
