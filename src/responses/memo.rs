@@ -20,11 +20,16 @@ const CAPACITY: usize = 512;
 /// The longest cell remembered, in bytes (four words).
 const LONGEST: usize = 32;
 
-/// A cell of at most [`LONGEST`] bytes, held in place as four words and
-/// its length: loads of its first and last bytes, which overlap for short
-/// cells, so that with the length they name the cell exactly.
+/// A cell of at most [`LONGEST`] bytes, held in place with its length:
+/// loads of its first and last bytes, which overlap for short cells, so
+/// that with the length they name the cell exactly. A cell of up to 7
+/// bytes (most: "4", "pay", "y1_3") fits one word, so it hashes and
+/// compares as one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Key([u64; 4], u8);
+enum Key {
+    Short(u64, u8),
+    Long([u64; 4], u8),
+}
 
 impl Key {
     fn of(v: &str) -> Option<Key> {
@@ -40,32 +45,33 @@ impl Key {
             w.copy_from_slice(&b[i..i + 4]);
             u64::from(u32::from_le_bytes(w))
         };
-        let words = match n {
-            0 => [0; 4],
-            1..=3 => [
+        let len = n as u8;
+        Some(match n {
+            0 => Key::Short(0, 0),
+            1..=3 => Key::Short(
                 u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
-                0,
-                0,
-                0,
-            ],
-            4..=7 => [half(0) | half(n - 4) << 32, 0, 0, 0],
-            8..=15 => [at(0), at(n - 8), 0, 0],
-            16..=LONGEST => [at(0), at(8), at(n - 16), at(n - 8)],
+                len,
+            ),
+            4..=7 => Key::Short(half(0) | half(n - 4) << 32, len),
+            8..=15 => Key::Long([at(0), at(n - 8), 0, 0], len),
+            16..=LONGEST => Key::Long([at(0), at(8), at(n - 16), at(n - 8)], len),
             _ => return None,
-        };
-        Some(Key(words, n as u8))
+        })
     }
 }
 
 impl std::hash::Hash for Key {
-    /// One word for the hasher: the four words of the cell, mixed.
+    /// One word for the hasher: the words of the cell, mixed.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c, d] = self.0;
-        let mixed = a
-            ^ b.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            ^ c.rotate_left(31)
-            ^ d.rotate_left(47).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
-            ^ u64::from(self.1);
+        let mixed = match *self {
+            Key::Short(w, n) => w ^ u64::from(n).rotate_right(8),
+            Key::Long([a, b, c, d], n) => {
+                a ^ b.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    ^ c.rotate_left(31)
+                    ^ d.rotate_left(47).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+                    ^ u64::from(n)
+            }
+        };
         state.write_u64(mixed);
     }
 }

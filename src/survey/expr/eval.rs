@@ -150,22 +150,42 @@ pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) ->
 /// the caller reuses.
 pub struct Visibility<'s> {
     conditions: Vec<Option<&'s Expr>>,
+    /// Per condition, the questions it names (each id as it lies in the
+    /// condition) and their positions: found by address, not by hashing.
+    refs: Vec<Vec<(&'s str, usize)>>,
     index: foldhash::HashMap<&'s str, usize>,
     ids: Vec<&'s str>,
 }
 
 impl<'s> Visibility<'s> {
     pub fn new(survey: &'s Survey) -> Self {
+        let conditions: Vec<Option<&Expr>> = survey
+            .questions()
+            .map(|q| q.show_if.as_ref().map(|c| &c.expr))
+            .collect();
+        let index: foldhash::HashMap<&str, usize> = survey
+            .questions()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str(), i))
+            .collect();
+        let refs = conditions
+            .iter()
+            .map(|c| {
+                c.map_or_else(Vec::new, |e| {
+                    e.refs()
+                        .into_iter()
+                        .filter_map(|r| {
+                            let id = r.question.as_str();
+                            index.get(id).map(|&p| (id, p))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
         Visibility {
-            conditions: survey
-                .questions()
-                .map(|q| q.show_if.as_ref().map(|c| &c.expr))
-                .collect(),
-            index: survey
-                .questions()
-                .enumerate()
-                .map(|(i, q)| (q.id.as_str(), i))
-                .collect(),
+            conditions,
+            refs,
+            index,
             ids: survey.questions().map(|q| q.id.as_str()).collect(),
         }
     }
@@ -198,9 +218,16 @@ impl<'s> Visibility<'s> {
             out[i] = match c {
                 None => true,
                 Some(expr) => {
-                    let at = |id: &str, row: Option<&str>| match self.position(id) {
-                        Some(p) if out[p] => get(p, row),
-                        _ => None,
+                    let refs = &self.refs[i];
+                    let at = |id: &str, row: Option<&str>| {
+                        let p = match refs.iter().find(|(r, _)| std::ptr::eq(*r, id)) {
+                            Some(&(_, p)) => Some(p),
+                            None => self.position(id),
+                        };
+                        match p {
+                            Some(p) if out[p] => get(p, row),
+                            _ => None,
+                        }
                     };
                     evaluate(expr, &at)
                 }
