@@ -21,7 +21,8 @@ use super::extsort::{Sorted, Sorter};
 
 pub type Key = [u8; 16];
 
-/// Records held in memory before a sorted run is spilled: 25 bytes each.
+/// Records held in memory (both halves together) before sorted runs are
+/// spilled: 25 bytes each.
 const KEY_LIMIT: usize = 65_536;
 /// Drop decisions held in memory before spilling: 8 bytes each.
 const DROP_LIMIT: usize = 131_072;
@@ -146,15 +147,17 @@ fn pack(file: u32, ord: u32) -> [u8; 8] {
     r
 }
 
-/// The keys of every usable row of every file, in any order.
+/// The keys of every usable row of every file, in any order, in two
+/// halves by the key's first bit. Equal keys always share a half, so the
+/// halves are settled apart, at once, on two threads.
 pub struct Keys {
-    sorter: Sorter<25>,
+    halves: [Sorter<25>; 2],
 }
 
 impl Default for Keys {
     fn default() -> Self {
         Keys {
-            sorter: Sorter::new(KEY_LIMIT),
+            halves: [Sorter::new(KEY_LIMIT / 2), Sorter::new(KEY_LIMIT / 2)],
         }
     }
 }
@@ -171,46 +174,64 @@ impl Keys {
         r[..16].copy_from_slice(&key);
         r[16] = kind;
         r[17..].copy_from_slice(&pack(file, ord));
-        self.sorter.push(r)
+        self.halves[usize::from(key[0] >> 7)].push(r)
     }
 
     /// Decide every duplicate: for a nonce, every row after its first; for
     /// a row key, in each file, as many of its first occurrences as the
     /// largest count of that key in any earlier file.
     pub fn settle(self) -> io::Result<Drops> {
-        let mut drops = Sorter::<8>::new(DROP_LIMIT);
-        let mut group: Option<[u8; 17]> = None;
-        let (mut best, mut file_now, mut count) = (0u32, 0u32, 0u32);
-        for rec in self.sorter.finish()? {
-            let rec = rec?;
-            let mut k = [0u8; 17];
-            k.copy_from_slice(&rec[..17]);
-            let mut at = [0u8; 8];
-            at.copy_from_slice(&rec[17..]);
-            let file = u32::from_be_bytes([at[0], at[1], at[2], at[3]]);
-            if group != Some(k) {
-                group = Some(k);
-                (best, file_now, count) = (0, file, 0);
-            }
-            let duplicate = if k[16] != ROW {
-                count += 1;
-                count > 1
-            } else {
-                if file != file_now {
-                    best = best.max(count);
-                    (file_now, count) = (file, 0);
-                }
-                count += 1;
-                count <= best
-            };
-            if duplicate {
-                drops.push(at)?;
-            }
+        let [low, high] = self.halves;
+        let (low, high) = std::thread::scope(|s| {
+            let high = s.spawn(|| settle_half(high));
+            let low = settle_half(low);
+            (low, high.join())
+        });
+        let mut drops = low?;
+        // Both halves' decisions, in reading order. A worker that panicked
+        // has decided nothing: that is an error, never "no duplicates".
+        let high = high.map_err(|_| io::Error::other("a thread settling duplicates stopped"))??;
+        for at in high.finish()? {
+            drops.push(at?)?;
         }
         let mut sorted = drops.finish()?;
         let next = sorted.next().transpose()?;
         Ok(Drops { sorted, next })
     }
+}
+
+/// [`Keys::settle`] over one half: the rows to drop, unsorted.
+fn settle_half(keys: Sorter<25>) -> io::Result<Sorter<8>> {
+    let mut drops = Sorter::<8>::new(DROP_LIMIT / 2);
+    let mut group: Option<[u8; 17]> = None;
+    let (mut best, mut file_now, mut count) = (0u32, 0u32, 0u32);
+    for rec in keys.finish()? {
+        let rec = rec?;
+        let mut k = [0u8; 17];
+        k.copy_from_slice(&rec[..17]);
+        let mut at = [0u8; 8];
+        at.copy_from_slice(&rec[17..]);
+        let file = u32::from_be_bytes([at[0], at[1], at[2], at[3]]);
+        if group != Some(k) {
+            group = Some(k);
+            (best, file_now, count) = (0, file, 0);
+        }
+        let duplicate = if k[16] != ROW {
+            count += 1;
+            count > 1
+        } else {
+            if file != file_now {
+                best = best.max(count);
+                (file_now, count) = (file, 0);
+            }
+            count += 1;
+            count <= best
+        };
+        if duplicate {
+            drops.push(at)?;
+        }
+    }
+    Ok(drops)
 }
 
 /// The rows to drop, asked for in reading order.
