@@ -23,6 +23,7 @@ use super::coded::Dropped;
 use super::columns::Columns;
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
+use super::pipeline::Row;
 use super::prepare::{Plan, Prepared};
 use super::row::{Interpreter, RowOutcome, Scratch};
 use super::values::Cells;
@@ -161,8 +162,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             &plan.cols,
             plan.date_order,
         );
-        let work =
-            |w: &mut Worker<S>, rec: &ByteRecord, &(_, dup): &(u64, bool)| rows.run(w, rec, dup);
+        let work = |w: &mut Worker<S>, row: Row, &(_, dup): &(u64, bool)| rows.run(w, row, dup);
         let mut counted = FileRows::new(path, plan.cols.targets.len());
         let cat = self.catalog;
         let mut take = |(line, _): (u64, bool), worked: Worked| {
@@ -199,8 +199,8 @@ pub(super) type Worked = (Option<usize>, Event);
 
 impl RowWork<'_, '_, '_> {
     /// Read the row; a used row that is not a duplicate goes to the sink.
-    pub(super) fn run<S: Sink>(&self, w: &mut Worker<S>, rec: &ByteRecord, dup: bool) -> Worked {
-        self.run_cells(w, Cells::record(rec), dup).0
+    pub(super) fn run<S: Sink>(&self, w: &mut Worker<S>, row: Row, dup: bool) -> Worked {
+        self.run_cells(w, Cells::packed(row), dup).0
     }
 
     /// [`RowWork::run`] on the row's cells (`None`: not UTF-8); also gives

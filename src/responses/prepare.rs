@@ -18,6 +18,7 @@ use super::dedup::{Drops, RowId};
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
+use super::pipeline::Row;
 use super::row::{RowOutcome, Scratch};
 use super::time::{OrderEvidence, parse_stamp};
 use super::values::Cells;
@@ -114,8 +115,8 @@ impl Run<'_, '_, '_> {
         let rows = Self::row_work(self.catalog, self.opts, self.key.as_ref(), &cols, assumed);
         // On the workers: the dates' evidence, mojibake, the row's key
         // (`None` when the row is not UTF-8); and pass 2's reading.
-        let work = |st: &mut State<S>, rec: &ByteRecord, _: &u64| {
-            let cells = Cells::record(rec);
+        let work = |st: &mut State<S>, row: Row, _: &u64| {
+            let cells = Cells::packed(row);
             let (pass1, worker) = (&mut st.0, &mut st.1);
             let Some(w) = worker else {
                 let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, None));

@@ -36,42 +36,58 @@ pub mod rule {
 }
 
 /// The text of one row: a record's cells (checked to be UTF-8 at every
-/// cell boundary) or a submission's fields.
+/// cell boundary), a packed record's, or a submission's fields.
 #[derive(Clone, Copy)]
 pub enum Cells<'a> {
     Record {
         rec: &'a csv::ByteRecord,
         all: &'a str,
     },
+    Packed {
+        ends: &'a [usize],
+        all: &'a str,
+    },
     Fields(&'a [(String, String)]),
+}
+
+/// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
+/// into it) falls between characters, so each cell is text too.
+fn cells_text(bytes: &[u8], ends: impl Iterator<Item = usize>) -> Option<&str> {
+    let all = std::str::from_utf8(bytes).ok()?;
+    // Plain ASCII, the usual row: every byte is a character.
+    if all.is_ascii() {
+        return Some(all);
+    }
+    let mut ends = ends;
+    ends.all(|e| all.is_char_boundary(e)).then_some(all)
 }
 
 impl<'a> Cells<'a> {
     /// The record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
     pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
-        let bytes = rec.as_slice();
-        // Plain ASCII, the usual row: every byte is a character.
-        if bytes.is_ascii() {
-            let all = std::str::from_utf8(bytes).ok()?;
-            return Some(Cells::Record { rec, all });
-        }
-        let all = std::str::from_utf8(bytes).ok()?;
-        // The cells lie end to end in `all`: each end must fall between
-        // characters (so each start does too).
         let mut end = 0;
-        for cell in rec.iter() {
+        let ends = rec.iter().map(|cell| {
             end += cell.len();
-            if !all.is_char_boundary(end) {
-                return None;
-            }
-        }
+            end
+        });
+        let all = cells_text(rec.as_slice(), ends)?;
         Some(Cells::Record { rec, all })
+    }
+
+    /// [`Cells::record`] of a record packed into a batch.
+    pub fn packed(row: super::pipeline::Row<'a>) -> Option<Cells<'a>> {
+        let all = cells_text(row.bytes, row.ends.iter().copied())?;
+        Some(Cells::Packed {
+            ends: row.ends,
+            all,
+        })
     }
 
     pub fn len(&self) -> usize {
         match self {
             Cells::Record { rec, .. } => rec.len(),
+            Cells::Packed { ends, .. } => ends.len(),
             Cells::Fields(f) => f.len(),
         }
     }
@@ -84,6 +100,14 @@ impl<'a> Cells<'a> {
     pub fn get(&self, i: usize) -> &'a str {
         match self {
             Cells::Record { rec, all } => rec.range(i).and_then(|r| all.get(r)).unwrap_or(""),
+            Cells::Packed { ends, all } => {
+                let Some(&end) = ends.get(i) else { return "" };
+                let start = match i {
+                    0 => 0,
+                    _ => ends[i - 1],
+                };
+                all.get(start..end).unwrap_or("")
+            }
             Cells::Fields(f) => f.get(i).map_or("", |(_, v)| v.as_str()),
         }
     }
