@@ -328,6 +328,19 @@ mod tests {
     }
 
     #[test]
+    fn both_halves_decide_and_their_drops_come_back_in_reading_order() {
+        // Hex nonces whose first byte puts them in the low (00..7f) and
+        // the high (80..ff) half, repeated across files in turns.
+        let (lo, hi) = (RowId::nonce("00aa"), RowId::nonce("ff00"));
+        let (lo2, hi2) = (RowId::nonce("7fff"), RowId::nonce("8000"));
+        let files = vec![vec![hi, lo, hi2], vec![lo, hi, lo2, hi2], vec![lo2, hi]];
+        assert_eq!(
+            dropped(&files),
+            vec![(1, 0), (1, 1), (1, 3), (2, 0), (2, 1)]
+        );
+    }
+
+    #[test]
     fn decisions_are_the_same_when_keys_spill_to_disk() {
         // More keys than KEY_LIMIT: sorted runs on disk, merged.
         let n = KEY_LIMIT as u32 + 5_000;

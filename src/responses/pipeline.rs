@@ -21,6 +21,7 @@ const AHEAD_PER_WORKER: u64 = 32;
 type Job<M> = (u64, Batch, Vec<M>);
 /// Records, their notes and their results.
 type Worked<M, T> = (Batch, Vec<M>, Vec<T>);
+type Done<M, T> = (u64, Worked<M, T>);
 
 /// Records packed end to end in one buffer, so that a worker reads a
 /// batch as one run of memory (a record of its own is three allocations,
@@ -87,7 +88,6 @@ impl<'a> Row<'a> {
         self.bytes.get(start..end)
     }
 }
-type Done<M, T> = (u64, Worked<M, T>);
 
 fn stopped() -> Error {
     Error::msg("the threads reading rows stopped")
@@ -224,6 +224,47 @@ mod tests {
         assert_eq!(got, want);
         // Every record was worked on by exactly one worker.
         assert_eq!(states.iter().sum::<usize>(), n);
+    }
+
+    #[test]
+    fn packed_records_read_as_the_records() {
+        use crate::responses::values::Cells;
+        let recs: Vec<ByteRecord> = [
+            vec![&b"a"[..], b"", "\u{f8}l".as_bytes(), b"c,d"],
+            vec![],
+            vec![b""],
+            vec!["bl\u{e5}".as_bytes(), b"x"],
+            // UTF-8 as a whole, but a cell ends inside the character.
+            vec![&b"a\xc3"[..], b"\xa9b"],
+            vec![&b"ok"[..], b"\xff"],
+        ]
+        .into_iter()
+        .map(ByteRecord::from)
+        .collect();
+        let mut batch = Batch::default();
+        for r in &recs {
+            batch.push(r);
+        }
+        assert_eq!(batch.len(), recs.len());
+        let texts = |c: Option<Cells>| c.map(|c| c.iter().map(String::from).collect::<Vec<_>>());
+        for (i, r) in recs.iter().enumerate() {
+            let row = batch.row(i);
+            assert_eq!(row.bytes, r.as_slice());
+            assert_eq!(row.cell(r.len()), None);
+            for (j, cell) in r.iter().enumerate() {
+                assert_eq!(row.cell(j), Some(cell));
+            }
+            assert_eq!(
+                texts(Cells::packed(row)),
+                texts(Cells::record(r)),
+                "record {i}"
+            );
+        }
+        assert_eq!(texts(Cells::packed(batch.row(4))), None);
+        assert_eq!(
+            texts(Cells::packed(batch.row(0))),
+            Some(vec!["a".into(), "".into(), "\u{f8}l".into(), "c,d".into()])
+        );
     }
 
     #[test]
