@@ -312,7 +312,10 @@ impl<'a> Aggregator<'a> {
                 _ => len,
             }
         }));
-        let by_period = self.atoms.entry(row.period).or_default();
+        let by_period = match self.atoms.get_mut(&row.period) {
+            Some(m) => m,
+            None => self.atoms.entry(row.period).or_default(),
+        };
         // One lookup for an atom seen before (nearly every row), two for a new one.
         let atom = match by_period.get_mut(key.as_slice()) {
             Some(atom) => atom,
