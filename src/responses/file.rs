@@ -14,7 +14,6 @@ use std::io::Read;
 use std::path::Path;
 use std::rc::Rc;
 
-use csv::ByteRecord;
 use encoding_rs::Encoding;
 
 use crate::error::{Error, Result};
@@ -23,8 +22,8 @@ use super::coded::Dropped;
 use super::columns::Columns;
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
-use super::pipeline::Row;
 use super::prepare::{Plan, Prepared};
+use super::read::{Batch, Row};
 use super::row::{Interpreter, RowOutcome, Scratch};
 use super::values::Cells;
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
@@ -47,28 +46,30 @@ pub struct Run<'a, 'c, 's> {
     pub key: Option<crate::seal::PrivateKey>,
 }
 
-type Reader = csv::Reader<read::LineTracking<Box<dyn Read>>>;
-
 /// A file being read, with the line numbers of its records.
 pub(super) struct Source {
-    rdr: Reader,
+    rdr: read::Packed<read::LineTracking<Box<dyn Read>>>,
     lines: Rc<RefCell<read::Lines>>,
 }
 
 impl Source {
-    pub(super) fn next(&mut self, rec: &mut ByteRecord, path: &Path) -> Result<bool> {
-        self.rdr.read_byte_record(rec).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::msg(format!(
-                "{}:{line}: cannot read the file: {e}",
+    /// Read the next record onto the end of `batch`: the line it starts
+    /// on, or `None` at the end of the file.
+    pub(super) fn next(&mut self, batch: &mut Batch, path: &Path) -> Result<Option<u64>> {
+        match self.rdr.read(batch) {
+            Ok(Some(at)) => Ok(Some(self.lines.borrow_mut().line_at(at))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(Error::msg(format!(
+                "{}:0: cannot read the file: {e}",
                 path.display()
-            ))
-        })
+            ))),
+        }
     }
 
-    pub(super) fn line_of(&self, rec: &ByteRecord) -> u64 {
-        let at = rec.position().map_or(0, |p| p.byte());
-        self.lines.borrow_mut().line_at(at)
+    /// The next record alone (in `one`, cleared first) and its line.
+    pub(super) fn next_one(&mut self, one: &mut Batch, path: &Path) -> Result<Option<u64>> {
+        one.clear();
+        self.next(one, path)
     }
 }
 
@@ -107,7 +108,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             lines: lines.clone(),
         };
         Ok(Source {
-            rdr: read::reader(input, delimiter),
+            rdr: read::Packed::new(input, delimiter),
             lines,
         })
     }
@@ -154,7 +155,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             return Ok(sinks);
         };
         let mut rdr = self.open(path, true)?;
-        rdr.next(&mut ByteRecord::new(), path)?;
+        rdr.next_one(&mut Batch::default(), path)?;
         let rows = Self::row_work(
             self.catalog,
             self.opts,
@@ -170,15 +171,15 @@ impl<'c, 's> Run<'_, 'c, 's> {
             Ok(())
         };
         let mut ord = 0u32;
-        let mut next = |rec: &mut ByteRecord| -> Result<Option<(u64, bool)>> {
-            if !rdr.next(rec, path)? {
+        let mut next = |batch: &mut Batch| -> Result<Option<(u64, bool)>> {
+            let Some(line) = rdr.next(batch, path)? else {
                 return Ok(None);
-            }
+            };
             let this = ord;
             ord = next_ordinal(ord, path)?;
             // Only rows pass 2 uses were given keys, so only they can be dropped.
             let dup = drops.take(file, this).map_err(spill_error)?;
-            Ok(Some((rdr.line_of(rec), dup)))
+            Ok(Some((line, dup)))
         };
         let workers = sinks.into_iter().map(Worker::new).collect();
         let workers = super::pipeline::in_order(&mut next, workers, &work, &mut take)?;
@@ -442,6 +443,7 @@ pub(super) fn open_sealed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use csv::ByteRecord;
 
     #[test]
     fn cells_are_text_only_when_each_cell_is() {

@@ -7,8 +7,6 @@
 
 use std::path::Path;
 
-use csv::ByteRecord;
-
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
@@ -18,7 +16,7 @@ use super::dedup::{Drops, RowId};
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
-use super::pipeline::Row;
+use super::read::{Batch, Row};
 use super::row::{RowOutcome, Scratch};
 use super::time::{OrderEvidence, parse_stamp};
 use super::values::Cells;
@@ -82,10 +80,10 @@ impl Run<'_, '_, '_> {
         path: &'p Path,
         workers: Option<Vec<Worker<S>>>,
     ) -> Result<(Option<Plan>, Option<Speculated<'p, S>>)> {
-        let mut rec = ByteRecord::new();
+        let mut head = Batch::default();
         // Counted on the progress bar, like pass 2: the bar covers both.
         let mut rdr = self.open(path, true)?;
-        if !rdr.next(&mut rec, path)? {
+        let Some(head_line) = rdr.next_one(&mut head, path)? else {
             self.rec
                 .messages
                 .push(format!("{}: warning: the file is empty", path.display()));
@@ -94,9 +92,9 @@ impl Run<'_, '_, '_> {
                 workers,
             });
             return Ok((None, spec));
-        }
-        let headers: Vec<String> = Cells::record(&rec)
-            .ok_or_else(|| encoding::not_utf8(path, rdr.line_of(&rec)))?
+        };
+        let headers: Vec<String> = Cells::packed(head.row(0))
+            .ok_or_else(|| encoding::not_utf8(path, head_line))?
             .iter()
             .map(String::from)
             .collect();
@@ -141,9 +139,7 @@ impl Run<'_, '_, '_> {
             }
             Ok(())
         };
-        let mut next = |rec: &mut ByteRecord| -> Result<Option<u64>> {
-            Ok(rdr.next(rec, path)?.then(|| rdr.line_of(rec)))
-        };
+        let mut next = |batch: &mut Batch| rdr.next(batch, path);
         let states: Vec<State<S>> = match workers {
             Some(ws) => ws
                 .into_iter()
@@ -191,13 +187,14 @@ impl Run<'_, '_, '_> {
             return Ok(());
         };
         let interp = self.interpreter(plan);
-        let mut rec = ByteRecord::new();
+        let mut one = Batch::default();
         let mut rdr = self.open(path, false)?;
-        rdr.next(&mut rec, path)?;
+        rdr.next_one(&mut one, path)?;
         let mut ord = 0u32;
         let mut sc = Scratch::default();
-        while rdr.next(&mut rec, path)? {
-            if let Some(cells) = Cells::record(&rec).filter(|c| c.len() <= plan.cols.targets.len())
+        while rdr.next_one(&mut one, path)?.is_some() {
+            if let Some(cells) =
+                Cells::packed(one.row(0)).filter(|c| c.len() <= plan.cols.targets.len())
                 && let Ok(fields) = open_sealed(&plan.cols, cells, col, key, self.catalog)
                 && let RowOutcome::Used { nonce, stamp, .. } =
                     interp.interpret_fields(&fields, &mut sc)

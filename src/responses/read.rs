@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::rc::Rc;
 
 /// A reader over `input`: RFC 4180 quoting with doubled quotes, CRLF, LF or
@@ -24,6 +24,155 @@ pub fn reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<R> {
         // straight through instead of copying them once more.
         .buffer_capacity(super::encoding::BUF)
         .from_reader(input)
+}
+
+/// The parser under [`reader`], with the same settings, for [`Packed`].
+fn core_reader(delimiter: u8) -> csv_core::Reader {
+    csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(true)
+        .double_quote(true)
+        .terminator(csv_core::Terminator::CRLF)
+        .build()
+}
+
+/// Records read straight into [`Batch`]es: the [`reader`]'s parser (the
+/// same records, from the same byte offsets) without a record of its own
+/// to copy them out of.
+pub struct Packed<R> {
+    core: csv_core::Reader,
+    input: std::io::BufReader<R>,
+    /// Bytes consumed so far: where the next record starts.
+    pos: u64,
+    done: bool,
+}
+
+impl<R: Read> Packed<R> {
+    pub fn new(input: R, delimiter: u8) -> Self {
+        Packed {
+            core: core_reader(delimiter),
+            input: std::io::BufReader::with_capacity(super::encoding::BUF, input),
+            pos: 0,
+            done: false,
+        }
+    }
+
+    /// Read the next record onto the end of `batch`: the byte offset at
+    /// which it starts, or `None` at the end of the input.
+    pub fn read(&mut self, batch: &mut Batch) -> std::io::Result<Option<u64>> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return Ok(None);
+        }
+        let start = self.pos;
+        let (b0, e0) = (batch.used, batch.nends);
+        let (mut out, mut ends) = (0, 0);
+        loop {
+            let input = self.input.fill_buf()?;
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut batch.bytes[b0 + out..],
+                &mut batch.ends[e0 + ends..],
+            );
+            self.input.consume(nin);
+            self.pos += nin as u64;
+            out += nout;
+            ends += nend;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => grow(&mut batch.bytes, 0),
+                R::OutputEndsFull => grow(&mut batch.ends, 0),
+                R::Record => {
+                    batch.rows.push((b0, e0));
+                    batch.used += out;
+                    batch.nends += ends;
+                    return Ok(Some(start));
+                }
+                R::End => {
+                    self.done = true;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// Double `v`'s length (at least 1024), filling with `fill`.
+fn grow<T: Clone>(v: &mut Vec<T>, fill: T) {
+    let n = (v.len() * 2).max(1024);
+    v.resize(n, fill);
+}
+
+/// Records packed end to end in one buffer, so that a worker reads a
+/// batch as one run of memory. Filled by [`Packed::read`].
+#[derive(Default)]
+pub struct Batch {
+    /// The records' bytes in `..used`; beyond, room for the next.
+    bytes: Vec<u8>,
+    used: usize,
+    /// Every record's cell ends, relative to the record's first byte, in
+    /// `..nends`; beyond, room for the next.
+    ends: Vec<usize>,
+    nends: usize,
+    /// Per record: where its bytes and its ends start.
+    rows: Vec<(usize, usize)>,
+}
+
+impl Batch {
+    pub fn clear(&mut self) {
+        self.used = 0;
+        self.nends = 0;
+        self.rows.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Record `i` (below [`Batch::len`]).
+    pub fn row(&self, i: usize) -> Row<'_> {
+        let (b, e) = self.rows[i];
+        let (b_end, e_end) = self
+            .rows
+            .get(i + 1)
+            .copied()
+            .unwrap_or((self.used, self.nends));
+        Row {
+            bytes: &self.bytes[b..b_end],
+            ends: &self.ends[e..e_end],
+        }
+    }
+}
+
+/// One record of a [`Batch`]: its bytes and where each cell ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub bytes: &'a [u8],
+    pub ends: &'a [usize],
+}
+
+impl<'a> Row<'a> {
+    /// Cell `i`'s bytes, if there is such a cell.
+    pub fn cell(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1],
+        };
+        self.bytes.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 /// A writer: `,`, quotes only where needed, `""` escaping, CRLF records.
@@ -144,6 +293,90 @@ mod tests {
         assert_eq!(rows[1][1], "x\r\ny");
         assert_eq!(rows[2][1], "say \"hi\"");
         assert_eq!(rows[3], ["3", "4"]);
+    }
+
+    /// The records and start offsets of `data` as [`reader`] reads them,
+    /// and as [`Packed`] reads them from `data` handed over `chunk` bytes
+    /// at a time.
+    fn both(data: &[u8], chunk: usize) -> [Vec<(u64, Vec<Vec<u8>>)>; 2] {
+        let mut r = reader(data, b',');
+        let mut rec = csv::ByteRecord::new();
+        let mut want = Vec::new();
+        while r.read_byte_record(&mut rec).unwrap_or(false) {
+            let at = rec.position().map_or(0, |p| p.byte());
+            want.push((at, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut p = Packed::new(Chunks(data, chunk.max(1)), b',');
+        let mut batch = Batch::default();
+        let mut got = Vec::new();
+        while let Ok(Some(at)) = p.read(&mut batch) {
+            let row = batch.row(batch.len() - 1);
+            got.push((
+                at,
+                (0..row.len())
+                    .filter_map(|i| row.cell(i))
+                    .map(<[u8]>::to_vec)
+                    .collect(),
+            ));
+        }
+        [want, got]
+    }
+
+    proptest::proptest! {
+        /// Packed reading is the csv reader's reading: the same records
+        /// from the same offsets, however the input arrives.
+        #[test]
+        fn packed_reads_what_the_reader_reads(
+            data in proptest::collection::vec(proptest::sample::select(
+                vec![b'a', b'b', b',', b'"', b'\r', b'\n', 0xc3, 0xb8, b' ']), 0..300),
+            chunk in 1usize..70,
+        ) {
+            let [want, got] = both(&data, chunk);
+            proptest::prop_assert_eq!(want, got);
+        }
+    }
+
+    #[test]
+    fn packed_records_read_as_their_cells() {
+        use crate::responses::values::Cells;
+        // Long enough that the batch's buffers grow while a record is read.
+        let long = "x".repeat(5000);
+        let data = format!("a,,\u{f8}l,\"c,d\"\r\n\n\"\"\nbl\u{e5},x\n{long},\"{long}\r\n\"\n");
+        let mut bytes = data.into_bytes();
+        // UTF-8 as a whole, but a cell ends inside the character; not UTF-8.
+        bytes.extend_from_slice(b"a\xc3,\xa9b\nok,\xff\n");
+        let [want, got] = both(&bytes, 7);
+        assert_eq!(want, got);
+        let mut p = Packed::new(&bytes[..], b',');
+        let mut batch = Batch::default();
+        while p.read(&mut batch).ok().flatten().is_some() {}
+        let texts = |c: Option<Cells>| c.map(|c| c.iter().map(String::from).collect::<Vec<_>>());
+        let rows: Vec<Option<Vec<String>>> = (0..batch.len())
+            .map(|i| texts(Cells::packed(batch.row(i))))
+            .collect();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(
+            rows[0],
+            Some(vec!["a".into(), "".into(), "\u{f8}l".into(), "c,d".into()])
+        );
+        assert_eq!(rows[1], Some(vec!["".into()]));
+        assert_eq!(rows[3].as_ref().map(|r| r[1].len()), Some(5002));
+        assert_eq!(rows[4], None);
+        assert_eq!(rows[5], None);
+        let mut r = reader(&bytes[..], b',');
+        let recs: Vec<csv::ByteRecord> = r.byte_records().filter_map(|r| r.ok()).collect();
+        let from_records: Vec<Option<Vec<String>>> =
+            recs.iter().map(|r| texts(Cells::record(r))).collect();
+        assert_eq!(rows, from_records);
     }
 
     #[test]

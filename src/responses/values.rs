@@ -76,7 +76,7 @@ impl<'a> Cells<'a> {
     }
 
     /// [`Cells::record`] of a record packed into a batch.
-    pub fn packed(row: super::pipeline::Row<'a>) -> Option<Cells<'a>> {
+    pub fn packed(row: super::read::Row<'a>) -> Option<Cells<'a>> {
         let all = cells_text(row.bytes, row.ends.iter().copied())?;
         Some(Cells::Packed {
             ends: row.ends,
@@ -97,6 +97,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Cell (or field value) `i`; `""` past the end.
+    #[inline]
     pub fn get(&self, i: usize) -> &'a str {
         match self {
             Cells::Record { rec, all } => rec.range(i).and_then(|r| all.get(r)).unwrap_or(""),
