@@ -8,8 +8,6 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use csv::ByteRecord;
-
 use super::Reconciliation;
 use super::columns::plan_columns;
 use super::headers::Catalog;
@@ -68,10 +66,8 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/exit-interview.yaml");
     let survey = crate::survey::load_survey(&path).unwrap_or_else(|e| panic!("{e}"));
     let cat = Catalog::new(&survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
-    let mut rdr = super::read::reader(EXPORT.as_bytes(), b',');
-    let mut records: Vec<ByteRecord> = rdr.byte_records().map(|r| r.unwrap_or_default()).collect();
-    let header = records.remove(0);
-    let headers: Vec<String> = Cells::record(&header)
+    let batch = super::read::packed_all(EXPORT.as_bytes());
+    let headers: Vec<String> = Cells::packed(batch.row(0))
         .map(|c| c.iter().map(String::from).collect())
         .unwrap_or_default();
     let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
@@ -86,8 +82,8 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
     let mut agg = Aggregator::new(&survey, 20);
     let mut used = 0;
     let mut read_all = |sc: &mut Scratch, agg: &mut Aggregator| {
-        for r in &records {
-            let cells = Cells::record(r).unwrap_or_else(|| panic!("not UTF-8"));
+        for i in 1..batch.len() {
+            let cells = Cells::packed(batch.row(i)).unwrap_or_else(|| panic!("not UTF-8"));
             if let RowOutcome::Used { .. } = interp.interpret_cells(&cols, cells, sc) {
                 used += 1;
                 agg.push(&sc.coded);

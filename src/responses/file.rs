@@ -443,20 +443,19 @@ pub(super) fn open_sealed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use csv::ByteRecord;
 
     #[test]
     fn cells_are_text_only_when_each_cell_is() {
-        let rec = |cells: &[&[u8]]| ByteRecord::from(cells.to_vec());
-        fn texts(r: &ByteRecord) -> Option<Vec<String>> {
-            Cells::record(r).map(|c| c.iter().map(String::from).collect())
+        fn texts(line: &[u8]) -> Option<Vec<String>> {
+            let batch = read::packed_all(line);
+            Cells::packed(batch.row(0)).map(|c| c.iter().map(String::from).collect())
         }
         assert_eq!(
-            texts(&rec(&[b"a", "\u{e9}".as_bytes(), b""])),
+            texts("a,\u{e9},".as_bytes()),
             Some(vec!["a".to_string(), "\u{e9}".into(), "".into()])
         );
         // Together "a\u{e9}b" is UTF-8, but the cut lies inside the character.
-        assert_eq!(texts(&rec(&[b"a\xc3", b"\xa9b"])), None);
-        assert_eq!(texts(&rec(&[b"ok", b"\xff"])), None);
+        assert_eq!(texts(b"\"a\xc3\",\"\xa9b\""), None);
+        assert_eq!(texts(b"ok,\xff"), None);
     }
 }

@@ -276,12 +276,11 @@ mod tests {
             2025-01-08T10:00:00Z,Red team,\"Pay, bonus, my own reason\",nei,,\"2,5\",2019-07-15,Gamma|Alpha,XYZ,0\n\
             2025-01-09T10:00:00Z,,,,,,,,,\n\
             2025-01-10T10:00:00Z,red,Folk,ja,,0,2019-07,b,XYZ,10\n";
-        let mut rdr = crate::responses::read::reader(csv.as_bytes(), b',');
-        let rows: Vec<csv::ByteRecord> = rdr.byte_records().filter_map(|r| r.ok()).collect();
-        let headers: Vec<String> = rows[0]
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
+        let batch = crate::responses::read::packed_all(csv.as_bytes());
+        let rows: Vec<_> = (0..batch.len()).map(|i| batch.row(i)).collect();
+        let headers: Vec<String> = Cells::packed(rows[0])
+            .map(|c| c.iter().map(String::from).collect())
+            .unwrap_or_default();
         let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
         let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
         assert!(
@@ -294,8 +293,8 @@ mod tests {
             zone: cols.zone,
             granularity: Granularity::Quarter,
         };
-        let read = |sc: &mut Scratch, r: &csv::ByteRecord| -> String {
-            let cells = Cells::record(r).unwrap_or_else(|| panic!("not UTF-8"));
+        let read = |sc: &mut Scratch, r: &crate::responses::read::Row| -> String {
+            let cells = Cells::packed(*r).unwrap_or_else(|| panic!("not UTF-8"));
             match interp.interpret_cells(&cols, cells, sc) {
                 RowOutcome::Rejected(why) => format!("rejected: {why}"),
                 RowOutcome::Used { .. } => format!(

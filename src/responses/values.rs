@@ -36,17 +36,10 @@ pub mod rule {
 }
 
 /// The text of one row: a record's cells (checked to be UTF-8 at every
-/// cell boundary), a packed record's, or a submission's fields.
+/// cell boundary) or a submission's fields.
 #[derive(Clone, Copy)]
 pub enum Cells<'a> {
-    Record {
-        rec: &'a csv::ByteRecord,
-        all: &'a str,
-    },
-    Packed {
-        ends: &'a [usize],
-        all: &'a str,
-    },
+    Packed { ends: &'a [usize], all: &'a str },
     Fields(&'a [(String, String)]),
 }
 
@@ -63,19 +56,8 @@ fn cells_text(bytes: &[u8], ends: impl Iterator<Item = usize>) -> Option<&str> {
 }
 
 impl<'a> Cells<'a> {
-    /// The record's cells as text, or `None` when it is not UTF-8 (a cell
+    /// A record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
-    pub fn record(rec: &'a csv::ByteRecord) -> Option<Cells<'a>> {
-        let mut end = 0;
-        let ends = rec.iter().map(|cell| {
-            end += cell.len();
-            end
-        });
-        let all = cells_text(rec.as_slice(), ends)?;
-        Some(Cells::Record { rec, all })
-    }
-
-    /// [`Cells::record`] of a record packed into a batch.
     pub fn packed(row: super::read::Row<'a>) -> Option<Cells<'a>> {
         let all = cells_text(row.bytes, row.ends.iter().copied())?;
         Some(Cells::Packed {
@@ -86,7 +68,6 @@ impl<'a> Cells<'a> {
 
     pub fn len(&self) -> usize {
         match self {
-            Cells::Record { rec, .. } => rec.len(),
             Cells::Packed { ends, .. } => ends.len(),
             Cells::Fields(f) => f.len(),
         }
@@ -100,7 +81,6 @@ impl<'a> Cells<'a> {
     #[inline]
     pub fn get(&self, i: usize) -> &'a str {
         match self {
-            Cells::Record { rec, all } => rec.range(i).and_then(|r| all.get(r)).unwrap_or(""),
             Cells::Packed { ends, all } => {
                 let Some(&end) = ends.get(i) else { return "" };
                 let start = match i {
