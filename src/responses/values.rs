@@ -537,11 +537,14 @@ fn read_text(info: &QInfo, s: &Slot, cells: Cells, c: &mut Coded) -> Read {
         ..
     } = &info.q.kind
     {
-        let n = t.chars().count() as u32;
-        if min_length.is_some_and(|m| n < m) {
+        // A text has at most as many characters as bytes, so its length in
+        // bytes settles most checks without counting.
+        let bytes = t.len() as u64;
+        let chars = || t.chars().count() as u64;
+        if min_length.is_some_and(|m| bytes < u64::from(m) || chars() < u64::from(m)) {
             return Err(rule::TOO_SHORT);
         }
-        if max_length.is_some_and(|m| n > m) {
+        if max_length.is_some_and(|m| bytes > u64::from(m) && chars() > u64::from(m)) {
             return Err(rule::TOO_LONG);
         }
         if info.pattern.as_ref().is_some_and(|re| !re.is_match(t)) {
