@@ -98,8 +98,45 @@ enum Stored {
 #[derive(Debug, Default)]
 pub struct Memo {
     seen: foldhash::HashMap<Key, Reading>,
+    /// A cell of one byte (most often a digit) is looked up by that byte:
+    /// its reading's index in `one_byte` plus one, 0 when not seen yet
+    /// (256 entries once one is remembered).
+    by_byte: Vec<u16>,
+    one_byte: Vec<Reading>,
     /// Too many distinct cells: read each afresh.
     off: bool,
+}
+
+impl Memo {
+    fn get(&self, key: &Key) -> Option<&Reading> {
+        match *key {
+            Key::Short(w, 1) => {
+                let at = *self.by_byte.get(w as usize & 0xff)?;
+                self.one_byte.get(usize::from(at).checked_sub(1)?)
+            }
+            _ => self.seen.get(key),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.seen.len() + self.one_byte.len()
+    }
+
+    fn insert(&mut self, key: Key, r: Reading) {
+        match key {
+            Key::Short(w, 1) => {
+                if self.by_byte.is_empty() {
+                    self.by_byte = vec![0; 256];
+                }
+                self.one_byte.push(r);
+                // At most CAPACITY readings, far below u16::MAX.
+                self.by_byte[w as usize & 0xff] = self.one_byte.len() as u16;
+            }
+            _ => {
+                self.seen.insert(key, r);
+            }
+        }
+    }
 }
 
 /// Every question's memo, for one catalog and date order.
@@ -146,17 +183,19 @@ impl Memos {
             read_question(info, qi, slot, cells, order, c);
             return;
         };
-        if let Some(r) = memo.seen.get(&key) {
+        if let Some(r) = memo.get(&key) {
             replay(r, qi, c);
             return;
         }
         let before = c.dropped.len();
         read_question(info, qi, slot, cells, order, c);
-        if memo.seen.len() >= CAPACITY {
-            memo.off = true;
-            memo.seen = Default::default();
+        if memo.len() >= CAPACITY {
+            *memo = Memo {
+                off: true,
+                ..Memo::default()
+            };
         } else if let Some(r) = remember(c, qi, before) {
-            memo.seen.insert(key, r);
+            memo.insert(key, r);
         }
     }
 }
