@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::answers::Period;
 use crate::responses::{Code, Coded};
 
-use super::tally::{Shape, Tally};
+use super::tally::{Counts, Layout, Shape};
 use crate::survey::model::{Kind, Question, Survey};
 
 /// An f64 with a total order, for value → count maps of numbers.
@@ -191,18 +191,7 @@ fn answer_values(q: &Question) -> Vec<String> {
 #[derive(Debug, Clone)]
 struct Atom {
     n: u64,
-    q: Vec<Tally>,
-}
-
-fn new_atom(questions: &[&Question], shapes: &[Shape]) -> Atom {
-    Atom {
-        n: 0,
-        q: questions
-            .iter()
-            .zip(shapes)
-            .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
-            .collect(),
-    }
+    counts: Counts,
 }
 
 /// Feeds on coded responses; see the module doc.
@@ -215,7 +204,8 @@ pub struct Aggregator<'a> {
     /// Segment questions (choice or yesno with `segment: true`): their
     /// indexes into `questions`.
     segments: Vec<usize>,
-    shapes: Vec<Shape>,
+    /// Where each question's counts lie in an atom.
+    layout: Layout,
     /// Each question's values (option values, or yes and no).
     values: Vec<Vec<String>>,
     /// Period → segment values → counts.
@@ -260,7 +250,10 @@ impl<'a> Aggregator<'a> {
         Aggregator {
             survey,
             prefixes,
-            shapes: questions.iter().map(|q| Shape::of(q)).collect(),
+            layout: Layout::new(
+                &questions,
+                &questions.iter().map(|q| Shape::of(q)).collect::<Vec<_>>(),
+            ),
             values: questions.iter().map(|q| answer_values(q)).collect(),
             verbatims: vec![Verbatims::default(); questions.len()],
             others: vec![Verbatims::default(); questions.len()],
@@ -282,7 +275,7 @@ impl<'a> Aggregator<'a> {
                 match mine.get_mut(&key) {
                     Some(m) => {
                         m.n += a.n;
-                        m.q.iter_mut().zip(&a.q).for_each(|(x, y)| x.add(y));
+                        m.counts.add(&a.counts);
                     }
                     None => {
                         mine.insert(key, a);
@@ -319,21 +312,22 @@ impl<'a> Aggregator<'a> {
         // One lookup for an atom seen before (nearly every row), two for a new one.
         let atom = match by_period.get_mut(key.as_slice()) {
             Some(atom) => atom,
-            None => by_period
-                .entry(key.clone())
-                .or_insert_with(|| new_atom(&self.questions, &self.shapes)),
+            None => by_period.entry(key.clone()).or_insert_with(|| Atom {
+                n: 0,
+                counts: self.layout.zeros(),
+            }),
         };
         self.key = key;
         atom.n += 1;
-        for (i, t) in atom.q.iter_mut().enumerate() {
+        for i in 0..self.questions.len() {
             let a = row.answer(i);
             let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
             // Answered, so it was shown.
             if shown || a.is_some() {
-                t.shown += 1;
+                atom.counts.shown(&self.layout, i);
             }
             let Some(a) = a else { continue };
-            t.record(self.shapes[i], a, row);
+            atom.counts.record(&self.layout, i, a, row);
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
                 keep(&mut self.verbatims[i], text, row.text(s), self.limit);
@@ -350,7 +344,7 @@ impl<'a> Aggregator<'a> {
             survey,
             questions,
             segments,
-            shapes,
+            layout,
             values,
             atoms: dense,
             verbatims,
@@ -361,11 +355,9 @@ impl<'a> Aggregator<'a> {
         for (p, m) in &dense {
             let into = atoms.entry(*p).or_default();
             for (key, a) in m {
-                let q =
-                    a.q.iter()
-                        .enumerate()
-                        .map(|(i, t)| t.to_qagg(questions[i], shapes[i], &values[i]))
-                        .collect();
+                let q = (0..questions.len())
+                    .map(|i| a.counts.to_qagg(&layout, i, questions[i], &values[i]))
+                    .collect();
                 into.insert(key.clone(), Cell { n: a.n, q });
             }
         }
