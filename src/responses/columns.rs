@@ -30,6 +30,9 @@ pub struct Columns {
     /// Per question: when one column alone holds it (as `q` or `q[]`), a
     /// slot naming that column, read without gathering; else `None`.
     pub direct: Vec<Option<Slot>>,
+    /// [`Columns::direct`]'s cells alone, compact, for the loop over a
+    /// row's questions.
+    pub direct_cells: Vec<Option<u32>>,
     /// The (column, target) pairs gathered per row into slots and
     /// stamps: metadata, and questions spread over several columns.
     pub gathered: Vec<(u32, Target)>,
@@ -131,6 +134,10 @@ pub fn plan_columns(
         has_time: has_time || sealed.is_some() && time_column.is_some(),
         time_column,
         sealed,
+        direct_cells: direct
+            .iter()
+            .map(|s| s.as_ref().and_then(|s| s.values.first().copied()))
+            .collect(),
         direct,
         gathered,
     }

@@ -167,20 +167,27 @@ impl Memos {
     }
 
     /// Read question `qi` held by the one non-blank cell `v` (`slot` names
-    /// that cell in `cells`) into `c`, as [`read_question`] would.
+    /// that cell in `cells`; it is `Some` for a question read this way)
+    /// into `c`, as [`read_question`] would.
     pub fn read(
         &mut self,
         info: &QInfo,
         qi: usize,
         v: &str,
-        slot: &Slot,
+        slot: &Option<Slot>,
         cells: Cells,
         c: &mut Coded,
     ) {
         let order = self.order;
+        // The slot is looked at only when the cell is read afresh.
+        let read = |c: &mut Coded| {
+            if let Some(slot) = slot {
+                read_question(info, qi, slot, cells, order, c);
+            }
+        };
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
-            read_question(info, qi, slot, cells, order, c);
+            read(c);
             return;
         };
         if let Some(r) = memo.get(&key) {
@@ -188,7 +195,7 @@ impl Memos {
             return;
         }
         let before = c.dropped.len();
-        read_question(info, qi, slot, cells, order, c);
+        read(c);
         if memo.len() >= CAPACITY {
             *memo = Memo {
                 off: true,

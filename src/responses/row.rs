@@ -105,7 +105,7 @@ impl Interpreter<'_, '_> {
         for &(c, t) in &cols.gathered {
             m.put(&mut sc.slots, t, c, cells.get(c as usize));
         }
-        self.finish(m, cells, Some(&cols.direct), cols.has_time, sc)
+        self.finish(m, cells, Some(cols), cols.has_time, sc)
     }
 
     /// Read a submission given as form fields (name, value), in the names
@@ -134,29 +134,31 @@ impl Interpreter<'_, '_> {
         self.finish(m, Cells::Fields(fields), None, false, sc)
     }
 
-    /// `direct`: the questions read straight from one cell each (see
-    /// [`Columns::direct`]). `has_time`: the file has a time column, so a
+    /// `direct`: the file's columns, for the questions read straight from
+    /// one cell each (see [`Columns::direct`]). `has_time`: the file has a time column, so a
     /// row without a stamp loses its period (and that is counted).
     fn finish<'a>(
         &self,
         m: Stamps<'a>,
         cells: Cells<'a>,
-        direct: Option<&[Option<Slot>]>,
+        direct: Option<&Columns>,
         has_time: bool,
         sc: &mut Scratch,
     ) -> RowOutcome<'a> {
-        let direct = direct.unwrap_or(&[]);
+        let (direct, slots): (&[Option<u32>], &[Option<Slot>]) =
+            direct.map_or((&[], &[]), |d| (&d.direct_cells, &d.direct));
         let c = &mut sc.coded;
         sc.memos.prepare(&self.catalog.questions, self.date_order);
         // Whether the row holds anything at all; reading touches nothing
         // until a question has a cell.
         let mut any = false;
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots).enumerate() {
-            if let Some(Some(s)) = direct.get(qi) {
-                let v = cells.get(s.values[0] as usize);
+            if let Some(&Some(cell)) = direct.get(qi) {
+                let v = cells.get(cell as usize);
                 if !blank(v) {
                     any = true;
-                    sc.memos.read(info, qi, v, s, cells, c);
+                    let slot = slots.get(qi).unwrap_or(&None);
+                    sc.memos.read(info, qi, v, slot, cells, c);
                 }
             } else if !slot.is_empty() {
                 any = true;
