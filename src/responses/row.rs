@@ -42,7 +42,7 @@ pub struct Interpreter<'c, 's> {
 /// question, and the coded answers.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    slots: Vec<Slot>,
+    slots: Slots,
     pub coded: Coded,
     /// Cells read before (a scratch serves one catalog).
     memos: Memos,
@@ -60,27 +60,57 @@ struct Stamps<'a> {
     period: Option<&'a str>,
 }
 
+/// A row's slots, one per question; only those written since the last
+/// row are cleared for the next (most questions of an export have a
+/// column of their own and never fill a slot).
+#[derive(Debug, Default)]
+struct Slots {
+    all: Vec<Slot>,
+    written: Vec<usize>,
+}
+
+impl Slots {
+    /// Empty slots for `n` questions.
+    fn start(&mut self, n: usize) {
+        if self.all.len() != n {
+            self.all.clear();
+            self.all.resize_with(n, Slot::default);
+            self.written.clear();
+        }
+        for i in self.written.drain(..) {
+            if let Some(s) = self.all.get_mut(i) {
+                s.clear();
+            }
+        }
+    }
+
+    /// Slot `i`, to be written.
+    fn at(&mut self, i: usize) -> &mut Slot {
+        self.written.push(i);
+        &mut self.all[i]
+    }
+}
+
 impl Scratch {
     fn start(&mut self, n: usize) {
-        self.slots.resize_with(n, Slot::default);
-        self.slots.iter_mut().for_each(Slot::clear);
+        self.slots.start(n);
         self.coded.clear(n);
     }
 }
 
 impl<'a> Stamps<'a> {
     /// File cell `c` (text `v`) under target `t`.
-    fn put(&mut self, slots: &mut [Slot], t: Target, c: u32, v: &'a str) {
+    fn put(&mut self, slots: &mut Slots, t: Target, c: u32, v: &'a str) {
         if blank(v) {
             return;
         }
         match t {
-            Target::Main(i) => slots[i].values.push(c),
-            Target::Option(i, o) => slots[i].flags.push((o as u32, c)),
-            Target::Other(i) => slots[i].other = Some(c),
-            Target::Row(i, r) => slots[i].rows.push((r as u32, c)),
-            Target::Year(i) => slots[i].year = Some(c),
-            Target::Month(i) => slots[i].month = Some(c),
+            Target::Main(i) => slots.at(i).values.push(c),
+            Target::Option(i, o) => slots.at(i).flags.push((o as u32, c)),
+            Target::Other(i) => slots.at(i).other = Some(c),
+            Target::Row(i, r) => slots.at(i).rows.push((r as u32, c)),
+            Target::Year(i) => slots.at(i).year = Some(c),
+            Target::Month(i) => slots.at(i).month = Some(c),
             Target::Meta(Meta::Time) => self.time = self.time.or(Some(v)),
             Target::Meta(Meta::Id) => self.id = Some(v),
             Target::Meta(Meta::Nonce) => self.nonce = Some(v),
@@ -152,7 +182,7 @@ impl Interpreter<'_, '_> {
         // Whether the row holds anything at all; reading touches nothing
         // until a question has a cell.
         let mut any = false;
-        for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots).enumerate() {
+        for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots.all).enumerate() {
             if let Some(&Some(cell)) = direct.get(qi) {
                 let v = cells.get(cell as usize);
                 if !blank(v) {
