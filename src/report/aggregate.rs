@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::answers::Period;
 use crate::responses::{Code, Coded};
 
-use super::tally::{Counts, Layout, Shape};
+use super::tally::{Shape, Tally};
 use crate::survey::model::{Kind, Question, Survey};
 
 /// An f64 with a total order, for value → count maps of numbers.
@@ -191,7 +191,18 @@ fn answer_values(q: &Question) -> Vec<String> {
 #[derive(Debug, Clone)]
 struct Atom {
     n: u64,
-    counts: Counts,
+    q: Vec<Tally>,
+}
+
+fn new_atom(questions: &[&Question], shapes: &[Shape]) -> Atom {
+    Atom {
+        n: 0,
+        q: questions
+            .iter()
+            .zip(shapes)
+            .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
+            .collect(),
+    }
 }
 
 /// Feeds on coded responses; see the module doc.
@@ -204,8 +215,7 @@ pub struct Aggregator<'a> {
     /// Segment questions (choice or yesno with `segment: true`): their
     /// indexes into `questions`.
     segments: Vec<usize>,
-    /// Where each question's counts lie in an atom.
-    layout: Layout,
+    shapes: Vec<Shape>,
     /// Each question's values (option values, or yes and no).
     values: Vec<Vec<String>>,
     /// Period → segment values → counts.
@@ -250,10 +260,7 @@ impl<'a> Aggregator<'a> {
         Aggregator {
             survey,
             prefixes,
-            layout: Layout::new(
-                &questions,
-                &questions.iter().map(|q| Shape::of(q)).collect::<Vec<_>>(),
-            ),
+            shapes: questions.iter().map(|q| Shape::of(q)).collect(),
             values: questions.iter().map(|q| answer_values(q)).collect(),
             verbatims: vec![Verbatims::default(); questions.len()],
             others: vec![Verbatims::default(); questions.len()],
@@ -275,7 +282,7 @@ impl<'a> Aggregator<'a> {
                 match mine.get_mut(&key) {
                     Some(m) => {
                         m.n += a.n;
-                        m.counts.add(&a.counts);
+                        m.q.iter_mut().zip(&a.q).for_each(|(x, y)| x.add(y));
                     }
                     None => {
                         mine.insert(key, a);
@@ -312,22 +319,21 @@ impl<'a> Aggregator<'a> {
         // One lookup for an atom seen before (nearly every row), two for a new one.
         let atom = match by_period.get_mut(key.as_slice()) {
             Some(atom) => atom,
-            None => by_period.entry(key.clone()).or_insert_with(|| Atom {
-                n: 0,
-                counts: self.layout.zeros(),
-            }),
+            None => by_period
+                .entry(key.clone())
+                .or_insert_with(|| new_atom(&self.questions, &self.shapes)),
         };
         self.key = key;
         atom.n += 1;
-        for i in 0..self.questions.len() {
+        for (i, t) in atom.q.iter_mut().enumerate() {
             let a = row.answer(i);
             let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
             // Answered, so it was shown.
             if shown || a.is_some() {
-                atom.counts.shown(&self.layout, i);
+                t.shown += 1;
             }
             let Some(a) = a else { continue };
-            atom.counts.record(&self.layout, i, a, row);
+            t.record(self.shapes[i], a, row);
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
                 keep(&mut self.verbatims[i], text, row.text(s), self.limit);
@@ -344,7 +350,7 @@ impl<'a> Aggregator<'a> {
             survey,
             questions,
             segments,
-            layout,
+            shapes,
             values,
             atoms: dense,
             verbatims,
@@ -355,9 +361,11 @@ impl<'a> Aggregator<'a> {
         for (p, m) in &dense {
             let into = atoms.entry(*p).or_default();
             for (key, a) in m {
-                let q = (0..questions.len())
-                    .map(|i| a.counts.to_qagg(&layout, i, questions[i], &values[i]))
-                    .collect();
+                let q =
+                    a.q.iter()
+                        .enumerate()
+                        .map(|(i, t)| t.to_qagg(questions[i], shapes[i], &values[i]))
+                        .collect();
                 into.insert(key.clone(), Cell { n: a.n, q });
             }
         }

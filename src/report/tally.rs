@@ -1,8 +1,7 @@
-//! Dense counting: every question's answers in one atom counted into one
-//! array, each question's part laid out by its [`Shape`] (a count per
-//! option, per point, per matrix row and point), so counting a coded
-//! answer allocates nothing; turned into the value-keyed [`QAgg`] once, at
-//! the end.
+//! Dense counting: one question's answers in one atom counted into arrays
+//! laid out by its [`Shape`] (a count per option, per point, per matrix
+//! row and point), so counting a coded answer allocates nothing; turned
+//! into the value-keyed [`QAgg`] once, at the end.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +10,7 @@ use crate::survey::model::{Kind, Question};
 
 use super::aggregate::{OrdF64, QAgg, add_map};
 
-/// How one question's counts are laid out in its part of [`Counts`].
+/// How one question's counts are laid out in a [`Tally`].
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {
     /// choice, multi, yes/no, ranking: one count per value.
@@ -51,213 +50,129 @@ impl Shape {
     }
 }
 
-/// Where each question's counters lie in an atom's one buffer
-/// ([`Counts`]): `shown`, `answered`, then its dense counts by [`Shape`]
-/// (for a ranking, after the counts by option, a sum of ranks and a count
-/// per option). One atom's counters lie together, so counting a response
-/// touches one run of memory.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    entries: Vec<Entry>,
-    len: usize,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    at: usize,
-    shape: Shape,
-    ranking: bool,
-}
-
-impl Entry {
-    /// The dense counts (after `shown` and `answered`), ranks excluded.
-    fn dense(&self) -> usize {
-        match self.shape {
-            Shape::Options(n) => n,
-            Shape::Points { len, .. } => len,
-            Shape::Grid { rows, len, .. } => rows * len,
-            Shape::Sparse => 0,
-        }
-    }
-
-    /// Where the counts by value (or point) start.
-    fn counts(&self) -> usize {
-        self.at + 2
-    }
-
-    /// Where the (sum, count) pairs of a ranking start.
-    fn ranks(&self) -> usize {
-        self.counts() + self.dense()
-    }
-}
-
-impl Layout {
-    /// The layout of `questions` (answerable, survey order) of `shapes`.
-    pub fn new(questions: &[&Question], shapes: &[Shape]) -> Layout {
-        let mut at = 0;
-        let entries = questions
-            .iter()
-            .zip(shapes)
-            .map(|(q, &shape)| {
-                let ranking = matches!(q.kind, Kind::Ranking { .. });
-                let e = Entry { at, shape, ranking };
-                at = e.ranks() + if ranking { 2 * e.dense() } else { 0 };
-                e
-            })
-            .collect();
-        Layout { entries, len: at }
-    }
-
-    /// Zero counts for one atom.
-    pub fn zeros(&self) -> Counts {
-        Counts {
-            flat: vec![0; self.len],
-            sparse: Vec::new(),
-        }
-    }
-}
-
-/// One atom's counts of every question, laid out by a [`Layout`]; numbers
-/// and months are kept sparse, by question, only once one is counted.
-#[derive(Debug, Clone)]
-pub struct Counts {
-    flat: Vec<u64>,
-    sparse: Vec<Sparse>,
-}
-
+/// One question's counts in one atom, dense where the values are known
+/// in advance, so counting an answer allocates nothing.
 #[derive(Debug, Clone, Default)]
-struct Sparse {
+pub struct Tally {
+    pub shown: u64,
+    pub answered: u64,
+    /// By value ([`Shape::Options`]); for a ranking, times ranked first.
+    opts: Vec<u64>,
+    /// By point − min, or row × points + point − min.
+    points: Vec<u64>,
+    /// ranking: by option, (sum of ranks, times ranked).
+    ranks: Vec<(u64, u64)>,
     numbers: BTreeMap<OrdF64, u64>,
     months: BTreeMap<(i32, u32), u64>,
 }
 
-impl Counts {
-    fn bump(&mut self, at: usize) {
-        if let Some(c) = self.flat.get_mut(at) {
+impl Tally {
+    pub fn new(shape: Shape, ranking: bool) -> Tally {
+        let mut t = Tally::default();
+        match shape {
+            Shape::Options(n) => {
+                t.opts = vec![0; n];
+                if ranking {
+                    t.ranks = vec![(0, 0); n];
+                }
+            }
+            Shape::Points { len, .. } => t.points = vec![0; len],
+            Shape::Grid { rows, len, .. } => t.points = vec![0; rows * len],
+            Shape::Sparse => {}
+        }
+        t
+    }
+
+    pub fn add(&mut self, o: &Tally) {
+        self.shown += o.shown;
+        self.answered += o.answered;
+        let sum = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        sum(&mut self.opts, &o.opts);
+        sum(&mut self.points, &o.points);
+        for (x, y) in self.ranks.iter_mut().zip(&o.ranks) {
+            x.0 += y.0;
+            x.1 += y.1;
+        }
+        add_map(&mut self.numbers, &o.numbers);
+        add_map(&mut self.months, &o.months);
+    }
+
+    fn bump(v: &mut [u64], i: usize) {
+        if let Some(c) = v.get_mut(i) {
             *c += 1;
         }
     }
 
-    fn sparse(&mut self, i: usize) -> &mut Sparse {
-        if self.sparse.len() <= i {
-            self.sparse.resize_with(i + 1, Sparse::default);
-        }
-        &mut self.sparse[i]
-    }
-
-    /// Question `i` was shown.
-    pub fn shown(&mut self, l: &Layout, i: usize) {
-        self.bump(l.entries[i].at);
-    }
-
-    /// Count question `i`'s answer `a` (`row` holds its spans). Values
-    /// outside the question's counts (never, once validated) are not
-    /// counted.
-    pub fn record(&mut self, l: &Layout, i: usize, a: Code, row: &Coded) {
-        let e = l.entries[i];
-        self.bump(e.at + 1);
-        let (base, n) = (e.counts(), e.dense());
-        let count = |c: &mut Self, k: usize| {
-            if k < n {
-                c.bump(base + k);
-            }
-        };
-        match (a, e.shape) {
-            (Code::Opt(k), Shape::Options(_)) => count(self, k as usize),
-            (Code::YesNo(b), Shape::Options(_)) => count(self, usize::from(!b)),
-            (Code::Multi(s), Shape::Options(_)) => {
-                for &k in row.idx(s) {
-                    count(self, k as usize);
+    /// Count one answer (`row` holds its spans).
+    pub fn record(&mut self, shape: Shape, a: Code, row: &Coded) {
+        self.answered += 1;
+        match (a, shape) {
+            (Code::Opt(i), _) => Self::bump(&mut self.opts, i as usize),
+            (Code::YesNo(b), _) => Self::bump(&mut self.opts, usize::from(!b)),
+            (Code::Multi(s), _) => {
+                for &i in row.idx(s) {
+                    Self::bump(&mut self.opts, i as usize);
                 }
             }
-            (Code::Ranking(s), Shape::Options(_)) => {
+            (Code::Ranking(s), _) => {
                 let order = row.idx(s);
                 if let Some(&first) = order.first() {
-                    count(self, first as usize);
+                    Self::bump(&mut self.opts, first as usize);
                 }
-                if e.ranking {
-                    for (place, &k) in order.iter().enumerate() {
-                        let k = k as usize;
-                        if k < n {
-                            let at = e.ranks() + 2 * k;
-                            self.flat[at] += place as u64 + 1;
-                            self.flat[at + 1] += 1;
-                        }
+                for (place, &i) in order.iter().enumerate() {
+                    if let Some(r) = self.ranks.get_mut(i as usize) {
+                        r.0 += place as u64 + 1;
+                        r.1 += 1;
                     }
                 }
             }
-            (Code::Point(p), Shape::Points { min, len }) => {
-                if let Some(k) = offset(p, min, len) {
-                    count(self, k);
-                }
+            (Code::Point(p), Shape::Points { min, .. }) => {
+                Self::bump(&mut self.points, (p - min) as usize)
             }
-            (Code::Matrix(s), Shape::Grid { rows, min, len }) => {
+            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
                 for &(r, p) in row.cells(s) {
-                    if let Some(k) = offset(p, min, len).filter(|_| (r as usize) < rows) {
-                        count(self, r as usize * len + k);
-                    }
+                    Self::bump(&mut self.points, r as usize * len + (p - min) as usize);
                 }
             }
-            (Code::Number(x), _) => *self.sparse(i).numbers.entry(OrdF64(x)).or_default() += 1,
-            (Code::Month { year, month }, _) => {
-                *self.sparse(i).months.entry((year, month)).or_default() += 1
-            }
+            (Code::Number(x), _) => *self.numbers.entry(OrdF64(x)).or_default() += 1,
+            (Code::Month { year, month }, _) => *self.months.entry((year, month)).or_default() += 1,
             _ => {}
         }
     }
 
-    /// Add the counts of another atom of the same layout.
-    pub fn add(&mut self, o: &Counts) {
-        self.flat.iter_mut().zip(&o.flat).for_each(|(x, y)| *x += y);
-        for (i, s) in o.sparse.iter().enumerate() {
-            let mine = self.sparse(i);
-            add_map(&mut mine.numbers, &s.numbers);
-            add_map(&mut mine.months, &s.months);
-        }
-    }
-
-    /// Question `i`'s counts in their published form, keyed by values.
-    pub fn to_qagg(&self, l: &Layout, i: usize, q: &Question, values: &[String]) -> QAgg {
-        let e = l.entries[i];
-        let flat = |at: usize, n: usize| self.flat.get(at..at + n).unwrap_or_default();
-        let sparse = self.sparse.get(i);
+    /// The published form, keyed by values.
+    pub fn to_qagg(&self, q: &Question, shape: Shape, values: &[String]) -> QAgg {
         let mut out = QAgg {
-            shown: flat(e.at, 1).first().copied().unwrap_or(0),
-            answered: flat(e.at + 1, 1).first().copied().unwrap_or(0),
-            numbers: sparse.map(|s| s.numbers.clone()).unwrap_or_default(),
+            shown: self.shown,
+            answered: self.answered,
+            numbers: self.numbers.clone(),
             ..QAgg::default()
         };
         let nonzero = |v: &[u64]| -> Vec<(usize, u64)> {
             v.iter().copied().enumerate().filter(|x| x.1 > 0).collect()
         };
-        let dense = flat(e.counts(), e.dense());
-        if let Shape::Options(_) = e.shape {
-            for (k, n) in nonzero(dense) {
-                out.counts.insert(values[k].clone(), n);
-            }
+        for (i, n) in nonzero(&self.opts) {
+            out.counts.insert(values[i].clone(), n);
         }
-        for ((year, month), n) in sparse.iter().flat_map(|s| &s.months) {
+        for ((year, month), n) in &self.months {
             out.counts.insert(format!("{year:04}-{month:02}"), *n);
         }
-        if e.ranking {
-            let ranks = flat(e.ranks(), 2 * e.dense());
-            for (k, r) in ranks.chunks_exact(2).enumerate().filter(|r| r.1[1] > 0) {
-                out.ranks.insert(values[k].clone(), (r[0], r[1]));
-            }
+        for (i, r) in self.ranks.iter().enumerate().filter(|r| r.1.1 > 0) {
+            out.ranks.insert(values[i].clone(), *r);
         }
-        match (e.shape, &q.kind) {
+        match (shape, &q.kind) {
             (Shape::Points { min, .. }, _) => {
-                for (k, n) in nonzero(dense) {
-                    out.points.insert(min + k as i64, n);
+                for (i, n) in nonzero(&self.points) {
+                    out.points.insert(min + i as i64, n);
                 }
             }
             (Shape::Grid { min, len, .. }, Kind::Matrix { rows, .. }) if len > 0 => {
-                for (k, n) in nonzero(dense) {
-                    if let Some((id, _)) = rows.get_index(k / len) {
+                for (i, n) in nonzero(&self.points) {
+                    if let Some((id, _)) = rows.get_index(i / len) {
                         out.rows
                             .entry(id.clone())
                             .or_default()
-                            .insert(min + (k % len) as i64, n);
+                            .insert(min + (i % len) as i64, n);
                     }
                 }
             }
@@ -265,11 +180,4 @@ impl Counts {
         }
         out
     }
-}
-
-/// `p − min` when `p` lies within the `len` points from `min`.
-fn offset(p: i64, min: i64, len: usize) -> Option<usize> {
-    usize::try_from(p.checked_sub(min)?)
-        .ok()
-        .filter(|&k| k < len)
 }
