@@ -166,24 +166,23 @@ impl Memos {
         }
     }
 
-    /// Read question `qi` held by the one non-blank cell `v` (`slot` names
-    /// that cell in `cells`; it is `Some` for a question read this way)
-    /// into `c`, as [`read_question`] would.
+    /// Read question `qi` held by the one non-blank cell `v` (at `(cell,
+    /// slot)`: its index in `cells`, and the slot that names it) into `c`,
+    /// as [`read_question`] would.
     pub fn read(
         &mut self,
         info: &QInfo,
         qi: usize,
         v: &str,
-        slot: &Option<Slot>,
+        (cell, slot): (u32, &Option<Slot>),
         cells: Cells,
         c: &mut Coded,
     ) {
         let order = self.order;
         // The slot is looked at only when the cell is read afresh.
-        let read = |c: &mut Coded| {
-            if let Some(slot) = slot {
-                read_question(info, qi, slot, cells, order, c);
-            }
+        let read = |c: &mut Coded| match slot {
+            Some(slot) => read_question(info, qi, slot, cells, order, c),
+            None => read_question(info, qi, &Slot::single(cell), cells, order, c),
         };
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {

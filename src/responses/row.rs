@@ -188,7 +188,7 @@ impl Interpreter<'_, '_> {
                 if !blank(v) {
                     any = true;
                     let slot = slots.get(qi).unwrap_or(&None);
-                    sc.memos.read(info, qi, v, slot, cells, c);
+                    sc.memos.read(info, qi, v, (cell, slot), cells, c);
                 }
             } else if !slot.is_empty() {
                 any = true;
