@@ -153,6 +153,8 @@ pub struct Visibility<'s> {
     /// Per condition, the questions it names (each id as it lies in the
     /// condition) and their positions: found by address, not by hashing.
     refs: Vec<Vec<(&'s str, usize)>>,
+    /// The questions with a condition: position and condition.
+    conditional: Vec<(usize, &'s Expr)>,
     index: foldhash::HashMap<&'s str, usize>,
     ids: Vec<&'s str>,
 }
@@ -183,6 +185,11 @@ impl<'s> Visibility<'s> {
             })
             .collect();
         Visibility {
+            conditional: conditions
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.map(|e| (i, e)))
+                .collect(),
             conditions,
             refs,
             index,
@@ -212,26 +219,24 @@ impl<'s> Visibility<'s> {
         out: &mut Vec<bool>,
         get: &dyn Fn(usize, Option<&str>) -> Option<Value<'v>>,
     ) {
+        // A question without a condition is shown; one with a condition is
+        // decided in survey order, over the questions before it (a
+        // question at or after it counts as not shown).
         out.clear();
-        out.resize(self.conditions.len(), false);
-        for (i, c) in self.conditions.iter().enumerate() {
-            out[i] = match c {
-                None => true,
-                Some(expr) => {
-                    let refs = &self.refs[i];
-                    let at = |id: &str, row: Option<&str>| {
-                        let p = match refs.iter().find(|(r, _)| std::ptr::eq(*r, id)) {
-                            Some(&(_, p)) => Some(p),
-                            None => self.position(id),
-                        };
-                        match p {
-                            Some(p) if out[p] => get(p, row),
-                            _ => None,
-                        }
-                    };
-                    evaluate(expr, &at)
+        out.extend(self.conditions.iter().map(Option::is_none));
+        for &(i, expr) in &self.conditional {
+            let refs = &self.refs[i];
+            let at = |id: &str, row: Option<&str>| {
+                let p = match refs.iter().find(|(r, _)| std::ptr::eq(*r, id)) {
+                    Some(&(_, p)) => Some(p),
+                    None => self.position(id),
+                };
+                match p {
+                    Some(p) if p < i && out[p] => get(p, row),
+                    _ => None,
                 }
             };
+            out[i] = evaluate(expr, &at);
         }
     }
 }
