@@ -1,7 +1,7 @@
 //! Remembered readings of single cells. Most questions of an export sit in
 //! one column each and take a handful of distinct values ("engineering",
 //! "4", "pay, growth"), so reading a cell is mostly re-reading one seen
-//! before. A [`Memo`] per question keeps what [`read_question`] made of a
+//! before. A [`Memo`] per question keeps what [`read_question`](super::values::read_question) made of a
 //! cell — the answer, or the rules that set it aside — and replays it into
 //! the row's [`Coded`]. Only readings that depend on nothing but the cell
 //! are kept (no text, no "other" text); a column with too many distinct
@@ -13,7 +13,7 @@ use crate::cli::DateOrder;
 use crate::survey::Kind;
 
 use super::coded::{Code, Coded};
-use super::values::{Cells, QInfo, Slot, read_question};
+use super::values::QInfo;
 
 /// Distinct cells remembered per question before the memo gives up.
 const CAPACITY: usize = 512;
@@ -166,24 +166,11 @@ impl Memos {
         }
     }
 
-    /// Read question `qi` held by the one non-blank cell `v` (at `(cell,
-    /// slot)`: its index in `cells`, and the slot that names it) into `c`,
-    /// as [`read_question`] would.
-    pub fn read(
-        &mut self,
-        info: &QInfo,
-        qi: usize,
-        v: &str,
-        (cell, slot): (u32, &Option<Slot>),
-        cells: Cells,
-        c: &mut Coded,
-    ) {
-        let order = self.order;
-        // The slot is looked at only when the cell is read afresh.
-        let read = |c: &mut Coded| match slot {
-            Some(slot) => read_question(info, qi, slot, cells, order, c),
-            None => read_question(info, qi, &Slot::single(cell), cells, order, c),
-        };
+    /// Read question `qi`, held by the one non-blank cell `v` alone, into
+    /// `c` as `afresh` (which reads that cell with [`read_question`](super::values::read_question))
+    /// would: by replaying what the cell read as before, or afresh.
+    pub fn read(&mut self, qi: usize, v: &str, c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
+        let read = afresh;
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
             read(c);
@@ -206,7 +193,7 @@ impl Memos {
     }
 }
 
-/// What [`read_question`] just did for `qi`, when it depends on the cell
+/// What [`read_question`](super::values::read_question) just did for `qi`, when it depends on the cell
 /// alone and fits a [`Reading`].
 fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
     if c.other_span(qi).is_some() {

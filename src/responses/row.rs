@@ -182,17 +182,28 @@ impl Interpreter<'_, '_> {
         // Whether the row holds anything at all; reading touches nothing
         // until a question has a cell.
         let mut any = false;
+        let order = self.date_order;
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots.all).enumerate() {
             if let Some(&Some(cell)) = direct.get(qi) {
                 let v = cells.get(cell as usize);
                 if !blank(v) {
                     any = true;
-                    let slot = slots.get(qi).unwrap_or(&None);
-                    sc.memos.read(info, qi, v, (cell, slot), cells, c);
+                    // The slot is looked at only when the cell is read afresh.
+                    sc.memos.read(qi, v, c, |c| match slots.get(qi) {
+                        Some(Some(s)) => read_question(info, qi, s, cells, order, c),
+                        _ => read_question(info, qi, &Slot::single(cell), cells, order, c),
+                    });
                 }
+            } else if let Some(cell) = slot.single_cell() {
+                // Gathered, but this row holds the question in one cell
+                // alone (an "other" column left empty, say): as direct.
+                any = true;
+                sc.memos.read(qi, cells.get(cell as usize), c, |c| {
+                    read_question(info, qi, slot, cells, order, c)
+                });
             } else if !slot.is_empty() {
                 any = true;
-                read_question(info, qi, slot, cells, self.date_order, c);
+                read_question(info, qi, slot, cells, order, c);
             }
         }
         if !any {
@@ -301,13 +312,18 @@ mod tests {
     fn a_remembered_cell_reads_as_a_fresh_one() {
         let s = survey();
         let cat = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
-        let csv = "date,team,reasons,stay,why_not,years,start,order,code,enps\n\
-            2025-01-05T10:00:00Z,red,\"pay, bonus|hours|people\",no,Too far,3,2020-02-30,b|a,ABC,7\n\
-            2025-01-06T10:00:00Z,blue,\"none, hours\",yes,asked anyway,51,2019-07,a|a,abc,11\n\
-            2025-01-07T10:00:00Z,purple,Timer,no,x,2.25,07/2019,c,ABCD,x\n\
-            2025-01-08T10:00:00Z,Red team,\"Pay, bonus, my own reason\",nei,,\"2,5\",2019-07-15,Gamma|Alpha,XYZ,0\n\
-            2025-01-09T10:00:00Z,,,,,,,,,\n\
-            2025-01-10T10:00:00Z,red,Folk,ja,,0,2019-07,b,XYZ,10\n";
+        // `reasons` has an "other" column, so it is gathered; a row that
+        // leaves that column empty is remembered like a direct question.
+        let csv = "date,team,reasons,reasons_other,stay,why_not,years,start,order,code,enps\n\
+            2025-01-05T10:00:00Z,red,\"pay, bonus|hours|people\",,no,Too far,3,2020-02-30,b|a,ABC,7\n\
+            2025-01-06T10:00:00Z,blue,\"none, hours\",,yes,asked anyway,51,2019-07,a|a,abc,11\n\
+            2025-01-07T10:00:00Z,purple,Timer,x,no,x,2.25,07/2019,c,ABCD,x\n\
+            2025-01-08T10:00:00Z,Red team,\"Pay, bonus, my own reason\",,nei,,\"2,5\",2019-07-15,Gamma|Alpha,XYZ,0\n\
+            2025-01-09T10:00:00Z,,,,,,,,,,\n\
+            2025-01-10T10:00:00Z,red,Folk,,ja,,0,2019-07,b,XYZ,10\n\
+            2025-01-11T10:00:00Z,red,other,mine,ja,,0,2019-07,b,XYZ,10\n\
+            2025-01-12T10:00:00Z,blue,Timer,,ja,,0,2019-07,b,XYZ,10\n\
+            2025-01-13T10:00:00Z,blue,\"none, hours\",,yes,,1,2019-07,a,abc,9\n";
         let batch = crate::responses::read::packed_all(csv.as_bytes());
         let rows: Vec<_> = (0..batch.len()).map(|i| batch.row(i)).collect();
         let headers: Vec<String> = Cells::packed(rows[0])
@@ -346,7 +362,9 @@ mod tests {
         }
         // The memo did not hide what the rules set aside.
         assert!(read(&mut warm, &rows[2]).contains("value outside the range"));
+        assert!(read(&mut warm, &rows[3]).contains("other text without"));
         assert_eq!(read(&mut warm, &rows[5]), "rejected: no answers");
+        assert!(read(&mut warm, &rows[7]).contains("mine"));
     }
 
     #[test]

@@ -140,6 +140,21 @@ impl Slot {
         }
     }
 
+    /// The one cell of a slot that holds nothing else.
+    pub fn single_cell(&self) -> Option<u32> {
+        match self.values.as_slice() {
+            [c] if self.flags.is_empty()
+                && self.rows.is_empty()
+                && self.other.is_none()
+                && self.year.is_none()
+                && self.month.is_none() =>
+            {
+                Some(*c)
+            }
+            _ => None,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
             && self.flags.is_empty()
