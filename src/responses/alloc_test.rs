@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::Reconciliation;
+use super::cells::Cells;
 use super::columns::plan_columns;
 use super::headers::Catalog;
 use super::row::{Interpreter, RowOutcome, Scratch};
-use super::values::Cells;
 use crate::answers::Granularity;
 use crate::report::aggregate::Aggregator;
 

@@ -9,9 +9,9 @@ use std::path::Path;
 use crate::survey::{Kind, Service};
 
 use super::Reconciliation;
+use super::cells::Slot;
 use super::headers::{Catalog, Meta, Target};
 use super::time::NaiveZone;
-use super::values::Slot;
 
 /// What each column of one file holds.
 #[derive(Debug, Clone)]

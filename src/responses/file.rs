@@ -18,6 +18,7 @@ use encoding_rs::Encoding;
 
 use crate::error::{Error, Result};
 
+use super::cells::Cells;
 use super::coded::Dropped;
 use super::columns::Columns;
 use super::dedup::{Drops, Keys};
@@ -25,7 +26,6 @@ use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
 use super::read::{Batch, Row};
 use super::row::{Interpreter, RowOutcome, Scratch};
-use super::values::Cells;
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
 /// At most this many row messages per file; the rest are counted.

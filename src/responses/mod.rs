@@ -7,6 +7,7 @@
 
 #[cfg(test)]
 mod alloc_test;
+mod cells;
 mod coded;
 mod columns;
 mod dedup;

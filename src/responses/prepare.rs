@@ -11,6 +11,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
 use super::Sink;
+use super::cells::Cells;
 use super::columns::{Columns, plan_columns};
 use super::dedup::{Drops, RowId};
 use super::encoding;
@@ -19,7 +20,6 @@ use super::headers::{Meta, Target};
 use super::read::{Batch, Row};
 use super::row::{RowOutcome, Scratch};
 use super::time::{OrderEvidence, parse_stamp};
-use super::values::Cells;
 
 /// Pass 2's results for one file, read together with pass 1.
 pub struct Speculated<'p, S> {
@@ -310,7 +310,7 @@ impl Pass1 {
 /// Whether `v` starts with a year (`2025-03-14…`, `2025/3/14…`): such a
 /// date is year, month, day, and tells nothing of the day/month order.
 fn year_first(v: &str) -> bool {
-    let b = super::values::trim(v).as_bytes();
+    let b = super::cells::trim(v).as_bytes();
     b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.')
 }
 

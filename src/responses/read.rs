@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn packed_records_read_as_their_cells() {
-        use crate::responses::values::Cells;
+        use crate::responses::cells::Cells;
         // Long enough that the batch's buffers grow while a record is read.
         let long = "x".repeat(5000);
         let data = format!("a,,\u{f8}l,\"c,d\"\r\n\n\"\"\nbl\u{e5},x\n{long},\"{long}\r\n\"\n");

@@ -7,13 +7,14 @@
 use crate::answers::{Granularity, Period};
 use crate::cli::DateOrder;
 
+use super::cells::{Cells, Slot, blank};
 use super::coded::{Coded, Dropped};
 use super::columns::Columns;
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
 use super::time::{DayPeriods, NaiveZone, Placing, parse_stamp};
 use super::validate::check_row;
-use super::values::{Cells, Slot, blank, read_question, rule};
+use super::values::{read_question, rule};
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -64,7 +64,7 @@ fn num<T: std::str::FromStr>(c: &regex::Captures, name: &str) -> Option<T> {
 
 /// Parse a stamp or a date; `None` when it is none of the known shapes.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
-    match parse_iso(super::values::trim(s)) {
+    match parse_iso(super::cells::trim(s)) {
         Some(st) => st,
         None => parse_by_pattern(s),
     }

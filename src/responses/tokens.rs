@@ -5,8 +5,8 @@
 //! separators `,` `;` `|` (or reading a JSON array), never by naive comma
 //! splitting, so labels that contain commas survive.
 
+use super::cells::trim;
 use super::coded::Coded;
-use super::values::trim;
 use crate::survey::Kind;
 
 const SEPARATORS: [char; 3] = [',', ';', '|'];

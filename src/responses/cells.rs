@@ -1,0 +1,144 @@
+//! A row's text and where it holds each question: its [`Cells`] (a
+//! record's, checked to be UTF-8, or a submission's fields), the
+//! [`Slot`]s that name the cells of one question, and the blank and trim
+//! rules every reader shares.
+
+/// The text of one row: a record's cells (checked to be UTF-8 at every
+/// cell boundary) or a submission's fields.
+#[derive(Clone, Copy)]
+pub enum Cells<'a> {
+    Packed { ends: &'a [usize], all: &'a str },
+    Fields(&'a [(String, String)]),
+}
+
+/// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
+/// into it) falls between characters, so each cell is text too.
+fn cells_text(bytes: &[u8], ends: impl Iterator<Item = usize>) -> Option<&str> {
+    let all = std::str::from_utf8(bytes).ok()?;
+    // Plain ASCII, the usual row: every byte is a character.
+    if all.is_ascii() {
+        return Some(all);
+    }
+    let mut ends = ends;
+    ends.all(|e| all.is_char_boundary(e)).then_some(all)
+}
+
+impl<'a> Cells<'a> {
+    /// A record's cells as text, or `None` when it is not UTF-8 (a cell
+    /// boundary inside a character fails too).
+    pub fn packed(row: super::read::Row<'a>) -> Option<Cells<'a>> {
+        let all = cells_text(row.bytes, row.ends.iter().copied())?;
+        Some(Cells::Packed {
+            ends: row.ends,
+            all,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Packed { ends, .. } => ends.len(),
+            Cells::Fields(f) => f.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Cell (or field value) `i`; `""` past the end.
+    #[inline]
+    pub fn get(&self, i: usize) -> &'a str {
+        match self {
+            Cells::Packed { ends, all } => {
+                let Some(&end) = ends.get(i) else { return "" };
+                let start = match i {
+                    0 => 0,
+                    _ => ends[i - 1],
+                };
+                all.get(start..end).unwrap_or("")
+            }
+            Cells::Fields(f) => f.get(i).map_or("", |(_, v)| v.as_str()),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// `v` without white space at either end; the usual cell, which starts
+/// and ends with a visible ASCII character, is returned as it is at once.
+pub fn trim(v: &str) -> &str {
+    let b = v.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => v,
+        _ => v.trim(),
+    }
+}
+
+/// Whether a cell holds nothing but white space.
+pub fn blank(v: &str) -> bool {
+    match v.as_bytes().first() {
+        None => true,
+        Some(f) if f.is_ascii_graphic() => false,
+        _ => v.trim().is_empty(),
+    }
+}
+
+/// Where one row holds what for one question: indexes into its [`Cells`].
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    /// The question's own cells / repeated fields.
+    pub values: Vec<u32>,
+    /// One field per option (`q__value`): (option index, cell).
+    pub flags: Vec<(u32, u32)>,
+    /// Matrix rows (`q__row`): (row index, cell).
+    pub rows: Vec<(u32, u32)>,
+    pub other: Option<u32>,
+    pub year: Option<u32>,
+    pub month: Option<u32>,
+}
+
+impl Slot {
+    /// The slot of a question held by cell `c` alone.
+    pub fn single(c: u32) -> Slot {
+        Slot {
+            values: vec![c],
+            ..Slot::default()
+        }
+    }
+
+    /// The one cell of a slot that holds nothing else.
+    pub fn single_cell(&self) -> Option<u32> {
+        match self.values.as_slice() {
+            [c] if self.flags.is_empty()
+                && self.rows.is_empty()
+                && self.other.is_none()
+                && self.year.is_none()
+                && self.month.is_none() =>
+            {
+                Some(*c)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+            && self.flags.is_empty()
+            && self.rows.is_empty()
+            && self.other.is_none()
+            && self.year.is_none()
+            && self.month.is_none()
+    }
+
+    /// Empty again, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.flags.clear();
+        self.rows.clear();
+        self.other = None;
+        self.year = None;
+        self.month = None;
+    }
+}
