@@ -188,7 +188,7 @@ impl Keys {
             (low, high.join())
         });
         let mut drops = low?;
-        // Both halves' decisions, in reading order. A worker that panicked
+        // Both halves' decisions, in reading order. A thread that panicked
         // has decided nothing: that is an error, never "no duplicates".
         let high = high.map_err(|_| io::Error::other("a thread settling duplicates stopped"))??;
         for at in high.finish()? {

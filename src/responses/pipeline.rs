@@ -30,9 +30,8 @@ fn stopped() -> Error {
 /// Run `next` until it returns `None` (it reads one record onto the end
 /// of the batch and returns what `take` and `work` need to know about it,
 /// such as its line), `work` on every record on one worker thread per
-/// state in `states`, and `take`
-/// with each record's note and result in reading order. Returns the
-/// states; the first error stops everything.
+/// state in `states`, and `take` with each record's note and result in
+/// reading order. Returns the states; the first error stops everything.
 pub fn in_order<M: Send, S: Send, T: Send>(
     next: &mut dyn FnMut(&mut Batch) -> Result<Option<M>>,
     states: Vec<S>,

@@ -1,7 +1,9 @@
 //! The ONE csv configuration of the project: every CSV farvel reads or
-//! writes goes through [`reader`] and [`writer`], so quoting, record
-//! terminators and flexibility are the same everywhere. Also the delimiter
-//! sniffer: the header line's bytes in, `,` or `;` out.
+//! writes goes through [`reader`], [`Packed`] (the same parser and settings,
+//! reading records straight into [`Batch`]es for the ingest workers) and
+//! [`writer`], so quoting, record terminators and flexibility are the same
+//! everywhere. Also the delimiter sniffer: the header line's bytes in, `,`
+//! or `;` out, and the line numbers of records.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
