@@ -13,13 +13,12 @@ pub enum Cells<'a> {
 
 /// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
 /// into it) falls between characters, so each cell is text too.
-fn cells_text(bytes: &[u8], ends: impl Iterator<Item = usize>) -> Option<&str> {
+fn cells_text(bytes: &[u8], mut ends: impl Iterator<Item = usize>) -> Option<&str> {
     let all = std::str::from_utf8(bytes).ok()?;
     // Plain ASCII, the usual row: every byte is a character.
     if all.is_ascii() {
         return Some(all);
     }
-    let mut ends = ends;
     ends.all(|e| all.is_char_boundary(e)).then_some(all)
 }
 
@@ -108,28 +107,25 @@ impl Slot {
         }
     }
 
+    /// Whether the slot names no cell besides its own `values`.
+    fn values_alone(&self) -> bool {
+        self.flags.is_empty()
+            && self.rows.is_empty()
+            && self.other.is_none()
+            && self.year.is_none()
+            && self.month.is_none()
+    }
+
     /// The one cell of a slot that holds nothing else.
     pub fn single_cell(&self) -> Option<u32> {
         match self.values.as_slice() {
-            [c] if self.flags.is_empty()
-                && self.rows.is_empty()
-                && self.other.is_none()
-                && self.year.is_none()
-                && self.month.is_none() =>
-            {
-                Some(*c)
-            }
+            [c] if self.values_alone() => Some(*c),
             _ => None,
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-            && self.flags.is_empty()
-            && self.rows.is_empty()
-            && self.other.is_none()
-            && self.year.is_none()
-            && self.month.is_none()
+        self.values.is_empty() && self.values_alone()
     }
 
     /// Empty again, keeping the buffers.

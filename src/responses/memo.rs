@@ -1,7 +1,7 @@
 //! Remembered readings of single cells. Most questions of an export sit in
 //! one column each and take a handful of distinct values ("engineering",
 //! "4", "pay, growth"), so reading a cell is mostly re-reading one seen
-//! before. A [`Memo`] per question keeps what [`read_question`](super::values::read_question) made of a
+//! before. A [`Memo`] per question keeps what [`read_question`] made of a
 //! cell — the answer, or the rules that set it aside — and replays it into
 //! the row's [`Coded`]. Only readings that depend on nothing but the cell
 //! are kept (no text, no "other" text); a column with too many distinct
@@ -14,6 +14,8 @@ use crate::survey::Kind;
 
 use super::coded::{Code, Coded};
 use super::values::QInfo;
+#[cfg(doc)]
+use super::values::read_question;
 
 /// Distinct cells remembered per question before the memo gives up.
 const CAPACITY: usize = 512;
@@ -167,13 +169,12 @@ impl Memos {
     }
 
     /// Read question `qi`, held by the one non-blank cell `v` alone, into
-    /// `c` as `afresh` (which reads that cell with [`read_question`](super::values::read_question))
+    /// `c` as `afresh` (which reads that cell with [`read_question`])
     /// would: by replaying what the cell read as before, or afresh.
     pub fn read(&mut self, qi: usize, v: &str, c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
-        let read = afresh;
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
-            read(c);
+            afresh(c);
             return;
         };
         if let Some(r) = memo.get(&key) {
@@ -181,7 +182,7 @@ impl Memos {
             return;
         }
         let before = c.dropped.len();
-        read(c);
+        afresh(c);
         if memo.len() >= CAPACITY {
             *memo = Memo {
                 off: true,
@@ -193,7 +194,7 @@ impl Memos {
     }
 }
 
-/// What [`read_question`](super::values::read_question) just did for `qi`, when it depends on the cell
+/// What [`read_question`] just did for `qi`, when it depends on the cell
 /// alone and fits a [`Reading`].
 fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
     if c.other_span(qi).is_some() {

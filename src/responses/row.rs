@@ -136,7 +136,7 @@ impl Interpreter<'_, '_> {
         for &(c, t) in &cols.gathered {
             m.put(&mut sc.slots, t, c, cells.get(c as usize));
         }
-        self.finish(m, cells, Some(cols), cols.has_time, sc)
+        self.finish(m, cells, Some(cols), sc)
     }
 
     /// Read a submission given as form fields (name, value), in the names
@@ -162,22 +162,23 @@ impl Interpreter<'_, '_> {
                 m.put(&mut sc.slots, t, c as u32, v);
             }
         }
-        self.finish(m, Cells::Fields(fields), None, false, sc)
+        self.finish(m, Cells::Fields(fields), None, sc)
     }
 
-    /// `direct`: the file's columns, for the questions read straight from
-    /// one cell each (see [`Columns::direct`]). `has_time`: the file has a time column, so a
-    /// row without a stamp loses its period (and that is counted).
+    /// `cols`: the file's columns, when the row is a record: for the
+    /// questions read straight from one cell each (see
+    /// [`Columns::direct`]), and whether the file has a time column (then
+    /// a row without a stamp loses its period, and that is counted).
     fn finish<'a>(
         &self,
         m: Stamps<'a>,
         cells: Cells<'a>,
-        direct: Option<&Columns>,
-        has_time: bool,
+        cols: Option<&Columns>,
         sc: &mut Scratch,
     ) -> RowOutcome<'a> {
         let (direct, slots): (&[Option<u32>], &[Option<Slot>]) =
-            direct.map_or((&[], &[]), |d| (&d.direct_cells, &d.direct));
+            cols.map_or((&[], &[]), |d| (&d.direct_cells, &d.direct));
+        let has_time = cols.is_some_and(|d| d.has_time);
         let c = &mut sc.coded;
         sc.memos.prepare(&self.catalog.questions, self.date_order);
         // Whether the row holds anything at all; reading touches nothing

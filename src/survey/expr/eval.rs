@@ -145,16 +145,19 @@ pub fn visible_questions(survey: &Survey, answers: &BTreeMap<String, Answer>) ->
         .collect()
 }
 
+/// The questions a condition names: each id as it lies in the condition,
+/// and its position.
+type Refs<'s> = Vec<(&'s str, usize)>;
+
 /// [`visible_questions`] prepared once per survey for many respondents:
 /// the answer is a mask over `survey.questions()`, written into a buffer
 /// the caller reuses.
 pub struct Visibility<'s> {
     conditions: Vec<Option<&'s Expr>>,
-    /// Per condition, the questions it names (each id as it lies in the
-    /// condition) and their positions: found by address, not by hashing.
-    refs: Vec<Vec<(&'s str, usize)>>,
-    /// The questions with a condition: position and condition.
-    conditional: Vec<(usize, &'s Expr)>,
+    /// The questions with a condition: position, condition, and the
+    /// questions it names (each id as it lies in the condition) with their
+    /// positions, found by address rather than by hashing.
+    conditional: Vec<(usize, &'s Expr, Refs<'s>)>,
     index: foldhash::HashMap<&'s str, usize>,
     ids: Vec<&'s str>,
 }
@@ -170,28 +173,25 @@ impl<'s> Visibility<'s> {
             .enumerate()
             .map(|(i, q)| (q.id.as_str(), i))
             .collect();
-        let refs = conditions
+        let conditional = conditions
             .iter()
-            .map(|c| {
-                c.map_or_else(Vec::new, |e| {
-                    e.refs()
-                        .into_iter()
-                        .filter_map(|r| {
-                            let id = r.question.as_str();
-                            index.get(id).map(|&p| (id, p))
-                        })
-                        .collect()
-                })
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let e = (*c)?;
+                let refs = e
+                    .refs()
+                    .into_iter()
+                    .filter_map(|r| {
+                        let id = r.question.as_str();
+                        index.get(id).map(|&p| (id, p))
+                    })
+                    .collect();
+                Some((i, e, refs))
             })
             .collect();
         Visibility {
-            conditional: conditions
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| c.map(|e| (i, e)))
-                .collect(),
+            conditional,
             conditions,
-            refs,
             index,
             ids: survey.questions().map(|q| q.id.as_str()).collect(),
         }
@@ -224,8 +224,8 @@ impl<'s> Visibility<'s> {
         // question at or after it counts as not shown).
         out.clear();
         out.extend(self.conditions.iter().map(Option::is_none));
-        for &(i, expr) in &self.conditional {
-            let refs = &self.refs[i];
+        for (i, expr, refs) in &self.conditional {
+            let (i, expr) = (*i, *expr);
             let at = |id: &str, row: Option<&str>| {
                 let p = match refs.iter().find(|(r, _)| std::ptr::eq(*r, id)) {
                     Some(&(_, p)) => Some(p),
