@@ -7,13 +7,14 @@
 //! same answers in one file are both kept.
 //!
 //! The first pass over every file hands each usable row's key to [`Keys`]
-//! (16-byte hashes, never rows; sorted through [`super::extsort`], so
-//! memory stays flat however many rows there are). [`Keys::settle`] makes
-//! every decision at once, and the second pass asks [`Drops::take`] row by
-//! row, in reading order.
+//! (16-byte hashes, never rows; kept in partitions by their first bits,
+//! on disk past a limit, so memory stays flat however many rows there
+//! are). [`Keys::settle`] makes every decision at once, partition by
+//! partition, and the second pass asks [`Drops::take`] row by row, in
+//! reading order.
 
 use std::fmt::Write as _;
-use std::io;
+use std::io::{self, Read, Seek, Write};
 
 use sha2::{Digest, Sha256};
 
@@ -21,8 +22,8 @@ use super::extsort::{Sorted, Sorter};
 
 pub type Key = [u8; 16];
 
-/// Records held in memory (both halves together) before sorted runs are
-/// spilled: 25 bytes each.
+/// Records held in memory, over all partitions, before they are written
+/// out: 25 bytes each.
 const KEY_LIMIT: usize = 65_536;
 /// Drop decisions held in memory before spilling: 8 bytes each.
 const DROP_LIMIT: usize = 131_072;
@@ -147,51 +148,115 @@ fn pack(file: u32, ord: u32) -> [u8; 8] {
     r
 }
 
-/// The keys of every usable row of every file, in any order, in two
-/// halves by the key's first bit. Equal keys always share a half, so the
-/// halves are settled apart, at once, on two threads.
+/// Partitions of the keys, by the key's first six bits. Equal keys
+/// always share a partition, so each is settled apart from the others.
+const PARTS: usize = 64;
+/// A partition with at most this many records is settled in memory, with
+/// a hash map in reading order; a larger one (only ever past some
+/// 4,000,000 rows, or with keys made to collide) is sorted through
+/// [`super::extsort`], so memory stays bounded.
+const PART_LIMIT: usize = 65_536;
+/// Bytes per record: the key, its kind, then file and row (big-endian).
+const REC: usize = 25;
+
+/// The keys of every usable row of every file, pushed in reading order,
+/// in [`PARTS`] partitions. Up to [`KEY_LIMIT`] records are held in
+/// memory; then every partition's records are appended to its own
+/// temporary file (deleted when closed). Nothing is sorted while rows
+/// are read.
 pub struct Keys {
-    halves: [Sorter<25>; 2],
+    parts: Vec<Part>,
+    /// Records held in memory, over all partitions.
+    held: usize,
+    /// [`PART_LIMIT`], smaller in tests.
+    part_limit: usize,
+}
+
+#[derive(Default)]
+struct Part {
+    /// Records not yet written out, [`REC`] bytes each.
+    held: Vec<u8>,
+    /// Records written out, before those held.
+    file: Option<std::fs::File>,
+    /// Records in all.
+    len: usize,
 }
 
 impl Default for Keys {
     fn default() -> Self {
         Keys {
-            halves: [Sorter::new(KEY_LIMIT / 2), Sorter::new(KEY_LIMIT / 2)],
+            parts: (0..PARTS).map(|_| Part::default()).collect(),
+            held: 0,
+            part_limit: PART_LIMIT,
         }
     }
 }
 
 impl Keys {
     /// Row `ord` (0-based, counting every record) of file `file` has `id`.
+    /// Rows are pushed in reading order: files in order, rows in order.
     pub fn push(&mut self, id: RowId, file: u32, ord: u32) -> io::Result<()> {
         let (kind, key) = match id {
             RowId::Nonce(k) => (NONCE, k),
             RowId::NonceHex(k) => (NONCE_HEX, k),
             RowId::Row(k) => (ROW, k),
         };
-        let mut r = [0u8; 25];
-        r[..16].copy_from_slice(&key);
-        r[16] = kind;
-        r[17..].copy_from_slice(&pack(file, ord));
-        self.halves[usize::from(key[0] >> 7)].push(r)
+        let part = &mut self.parts[usize::from(key[0] >> 2)];
+        part.held.extend_from_slice(&key);
+        part.held.push(kind);
+        part.held.extend_from_slice(&pack(file, ord));
+        part.len += 1;
+        self.held += 1;
+        if self.held >= KEY_LIMIT {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Every partition's held records onto the end of its file.
+    fn spill(&mut self) -> io::Result<()> {
+        for part in &mut self.parts {
+            if part.held.is_empty() {
+                continue;
+            }
+            let file = match &mut part.file {
+                Some(f) => f,
+                None => part.file.insert(tempfile::tempfile()?),
+            };
+            file.write_all(&part.held)?;
+            part.held.clear();
+        }
+        self.held = 0;
+        Ok(())
     }
 
     /// Decide every duplicate: for a nonce, every row after its first; for
     /// a row key, in each file, as many of its first occurrences as the
-    /// largest count of that key in any earlier file.
+    /// largest count of that key in any earlier file. The partitions are
+    /// settled on two threads, odd and even, at once.
     pub fn settle(self) -> io::Result<Drops> {
-        let [low, high] = self.halves;
-        let (low, high) = std::thread::scope(|s| {
-            let high = s.spawn(|| settle_half(high));
-            let low = settle_half(low);
-            (low, high.join())
+        let limit = self.part_limit;
+        let (even, odd): (Vec<_>, Vec<_>) = self
+            .parts
+            .into_iter()
+            .enumerate()
+            .partition(|(i, _)| i % 2 == 0);
+        let settle_all = |parts: Vec<(usize, Part)>| -> io::Result<Sorter<8>> {
+            let mut drops = Sorter::<8>::new(DROP_LIMIT / 2);
+            for (_, part) in parts {
+                part.settle(limit, &mut drops)?;
+            }
+            Ok(drops)
+        };
+        let (even, odd) = std::thread::scope(|s| {
+            let odd = s.spawn(|| settle_all(odd));
+            (settle_all(even), odd.join())
         });
-        let mut drops = low?;
-        // Both halves' decisions, in reading order. A thread that panicked
+        let mut drops = even?;
+        // Both threads' decisions, in reading order. A thread that panicked
         // has decided nothing: that is an error, never "no duplicates".
-        let high = high.map_err(|_| io::Error::other("a thread settling duplicates stopped"))??;
-        for at in high.finish()? {
+        let odd = odd.map_err(|_| io::Error::other("a thread settling duplicates stopped"))??;
+        for at in odd.finish()? {
             drops.push(at?)?;
         }
         let mut sorted = drops.finish()?;
@@ -200,38 +265,131 @@ impl Keys {
     }
 }
 
-/// [`Keys::settle`] over one half: the rows to drop, unsorted.
-fn settle_half(keys: Sorter<25>) -> io::Result<Sorter<8>> {
-    let mut drops = Sorter::<8>::new(DROP_LIMIT / 2);
-    let mut group: Option<[u8; 17]> = None;
-    let (mut best, mut file_now, mut count) = (0u32, 0u32, 0u32);
-    for rec in keys.finish()? {
-        let rec = rec?;
-        let mut k = [0u8; 17];
-        k.copy_from_slice(&rec[..17]);
-        let mut at = [0u8; 8];
-        at.copy_from_slice(&rec[17..]);
-        let file = u32::from_be_bytes([at[0], at[1], at[2], at[3]]);
-        if group != Some(k) {
-            group = Some(k);
-            (best, file_now, count) = (0, file, 0);
+/// What is known of one key, its rows met in reading order.
+#[derive(Clone, Copy)]
+struct Seen {
+    /// The largest count of the key in any file before `file`.
+    best: u32,
+    file: u32,
+    /// Rows with the key in `file` so far.
+    count: u32,
+}
+
+impl Seen {
+    fn new(file: u32) -> Self {
+        Seen {
+            best: 0,
+            file,
+            count: 0,
         }
-        let duplicate = if k[16] != ROW {
-            count += 1;
-            count > 1
-        } else {
-            if file != file_now {
-                best = best.max(count);
-                (file_now, count) = (file, 0);
+    }
+
+    /// One more row with the key, of kind `kind`, in file `file`: whether
+    /// it is a duplicate.
+    fn one_more(&mut self, kind: u8, file: u32) -> bool {
+        if kind != ROW {
+            self.count += 1;
+            return self.count > 1;
+        }
+        if file != self.file {
+            self.best = self.best.max(self.count);
+            (self.file, self.count) = (file, 0);
+        }
+        self.count += 1;
+        self.count <= self.best
+    }
+}
+
+/// A record's parts: key with kind, file, and (file, row) packed.
+fn split(rec: &[u8]) -> ([u8; 17], u32, [u8; 8]) {
+    let mut k = [0u8; 17];
+    k.copy_from_slice(&rec[..17]);
+    let mut at = [0u8; 8];
+    at.copy_from_slice(&rec[17..REC]);
+    (k, u32::from_be_bytes([at[0], at[1], at[2], at[3]]), at)
+}
+
+impl Part {
+    /// This partition's duplicates, pushed onto `drops`.
+    fn settle(mut self, limit: usize, drops: &mut Sorter<8>) -> io::Result<()> {
+        if self.len > limit {
+            return settle_sorted(self.file, self.held, drops);
+        }
+        let mut recs = Vec::new();
+        if let Some(mut f) = self.file.take() {
+            f.rewind()?;
+            f.read_to_end(&mut recs)?;
+        }
+        recs.extend_from_slice(&self.held);
+        let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
+        seen.reserve(self.len);
+        for rec in recs.chunks_exact(REC) {
+            let (k, file, at) = split(rec);
+            if seen
+                .entry(Whole(k))
+                .or_insert(Seen::new(file))
+                .one_more(k[16], file)
+            {
+                drops.push(at)?;
             }
-            count += 1;
-            count <= best
+        }
+        Ok(())
+    }
+}
+
+/// A key with its kind, hashed as one word (its bytes are a hash or a
+/// random nonce already; the map's hasher is seeded).
+#[derive(PartialEq, Eq)]
+struct Whole([u8; 17]);
+
+impl std::hash::Hash for Whole {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.0[i..i + 8]);
+            u64::from_le_bytes(w)
         };
-        if duplicate {
+        state.write_u64(word(0) ^ word(8).rotate_left(29) ^ u64::from(self.0[16]));
+    }
+}
+
+/// A partition too large for a hash map: its records (those in `file`,
+/// then `held`) sorted, so that equal keys come together in reading order.
+fn settle_sorted(
+    file: Option<std::fs::File>,
+    held: Vec<u8>,
+    drops: &mut Sorter<8>,
+) -> io::Result<()> {
+    let mut keys = Sorter::<REC>::new(KEY_LIMIT / 2);
+    if let Some(mut file) = file {
+        file.rewind()?;
+        let mut r = io::BufReader::new(file);
+        let mut rec = [0u8; REC];
+        loop {
+            match r.read_exact(&mut rec) {
+                Ok(()) => keys.push(rec)?,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    for rec in held.chunks_exact(REC) {
+        let mut r = [0u8; REC];
+        r.copy_from_slice(rec);
+        keys.push(r)?;
+    }
+    let mut group: Option<([u8; 17], Seen)> = None;
+    for rec in keys.finish()? {
+        let (k, file, at) = split(&rec?);
+        let seen = match &mut group {
+            Some((g, seen)) if *g == k => seen,
+            _ => &mut group.insert((k, Seen::new(file))).1,
+        };
+        if seen.one_more(k[16], file) {
             drops.push(at)?;
         }
     }
-    Ok(drops)
+    Ok(())
 }
 
 /// The rows to drop, asked for in reading order.
@@ -271,9 +429,19 @@ mod tests {
         RowId::row("", |h| h.part(s.as_bytes()))
     }
 
-    /// Rows per file in reading order → which (file, ord) are dropped.
+    /// Rows per file in reading order → which (file, ord) are dropped,
+    /// the same whether partitions are settled by hash map or sorted.
     fn dropped(files: &[Vec<RowId>]) -> Vec<(u32, u32)> {
-        let mut keys = Keys::default();
+        let hashed = dropped_with(files, PART_LIMIT);
+        assert_eq!(dropped_with(files, 0), hashed, "sorted and hashed agree");
+        hashed
+    }
+
+    fn dropped_with(files: &[Vec<RowId>], part_limit: usize) -> Vec<(u32, u32)> {
+        let mut keys = Keys {
+            part_limit,
+            ..Keys::default()
+        };
         for (f, rows) in files.iter().enumerate() {
             for (o, id) in rows.iter().enumerate() {
                 keys.push(*id, f as u32, o as u32)
@@ -328,9 +496,10 @@ mod tests {
     }
 
     #[test]
-    fn both_halves_decide_and_their_drops_come_back_in_reading_order() {
-        // Hex nonces whose first byte puts them in the low (00..7f) and
-        // the high (80..ff) half, repeated across files in turns.
+    fn every_partition_decides_and_drops_come_back_in_reading_order() {
+        // Hex nonces whose first byte puts them in the first and last
+        // partitions and in the middle two (settled on either thread),
+        // repeated across files in turns.
         let (lo, hi) = (RowId::nonce("00aa"), RowId::nonce("ff00"));
         let (lo2, hi2) = (RowId::nonce("7fff"), RowId::nonce("8000"));
         let files = vec![vec![hi, lo, hi2], vec![lo, hi, lo2, hi2], vec![lo2, hi]];
@@ -342,17 +511,24 @@ mod tests {
 
     #[test]
     fn decisions_are_the_same_when_keys_spill_to_disk() {
-        // More keys than KEY_LIMIT: sorted runs on disk, merged.
+        // More keys than KEY_LIMIT: partitions written out, read back in;
+        // with a partition limit of 0, sorted (runs on disk, merged).
         let n = KEY_LIMIT as u32 + 5_000;
-        let mut keys = Keys::default();
-        for o in 0..n {
-            keys.push(RowId::nonce(&(o % (n - 7)).to_string()), 0, o)
-                .unwrap_or_else(|e| panic!("{e}"));
+        for part_limit in [PART_LIMIT, 0] {
+            let mut keys = Keys {
+                part_limit,
+                ..Keys::default()
+            };
+            for o in 0..n {
+                keys.push(RowId::nonce(&(o % (n - 7)).to_string()), 0, o)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            assert!(keys.parts.iter().all(|p| p.file.is_some()));
+            let mut drops = keys.settle().unwrap_or_else(|e| panic!("{e}"));
+            let got: Vec<u32> = (0..n)
+                .filter(|&o| drops.take(0, o).unwrap_or_else(|e| panic!("{e}")))
+                .collect();
+            assert_eq!(got, (n - 7..n).collect::<Vec<_>>(), "{part_limit}");
         }
-        let mut drops = keys.settle().unwrap_or_else(|e| panic!("{e}"));
-        let got: Vec<u32> = (0..n)
-            .filter(|&o| drops.take(0, o).unwrap_or_else(|e| panic!("{e}")))
-            .collect();
-        assert_eq!(got, (n - 7..n).collect::<Vec<_>>());
     }
 }
