@@ -22,9 +22,9 @@ use super::extsort::{Sorted, Sorter};
 
 pub type Key = [u8; 16];
 
-/// Records held in memory, over all partitions, before they are written
-/// out: 25 bytes each.
-const KEY_LIMIT: usize = 65_536;
+/// Records held in memory before they are dealt out to their partitions
+/// and written: 25 bytes each (twice over while they are dealt out).
+const KEY_LIMIT: usize = 32_768;
 /// Drop decisions held in memory before spilling: 8 bytes each.
 const DROP_LIMIT: usize = 131_072;
 
@@ -161,20 +161,21 @@ const REC: usize = 25;
 
 /// The keys of every usable row of every file, pushed in reading order,
 /// in [`PARTS`] partitions. Up to [`KEY_LIMIT`] records are held in
-/// memory; then every partition's records are appended to its own
-/// temporary file (deleted when closed). Nothing is sorted while rows
-/// are read.
+/// memory, in one run (so that a push writes where the last one did);
+/// then they are dealt out to their partitions, each appended to its own
+/// temporary file (deleted when closed). Nothing is sorted while rows are
+/// read.
 pub struct Keys {
+    /// Records not yet dealt out, in reading order.
+    held: Vec<[u8; REC]>,
     parts: Vec<Part>,
-    /// Records held in memory, over all partitions.
-    held: usize,
     /// [`PART_LIMIT`], smaller in tests.
     part_limit: usize,
 }
 
 #[derive(Default)]
 struct Part {
-    /// Records not yet written out, [`REC`] bytes each.
+    /// Records dealt out but not yet written, [`REC`] bytes each.
     held: Vec<u8>,
     /// Records written out, before those held.
     file: Option<std::fs::File>,
@@ -185,11 +186,16 @@ struct Part {
 impl Default for Keys {
     fn default() -> Self {
         Keys {
+            held: Vec::new(),
             parts: (0..PARTS).map(|_| Part::default()).collect(),
-            held: 0,
             part_limit: PART_LIMIT,
         }
     }
+}
+
+/// The partition of a record: its key's first six bits.
+fn part_of(rec: &[u8; REC]) -> usize {
+    usize::from(rec[0] >> 2)
 }
 
 impl Keys {
@@ -201,40 +207,41 @@ impl Keys {
             RowId::NonceHex(k) => (NONCE_HEX, k),
             RowId::Row(k) => (ROW, k),
         };
-        let part = &mut self.parts[usize::from(key[0] >> 2)];
-        part.held.extend_from_slice(&key);
-        part.held.push(kind);
-        part.held.extend_from_slice(&pack(file, ord));
-        part.len += 1;
-        self.held += 1;
-        if self.held >= KEY_LIMIT {
-            self.spill()?;
+        let mut r = [0u8; REC];
+        r[..16].copy_from_slice(&key);
+        r[16] = kind;
+        r[17..].copy_from_slice(&pack(file, ord));
+        self.parts[part_of(&r)].len += 1;
+        self.held.push(r);
+        if self.held.len() >= KEY_LIMIT {
+            self.deal();
+            for part in &mut self.parts {
+                if !part.held.is_empty() {
+                    let file = match &mut part.file {
+                        Some(f) => f,
+                        None => part.file.insert(tempfile::tempfile()?),
+                    };
+                    file.write_all(&part.held)?;
+                    part.held.clear();
+                }
+            }
         }
         Ok(())
     }
 
-    /// Every partition's held records onto the end of its file.
-    fn spill(&mut self) -> io::Result<()> {
-        for part in &mut self.parts {
-            if part.held.is_empty() {
-                continue;
-            }
-            let file = match &mut part.file {
-                Some(f) => f,
-                None => part.file.insert(tempfile::tempfile()?),
-            };
-            file.write_all(&part.held)?;
-            part.held.clear();
+    /// The held records, dealt out to their partitions in reading order.
+    fn deal(&mut self) {
+        for r in self.held.drain(..) {
+            self.parts[part_of(&r)].held.extend_from_slice(&r);
         }
-        self.held = 0;
-        Ok(())
     }
 
     /// Decide every duplicate: for a nonce, every row after its first; for
     /// a row key, in each file, as many of its first occurrences as the
     /// largest count of that key in any earlier file. The partitions are
     /// settled on two threads, odd and even, at once.
-    pub fn settle(self) -> io::Result<Drops> {
+    pub fn settle(mut self) -> io::Result<Drops> {
+        self.deal();
         let limit = self.part_limit;
         let (even, odd): (Vec<_>, Vec<_>) = self
             .parts
