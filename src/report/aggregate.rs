@@ -190,18 +190,81 @@ fn answer_values(q: &Question) -> Vec<String> {
 /// Respondents and per-question counts of one atom.
 #[derive(Debug, Clone)]
 struct Atom {
+    /// Its segment values (as [`Aggregator::push`] numbers them).
+    key: Vec<usize>,
     n: u64,
     q: Vec<Tally>,
 }
 
-fn new_atom(questions: &[&Question], shapes: &[Shape]) -> Atom {
+fn new_atom(key: Vec<usize>, questions: &[&Question], shapes: &[Shape]) -> Atom {
     Atom {
+        key,
         n: 0,
         q: questions
             .iter()
             .zip(shapes)
             .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
             .collect(),
+    }
+}
+
+/// The atoms of period `p` (made on first need); `last`: where the last
+/// period asked for was found, looked at first.
+fn period<'m>(
+    atoms: &'m mut Vec<(Option<Period>, foldhash::HashMap<u64, Atom>)>,
+    last: &mut usize,
+    p: Option<Period>,
+) -> &'m mut foldhash::HashMap<u64, Atom> {
+    if atoms.get(*last).is_none_or(|a| a.0 != p) {
+        *last = match atoms.iter().position(|a| a.0 == p) {
+            Some(i) => i,
+            None => {
+                atoms.push((p, Default::default()));
+                atoms.len() - 1
+            }
+        };
+    }
+    &mut atoms[*last].1
+}
+
+/// An atom's segment values as one number: in mixed radix when every
+/// combination fits in a `u64` (any survey with a sane number of
+/// segments), else numbered in the order met.
+enum Codes {
+    Radix(Vec<u64>),
+    Met(foldhash::HashMap<Vec<usize>, u64>),
+}
+
+impl Codes {
+    /// For segments with these numbers of values ("not answered" counted).
+    fn new(radices: &[usize]) -> Codes {
+        let fits = radices
+            .iter()
+            .try_fold(1u64, |p, &r| p.checked_mul(r as u64))
+            .is_some();
+        match fits {
+            true => Codes::Radix(radices.iter().map(|&r| r as u64).collect()),
+            false => Codes::Met(Default::default()),
+        }
+    }
+
+    /// The code of the values `value(0)`, …, `value(n - 1)`.
+    fn code_with(&mut self, n: usize, value: impl Fn(usize) -> usize) -> u64 {
+        match self {
+            Codes::Radix(radices) => radices
+                .iter()
+                .enumerate()
+                .fold(0, |c, (j, &r)| c * r + value(j) as u64),
+            Codes::Met(met) => {
+                let key: Vec<usize> = (0..n).map(value).collect();
+                let next = met.len() as u64;
+                *met.entry(key).or_insert(next)
+            }
+        }
+    }
+
+    fn code(&mut self, key: &[usize]) -> u64 {
+        self.code_with(key.len(), |j| key[j])
     }
 }
 
@@ -218,15 +281,17 @@ pub struct Aggregator<'a> {
     shapes: Vec<Shape>,
     /// Each question's values (option values, or yes and no).
     values: Vec<Vec<String>>,
-    /// Period → segment values → counts.
-    atoms: foldhash::HashMap<Option<Period>, foldhash::HashMap<Vec<usize>, Atom>>,
+    /// Per period met: the atoms by their code (see [`Codes`]).
+    atoms: Vec<(Option<Period>, foldhash::HashMap<u64, Atom>)>,
+    /// The index in `atoms` of the last row's period (rows come mostly
+    /// in time order).
+    last: usize,
+    codes: Codes,
     verbatims: Vec<Verbatims>,
     others: Vec<Verbatims>,
     limit: u64,
     /// Index into `questions` → position in `survey.questions()`.
     position: Vec<usize>,
-    /// A buffer reused from one response to the next.
-    key: Vec<usize>,
     /// Per question, the verbatims' and the "other" texts' hash prefixes.
     prefixes: Vec<[Sha256; 2]>,
 }
@@ -235,7 +300,7 @@ impl<'a> Aggregator<'a> {
     /// `limit`: verbatims kept per text question.
     pub fn new(survey: &'a Survey, limit: u64) -> Aggregator<'a> {
         let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
-        let segments = (0..questions.len())
+        let segments: Vec<usize> = (0..questions.len())
             .filter(|&i| {
                 let q = questions[i];
                 q.segment && matches!(q.kind, Kind::Choice { .. } | Kind::YesNo)
@@ -246,6 +311,11 @@ impl<'a> Aggregator<'a> {
             .enumerate()
             .filter(|(_, q)| q.is_answerable())
             .map(|(p, _)| p)
+            .collect();
+        let values: Vec<Vec<String>> = questions.iter().map(|q| answer_values(q)).collect();
+        let radices: Vec<usize> = segments
+            .iter()
+            .map(|&q: &usize| values[q].len() + 1)
             .collect();
         let fp = survey.fingerprint.as_str();
         let prefixes = questions
@@ -261,15 +331,16 @@ impl<'a> Aggregator<'a> {
             survey,
             prefixes,
             shapes: questions.iter().map(|q| Shape::of(q)).collect(),
-            values: questions.iter().map(|q| answer_values(q)).collect(),
+            values,
             verbatims: vec![Verbatims::default(); questions.len()],
             others: vec![Verbatims::default(); questions.len()],
             questions,
             segments,
-            atoms: Default::default(),
+            atoms: Vec::new(),
+            last: 0,
+            codes: Codes::new(&radices),
             limit,
             position,
-            key: Vec::new(),
         }
     }
 
@@ -277,15 +348,16 @@ impl<'a> Aggregator<'a> {
     /// so the order of merging does not matter.
     pub fn merge(&mut self, other: Aggregator<'a>) {
         for (p, cells) in other.atoms {
-            let mine = self.atoms.entry(p).or_default();
-            for (key, a) in cells {
-                match mine.get_mut(&key) {
+            for (_, a) in cells {
+                let code = self.codes.code(&a.key);
+                let mine = period(&mut self.atoms, &mut self.last, p);
+                match mine.get_mut(&code) {
                     Some(m) => {
                         m.n += a.n;
                         m.q.iter_mut().zip(&a.q).for_each(|(x, y)| x.add(y));
                     }
                     None => {
-                        mine.insert(key, a);
+                        mine.insert(code, a);
                     }
                 }
             }
@@ -302,28 +374,24 @@ impl<'a> Aggregator<'a> {
     }
 
     pub fn push(&mut self, row: &Coded) {
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        key.extend(self.segments.iter().map(|&q| {
-            let len = self.values[q].len();
+        let (segments, values) = (&self.segments, &self.values);
+        // Segment `j`'s value: its index, or one past the last for "not
+        // answered".
+        let value = |j: usize| {
+            let q = segments[j];
+            let len = values[q].len();
             match row.answer(q) {
                 Some(Code::Opt(i)) => (i as usize).min(len),
                 Some(Code::YesNo(b)) => usize::from(!b),
                 _ => len,
             }
-        }));
-        let by_period = match self.atoms.get_mut(&row.period) {
-            Some(m) => m,
-            None => self.atoms.entry(row.period).or_default(),
         };
-        // One lookup for an atom seen before (nearly every row), two for a new one.
-        let atom = match by_period.get_mut(key.as_slice()) {
-            Some(atom) => atom,
-            None => by_period
-                .entry(key.clone())
-                .or_insert_with(|| new_atom(&self.questions, &self.shapes)),
-        };
-        self.key = key;
+        let code = self.codes.code_with(segments.len(), value);
+        let (questions, shapes) = (&self.questions, &self.shapes);
+        let n = segments.len();
+        let atom = period(&mut self.atoms, &mut self.last, row.period)
+            .entry(code)
+            .or_insert_with(|| new_atom((0..n).map(value).collect(), questions, shapes));
         atom.n += 1;
         for (i, t) in atom.q.iter_mut().enumerate() {
             let a = row.answer(i);
@@ -344,6 +412,13 @@ impl<'a> Aggregator<'a> {
         }
     }
 
+    /// Number atoms as met, as when the segments' combinations would not
+    /// fit in a `u64` (for tests).
+    #[cfg(test)]
+    pub fn number_atoms_as_met(&mut self) {
+        self.codes = Codes::Met(Default::default());
+    }
+
     /// The counts in their published form.
     pub fn finish(self) -> Aggregated<'a> {
         let Aggregator {
@@ -360,13 +435,13 @@ impl<'a> Aggregator<'a> {
         let mut atoms: BTreeMap<Option<Period>, BTreeMap<Vec<usize>, Cell>> = BTreeMap::new();
         for (p, m) in &dense {
             let into = atoms.entry(*p).or_default();
-            for (key, a) in m {
+            for a in m.values() {
                 let q =
                     a.q.iter()
                         .enumerate()
                         .map(|(i, t)| t.to_qagg(questions[i], shapes[i], &values[i]))
                         .collect();
-                into.insert(key.clone(), Cell { n: a.n, q });
+                into.insert(a.key.clone(), Cell { n: a.n, q });
             }
         }
         let by_id = |v: Vec<Verbatims>| -> BTreeMap<String, Verbatims> {

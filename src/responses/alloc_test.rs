@@ -61,10 +61,14 @@ id,date,_nonce,_subject,_survey,come_back,comments,culture__collaboration,cultur
 1932,2025-10-18T17:00:07.210428,f36b7e23538abdfe,Exit survey,f73368c13218,no,,5,5,4,5,3,engineering,5,\"growth, commute\",2,,4,3,other,\"gode kolleger, men lite utvikling.\",4,\"gode kolleger, men lite utvikling, Æ, ø og å – takk for alt!.\",lt1,5
 ";
 
+fn exit_survey() -> crate::survey::Survey {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/exit-interview.yaml");
+    crate::survey::load_survey(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn reading_and_counting_a_row_allocates_nothing_once_warm() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/exit-interview.yaml");
-    let survey = crate::survey::load_survey(&path).unwrap_or_else(|e| panic!("{e}"));
+    let survey = exit_survey();
     let cat = Catalog::new(&survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
     let batch = super::read::packed_all(EXPORT.as_bytes());
     let headers: Vec<String> = Cells::packed(batch.row(0))
@@ -106,4 +110,64 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
     let a = agg.finish();
     assert_eq!(a.verbatims.get("comments").map(|v| v.total), Some(2 * 51));
     assert_eq!(a.others.get("reason").map(|v| v.total), Some(51));
+}
+
+/// The atoms come out the same whether their segment values are coded in
+/// mixed radix (every real survey) or numbered as met (a survey whose
+/// segments' combinations would not fit in a `u64`), and however the rows
+/// are split between aggregators that are merged.
+#[test]
+fn atoms_count_the_same_however_they_are_numbered() {
+    let survey = exit_survey();
+    let cat = Catalog::new(&survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+    let batch = super::read::packed_all(EXPORT.as_bytes());
+    let headers: Vec<String> = Cells::packed(batch.row(0))
+        .map(|c| c.iter().map(String::from).collect())
+        .unwrap_or_default();
+    let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
+    let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+    let interp = Interpreter {
+        catalog: &cat,
+        date_order: None,
+        zone: cols.zone,
+        granularity: Granularity::Quarter,
+    };
+    let mut sc = Scratch::default();
+    // Rows 1..: row `i` goes to `aggs[pick(i)]`; the rest merged into the first.
+    let mut count = |aggs: Vec<Aggregator<'_>>, pick: &dyn Fn(usize) -> usize| {
+        let mut aggs = aggs;
+        for i in 1..batch.len() {
+            let cells = Cells::packed(batch.row(i)).unwrap_or_else(|| panic!("not UTF-8"));
+            if let RowOutcome::Used { .. } = interp.interpret_cells(&cols, cells, &mut sc) {
+                aggs[pick(i)].push(&sc.coded);
+            }
+        }
+        let mut aggs = aggs.into_iter();
+        let mut first = aggs.next().unwrap_or_else(|| panic!("no aggregator"));
+        for a in aggs {
+            first.merge(a);
+        }
+        let a = first.finish();
+        let atoms: Vec<String> = a
+            .atoms()
+            .map(|(k, p, c)| format!("{k:?} {p:?} {c:?}"))
+            .collect();
+        atoms
+    };
+    let met = || {
+        let mut a = Aggregator::new(&survey, 20);
+        a.number_atoms_as_met();
+        a
+    };
+    let radix = count(vec![Aggregator::new(&survey, 20)], &|_| 0);
+    assert!(radix.len() >= 3, "{radix:?}");
+    assert_eq!(count(vec![met()], &|_| 0), radix);
+    assert_eq!(
+        count(vec![met(), Aggregator::new(&survey, 20)], &|i| i % 2),
+        radix
+    );
+    assert_eq!(
+        count(vec![Aggregator::new(&survey, 20), met()], &|i| i % 2),
+        radix
+    );
 }

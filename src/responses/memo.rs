@@ -171,6 +171,7 @@ impl Memos {
     /// Read question `qi`, held by the one non-blank cell `v` alone, into
     /// `c` as `afresh` (which reads that cell with [`read_question`])
     /// would: by replaying what the cell read as before, or afresh.
+    #[inline]
     pub fn read(&mut self, qi: usize, v: &str, c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
