@@ -8,11 +8,9 @@
 //! [`super::Sink::fresh`]). Also here: what both passes share (opening a
 //! file, opening sealed envelopes).
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
 
 use encoding_rs::Encoding;
 
@@ -48,8 +46,7 @@ pub struct Run<'a, 'c, 's> {
 
 /// A file being read, with the line numbers of its records.
 pub(super) struct Source {
-    rdr: read::Packed<read::LineTracking<Box<dyn Read>>>,
-    lines: Rc<RefCell<read::Lines>>,
+    rdr: read::Packed<Box<dyn Read>>,
 }
 
 impl Source {
@@ -57,7 +54,7 @@ impl Source {
     /// on, or `None` at the end of the file.
     pub(super) fn next(&mut self, batch: &mut Batch, path: &Path) -> Result<Option<u64>> {
         match self.rdr.read(batch) {
-            Ok(Some(at)) => Ok(Some(self.lines.borrow_mut().line_at(at))),
+            Ok(Some(_)) => Ok(Some(self.rdr.line())),
             Ok(None) => Ok(None),
             Err(e) => Err(Error::msg(format!(
                 "{}:0: cannot read the file: {e}",
@@ -102,14 +99,9 @@ impl<'c, 's> Run<'_, 'c, 's> {
             }
             _ => Box::new(|_| {}),
         };
-        let lines = Rc::new(RefCell::new(read::Lines::default()));
-        let input = read::LineTracking {
-            inner: encoding::open(path, self.encoding, on_read)?,
-            lines: lines.clone(),
-        };
+        let input = encoding::open(path, self.encoding, on_read)?;
         Ok(Source {
             rdr: read::Packed::new(input, delimiter),
-            lines,
         })
     }
 

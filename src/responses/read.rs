@@ -5,10 +5,7 @@
 //! everywhere. Also the delimiter sniffer: the header line's bytes in, `,`
 //! or `;` out, and the line numbers of records.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::io::{BufRead, Read, Write};
-use std::rc::Rc;
 
 /// A reader over `input`: RFC 4180 quoting with doubled quotes, CRLF, LF or
 /// a lone CR ending records, rows of any length (the caller compares each
@@ -46,6 +43,10 @@ pub struct Packed<R> {
     input: std::io::BufReader<R>,
     /// Bytes consumed so far: where the next record starts.
     pos: u64,
+    /// The line breaks among them.
+    lines: Lines,
+    /// The line on which the last record read starts.
+    line: u64,
     done: bool,
 }
 
@@ -55,8 +56,15 @@ impl<R: Read> Packed<R> {
             core: core_reader(delimiter),
             input: std::io::BufReader::with_capacity(super::encoding::BUF, input),
             pos: 0,
+            lines: Lines::default(),
+            line: 1,
             done: false,
         }
+    }
+
+    /// The line on which the last record read starts (1-based).
+    pub fn line(&self) -> u64 {
+        self.line
     }
 
     /// Read the next record onto the end of `batch`: the byte offset at
@@ -67,6 +75,7 @@ impl<R: Read> Packed<R> {
             return Ok(None);
         }
         let start = self.pos;
+        let line = self.lines.passed + 1;
         let (b0, e0) = (batch.used, batch.nends);
         let (mut out, mut ends) = (0, 0);
         loop {
@@ -76,6 +85,7 @@ impl<R: Read> Packed<R> {
                 &mut batch.bytes[b0 + out..],
                 &mut batch.ends[e0 + ends..],
             );
+            self.lines.scan(&input[..nin]);
             self.input.consume(nin);
             self.pos += nin as u64;
             out += nout;
@@ -85,6 +95,7 @@ impl<R: Read> Packed<R> {
                 R::OutputFull => grow(&mut batch.bytes, 0),
                 R::OutputEndsFull => grow(&mut batch.ends, 0),
                 R::Record => {
+                    self.line = line;
                     batch.rows.push((b0, e0));
                     batch.used += out;
                     batch.nends += ends;
@@ -212,16 +223,13 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
-/// Line numbers of records. The csv crate counts only `\n` and counts it
-/// late after a `\r`, so a [`LineTracking`] reader notes where every line
-/// break (`\r\n`, `\r` or `\n`) ends and [`Lines::line_at`] turns a
-/// record's start byte into its 1-based line. Only the breaks of the bytes
-/// read ahead are kept.
+/// Line breaks (`\r\n`, `\r` or `\n`) counted in bytes given in turn,
+/// for the line numbers of records: [`Packed`] counts the bytes it has
+/// consumed, so a record starts on the line after as many breaks. (The
+/// csv crate counts only `\n`, and counts it late after a `\r`.)
 #[derive(Debug, Default)]
 pub struct Lines {
-    breaks: VecDeque<u64>,
     passed: u64,
-    pos: u64,
     last_cr: bool,
 }
 
@@ -234,36 +242,12 @@ impl Lines {
             };
             // A `\n` right after a `\r` ends the same break.
             if bytes[j] == b'\r' || !after_cr {
-                self.breaks.push_back(self.pos + j as u64 + 1);
+                self.passed += 1;
             }
         }
         if let Some(&last) = bytes.last() {
             self.last_cr = last == b'\r';
         }
-        self.pos += bytes.len() as u64;
-    }
-
-    /// The line on which the byte at `offset` lies (offsets only grow).
-    pub fn line_at(&mut self, offset: u64) -> u64 {
-        while self.breaks.front().is_some_and(|&b| b <= offset) {
-            self.breaks.pop_front();
-            self.passed += 1;
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that feeds [`Lines`].
-pub struct LineTracking<R> {
-    pub inner: R,
-    pub lines: Rc<RefCell<Lines>>,
-}
-
-impl<R: Read> Read for LineTracking<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.lines.borrow_mut().scan(&buf[..n]);
-        Ok(n)
     }
 }
 
@@ -309,13 +293,28 @@ mod tests {
     /// The records and start offsets of `data` as [`reader`] reads them,
     /// and as [`Packed`] reads them from `data` handed over `chunk` bytes
     /// at a time.
-    fn both(data: &[u8], chunk: usize) -> [Vec<(u64, Vec<Vec<u8>>)>; 2] {
+    /// 1 + the line breaks before byte `at`: a `\r` or a `\n` each, but
+    /// a `\r\n` once.
+    fn line_of(data: &[u8], at: u64) -> u64 {
+        let before = &data[..at as usize];
+        let crlf = before.windows(2).filter(|w| w == b"\r\n").count();
+        let breaks = before.iter().filter(|&&b| b == b'\r' || b == b'\n').count();
+        (1 + breaks - crlf) as u64
+    }
+
+    /// A record read: its offset, its line and its cells.
+    type Read1 = (u64, u64, Vec<Vec<u8>>);
+
+    /// Records as the csv reader reads them, and as [`Packed`] does from
+    /// input arriving in pieces of `chunk` bytes.
+    fn both(data: &[u8], chunk: usize) -> [Vec<Read1>; 2] {
         let mut r = reader(data, b',');
         let mut rec = csv::ByteRecord::new();
         let mut want = Vec::new();
         while r.read_byte_record(&mut rec).unwrap_or(false) {
             let at = rec.position().map_or(0, |p| p.byte());
-            want.push((at, rec.iter().map(<[u8]>::to_vec).collect()));
+            let cells = rec.iter().map(<[u8]>::to_vec).collect();
+            want.push((at, line_of(data, at), cells));
         }
         struct Chunks<'a>(&'a [u8], usize);
         impl Read for Chunks<'_> {
@@ -333,6 +332,7 @@ mod tests {
             let row = batch.row(batch.len() - 1);
             got.push((
                 at,
+                p.line(),
                 (0..row.len())
                     .filter_map(|i| row.cell(i))
                     .map(<[u8]>::to_vec)
@@ -344,7 +344,8 @@ mod tests {
 
     proptest::proptest! {
         /// Packed reading is the csv reader's reading: the same records
-        /// from the same offsets, however the input arrives.
+        /// from the same offsets, on the same lines, however the input
+        /// arrives.
         #[test]
         fn packed_reads_what_the_reader_reads(
             data in proptest::collection::vec(proptest::sample::select(
@@ -390,32 +391,12 @@ mod tests {
             b"h\na\n\"x\ny\"\nb\n",
             b"h\ra\r\"x\ry\"\rb\r",
         ] {
-            let lines = Rc::new(RefCell::new(Lines::default()));
-            let input = LineTracking {
-                inner: data,
-                lines: lines.clone(),
-            };
-            let mut r = reader(input, b',');
-            let mut rec = csv::ByteRecord::new();
-            let mut got = Vec::new();
-            while r.read_byte_record(&mut rec).unwrap_or(false) {
-                let at = rec.position().map_or(0, |p| p.byte());
-                got.push(lines.borrow_mut().line_at(at));
+            // Every split of the input, so that a `\r\n` falls between reads.
+            for chunk in 1..=data.len() {
+                let [_, got] = both(data, chunk);
+                let lines: Vec<u64> = got.iter().map(|r| r.1).collect();
+                assert_eq!(lines, [1, 2, 3, 5], "{}", String::from_utf8_lossy(data));
             }
-            assert_eq!(got, [1, 2, 3, 5], "{}", String::from_utf8_lossy(data));
-        }
-    }
-
-    #[test]
-    fn line_breaks_split_between_reads_count_once() {
-        let data = b"a\r\nb\rc\n\r\nd";
-        for chunk in 1..data.len() {
-            let mut lines = Lines::default();
-            for part in data.chunks(chunk) {
-                lines.scan(part);
-            }
-            let got: Vec<u64> = lines.breaks.iter().copied().collect();
-            assert_eq!(got, [2, 5, 7, 8], "chunks of {chunk}");
         }
     }
 }
