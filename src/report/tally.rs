@@ -104,6 +104,7 @@ impl Tally {
     }
 
     /// Count one answer (`row` holds its spans).
+    #[inline]
     pub fn record(&mut self, shape: Shape, a: Code, row: &Coded) {
         self.answered += 1;
         match (a, shape) {
