@@ -151,11 +151,12 @@ fn pack(file: u32, ord: u32) -> [u8; 8] {
 /// Partitions of the keys, by the key's first six bits. Equal keys
 /// always share a partition, so each is settled apart from the others.
 const PARTS: usize = 64;
-/// A partition with at most this many records is settled in memory, with
-/// a hash map in reading order; a larger one (only ever past some
-/// 4,000,000 rows, or with keys made to collide) is sorted through
-/// [`super::extsort`], so memory stays bounded.
-const PART_LIMIT: usize = 65_536;
+/// A partition is settled with a hash map in reading order, in passes
+/// over its records (by their key's second byte) of at most this many
+/// records each, so the map stays near half a megabyte however many rows
+/// there are. Records of one second byte that are more than this (keys
+/// made to collide) are sorted through [`super::extsort`] instead.
+const PART_LIMIT: usize = 8_192;
 /// Bytes per record: the key, its kind, then file and row (big-endian).
 const REC: usize = 25;
 
@@ -179,8 +180,8 @@ struct Part {
     held: Vec<u8>,
     /// Records written out, before those held.
     file: Option<std::fs::File>,
-    /// Records in all.
-    len: usize,
+    /// Records in all, by their key's second byte (256 once one is in).
+    by_second: Vec<usize>,
 }
 
 impl Default for Keys {
@@ -211,7 +212,11 @@ impl Keys {
         r[..16].copy_from_slice(&key);
         r[16] = kind;
         r[17..].copy_from_slice(&pack(file, ord));
-        self.parts[part_of(&r)].len += 1;
+        let part = &mut self.parts[part_of(&r)];
+        if part.by_second.is_empty() {
+            part.by_second = vec![0; 256];
+        }
+        part.by_second[usize::from(r[1])] += 1;
         self.held.push(r);
         if self.held.len() >= KEY_LIMIT {
             self.deal();
@@ -319,29 +324,100 @@ fn split(rec: &[u8]) -> ([u8; 17], u32, [u8; 8]) {
 impl Part {
     /// This partition's duplicates, pushed onto `drops`.
     fn settle(mut self, limit: usize, drops: &mut Sorter<8>) -> io::Result<()> {
-        if self.len > limit {
-            return settle_sorted(self.file, self.held, drops);
-        }
-        let mut recs = Vec::new();
-        if let Some(mut f) = self.file.take() {
-            f.rewind()?;
-            f.read_to_end(&mut recs)?;
-        }
-        recs.extend_from_slice(&self.held);
-        let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
-        seen.reserve(self.len);
-        for rec in recs.chunks_exact(REC) {
-            let (k, file, at) = split(rec);
-            if seen
-                .entry(Whole(k))
-                .or_insert(Seen::new(file))
-                .one_more(k[16], file)
-            {
-                drops.push(at)?;
+        let mut file = self.file.take();
+        for (seconds, n, sorted) in passes(&self.by_second, limit) {
+            let mine = |rec: &[u8; REC]| seconds.contains(&rec[1]);
+            if sorted {
+                settle_sorted(file.as_mut(), &self.held, mine, drops)?;
+                continue;
             }
+            let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
+            seen.reserve(n);
+            each_record(file.as_mut(), &self.held, |rec| {
+                if !mine(rec) {
+                    return Ok(());
+                }
+                let (k, file, at) = split(rec);
+                if seen
+                    .entry(Whole(k))
+                    .or_insert(Seen::new(file))
+                    .one_more(k[16], file)
+                {
+                    drops.push(at)?;
+                }
+                Ok(())
+            })?;
         }
         Ok(())
     }
+}
+
+/// The passes over a partition whose records number `counts[b]` by their
+/// key's second byte `b`: (second bytes, records, whether sorted). Runs of
+/// second bytes with at most `limit` records in all share a pass; a
+/// second byte with more is sorted in a pass of its own.
+fn passes(counts: &[usize], limit: usize) -> Vec<(std::ops::RangeInclusive<u8>, usize, bool)> {
+    let mut out = Vec::new();
+    let (mut lo, mut n) = (0u8, 0usize);
+    for (b, &c) in (0..=u8::MAX).zip(counts) {
+        if n > 0 && (c > limit || n + c > limit) {
+            out.push((lo..=b - 1, n, false));
+            n = 0;
+        }
+        if n == 0 {
+            lo = b;
+        }
+        if c > limit {
+            out.push((b..=b, c, true));
+            continue;
+        }
+        n += c;
+    }
+    if n > 0 {
+        out.push((lo..=u8::MAX, n, false));
+    }
+    out
+}
+
+/// `f` on a partition's records in reading order: those written to `file`
+/// (read back a buffer at a time), then those `held`.
+fn each_record(
+    file: Option<&mut std::fs::File>,
+    held: &[u8],
+    mut f: impl FnMut(&[u8; REC]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut each = |bytes: &[u8]| -> io::Result<()> {
+        for r in bytes.chunks_exact(REC) {
+            let mut rec = [0u8; REC];
+            rec.copy_from_slice(r);
+            f(&rec)?;
+        }
+        Ok(())
+    };
+    if let Some(file) = file {
+        file.rewind()?;
+        // Whole records at a time: what a read leaves of a record waits
+        // at the front for the next read.
+        let mut buf = vec![0u8; REC * 2048];
+        let mut have = 0;
+        loop {
+            let n = file.read(&mut buf[have..])?;
+            if n == 0 {
+                break;
+            }
+            have += n;
+            let whole = have - have % REC;
+            each(&buf[..whole])?;
+            buf.copy_within(whole..have, 0);
+            have -= whole;
+        }
+        if have > 0 {
+            return Err(io::Error::other(
+                "a temporary file of duplicate keys was cut short",
+            ));
+        }
+    }
+    each(held)
 }
 
 /// A key with its kind, hashed as one word (its bytes are a hash or a
@@ -360,31 +436,20 @@ impl std::hash::Hash for Whole {
     }
 }
 
-/// A partition too large for a hash map: its records (those in `file`,
-/// then `held`) sorted, so that equal keys come together in reading order.
+/// The records of a partition (those in `file`, then `held`) that are
+/// `mine`, too many for a hash map: sorted, so that equal keys come
+/// together in reading order.
 fn settle_sorted(
-    file: Option<std::fs::File>,
-    held: Vec<u8>,
+    file: Option<&mut std::fs::File>,
+    held: &[u8],
+    mine: impl Fn(&[u8; REC]) -> bool,
     drops: &mut Sorter<8>,
 ) -> io::Result<()> {
     let mut keys = Sorter::<REC>::new(KEY_LIMIT / 2);
-    if let Some(mut file) = file {
-        file.rewind()?;
-        let mut r = io::BufReader::new(file);
-        let mut rec = [0u8; REC];
-        loop {
-            match r.read_exact(&mut rec) {
-                Ok(()) => keys.push(rec)?,
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-    for rec in held.chunks_exact(REC) {
-        let mut r = [0u8; REC];
-        r.copy_from_slice(rec);
-        keys.push(r)?;
-    }
+    each_record(file, held, |rec| match mine(rec) {
+        true => keys.push(*rec),
+        false => Ok(()),
+    })?;
     let mut group: Option<([u8; 17], Seen)> = None;
     for rec in keys.finish()? {
         let (k, file, at) = split(&rec?);
@@ -437,9 +502,11 @@ mod tests {
     }
 
     /// Rows per file in reading order → which (file, ord) are dropped,
-    /// the same whether partitions are settled by hash map or sorted.
+    /// the same whether partitions are settled by hash map in one pass or
+    /// in several, or sorted.
     fn dropped(files: &[Vec<RowId>]) -> Vec<(u32, u32)> {
         let hashed = dropped_with(files, PART_LIMIT);
+        assert_eq!(dropped_with(files, 1), hashed, "passes of one record");
         assert_eq!(dropped_with(files, 0), hashed, "sorted and hashed agree");
         hashed
     }
@@ -518,10 +585,11 @@ mod tests {
 
     #[test]
     fn decisions_are_the_same_when_keys_spill_to_disk() {
-        // More keys than KEY_LIMIT: partitions written out, read back in;
-        // with a partition limit of 0, sorted (runs on disk, merged).
+        // More keys than KEY_LIMIT: partitions written out, read back in
+        // (in several passes each with a limit of 100); with a limit of 0,
+        // sorted (runs on disk, merged).
         let n = KEY_LIMIT as u32 + 5_000;
-        for part_limit in [PART_LIMIT, 0] {
+        for part_limit in [PART_LIMIT, 100, 0] {
             let mut keys = Keys {
                 part_limit,
                 ..Keys::default()
@@ -537,5 +605,22 @@ mod tests {
                 .collect();
             assert_eq!(got, (n - 7..n).collect::<Vec<_>>(), "{part_limit}");
         }
+    }
+
+    #[test]
+    fn passes_take_every_second_byte_once_within_the_limit() {
+        let mut counts = vec![0usize; 256];
+        (counts[0], counts[1], counts[2], counts[5], counts[255]) = (3, 4, 9, 2, 1);
+        assert_eq!(
+            passes(&counts, 6),
+            vec![
+                (0..=0, 3, false),
+                (1..=1, 4, false),
+                (2..=2, 9, true),
+                (5..=255, 3, false)
+            ]
+        );
+        assert_eq!(passes(&counts, 100), vec![(0..=255, 19, false)]);
+        assert_eq!(passes(&[0; 256], 100), vec![]);
     }
 }
