@@ -66,10 +66,14 @@ fn exit_survey() -> crate::survey::Survey {
     crate::survey::load_survey(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-#[test]
-fn reading_and_counting_a_row_allocates_nothing_once_warm() {
-    let survey = exit_survey();
-    let cat = Catalog::new(&survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+/// `EXPORT` under `survey`: `f` gets the number of records (the header
+/// included) and a reader of record `i` (1 and up) into a scratch, which
+/// says whether the row was used.
+fn with_rows(
+    survey: &crate::survey::Survey,
+    f: impl FnOnce(usize, &dyn Fn(usize, &mut Scratch) -> bool),
+) {
+    let cat = Catalog::new(survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
     let batch = super::read::packed_all(EXPORT.as_bytes());
     let headers: Vec<String> = Cells::packed(batch.row(0))
         .map(|c| c.iter().map(String::from).collect())
@@ -82,25 +86,39 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
         zone: cols.zone,
         granularity: Granularity::Quarter,
     };
-    let mut sc = Scratch::default();
-    let mut agg = Aggregator::new(&survey, 20);
-    let mut used = 0;
-    let mut read_all = |sc: &mut Scratch, agg: &mut Aggregator| {
-        for i in 1..batch.len() {
-            let cells = Cells::packed(batch.row(i)).unwrap_or_else(|| panic!("not UTF-8"));
-            if let RowOutcome::Used { .. } = interp.interpret_cells(&cols, cells, sc) {
-                used += 1;
-                agg.push(&sc.coded);
-            }
-        }
+    let read = |i: usize, sc: &mut Scratch| {
+        let cells = Cells::packed(batch.row(i)).unwrap_or_else(|| panic!("not UTF-8"));
+        matches!(
+            interp.interpret_cells(&cols, cells, sc),
+            RowOutcome::Used { .. }
+        )
     };
-    read_all(&mut sc, &mut agg);
-    COUNTING.with(|c| c.set(true));
-    for _ in 0..50 {
+    f(batch.len(), &read);
+}
+
+#[test]
+fn reading_and_counting_a_row_allocates_nothing_once_warm() {
+    let survey = exit_survey();
+    let mut agg = Aggregator::new(&survey, 20);
+    with_rows(&survey, |n, read| {
+        let mut sc = Scratch::default();
+        let mut used = 0;
+        let mut read_all = |sc: &mut Scratch, agg: &mut Aggregator| {
+            for i in 1..n {
+                if read(i, sc) {
+                    used += 1;
+                    agg.push(&sc.coded);
+                }
+            }
+        };
         read_all(&mut sc, &mut agg);
-    }
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(used, 4 * 51, "every row is used");
+        COUNTING.with(|c| c.set(true));
+        for _ in 0..50 {
+            read_all(&mut sc, &mut agg);
+        }
+        COUNTING.with(|c| c.set(false));
+        assert_eq!(used, 4 * 51, "every row is used");
+    });
     assert_eq!(
         ALLOCATIONS.with(Cell::get),
         0,
@@ -119,29 +137,17 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
 #[test]
 fn atoms_count_the_same_however_they_are_numbered() {
     let survey = exit_survey();
-    let cat = Catalog::new(&survey, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
-    let batch = super::read::packed_all(EXPORT.as_bytes());
-    let headers: Vec<String> = Cells::packed(batch.row(0))
-        .map(|c| c.iter().map(String::from).collect())
-        .unwrap_or_default();
-    let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
-    let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
-    let interp = Interpreter {
-        catalog: &cat,
-        date_order: None,
-        zone: cols.zone,
-        granularity: Granularity::Quarter,
-    };
-    let mut sc = Scratch::default();
-    // Rows 1..: row `i` goes to `aggs[pick(i)]`; the rest merged into the first.
-    let mut count = |aggs: Vec<Aggregator<'_>>, pick: &dyn Fn(usize) -> usize| {
+    // Row `i` goes to `aggs[pick(i)]`; the rest are merged into the first.
+    let count = |aggs: Vec<Aggregator<'_>>, pick: &dyn Fn(usize) -> usize| {
         let mut aggs = aggs;
-        for i in 1..batch.len() {
-            let cells = Cells::packed(batch.row(i)).unwrap_or_else(|| panic!("not UTF-8"));
-            if let RowOutcome::Used { .. } = interp.interpret_cells(&cols, cells, &mut sc) {
-                aggs[pick(i)].push(&sc.coded);
+        with_rows(&survey, |n, read| {
+            let mut sc = Scratch::default();
+            for i in 1..n {
+                if read(i, &mut sc) {
+                    aggs[pick(i)].push(&sc.coded);
+                }
             }
-        }
+        });
         let mut aggs = aggs.into_iter();
         let mut first = aggs.next().unwrap_or_else(|| panic!("no aggregator"));
         for a in aggs {
