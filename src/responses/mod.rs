@@ -22,6 +22,7 @@ mod prepare;
 pub mod read;
 mod reconcile;
 mod row;
+mod row_id;
 mod time;
 mod tokens;
 mod validate;

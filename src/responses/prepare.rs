@@ -13,12 +13,13 @@ use crate::error::{Error, Result};
 use super::Sink;
 use super::cells::Cells;
 use super::columns::{Columns, plan_columns};
-use super::dedup::{Drops, RowId};
+use super::dedup::Drops;
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
 use super::headers::{Meta, Target};
 use super::read::{Batch, Row};
 use super::row::{RowOutcome, Scratch};
+use super::row_id::RowId;
 use super::time::{OrderEvidence, parse_stamp};
 
 /// Pass 2's results for one file, read together with pass 1.
