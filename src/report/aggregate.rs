@@ -313,10 +313,7 @@ impl<'a> Aggregator<'a> {
             .map(|(p, _)| p)
             .collect();
         let values: Vec<Vec<String>> = questions.iter().map(|q| answer_values(q)).collect();
-        let radices: Vec<usize> = segments
-            .iter()
-            .map(|&q: &usize| values[q].len() + 1)
-            .collect();
+        let radices: Vec<usize> = segments.iter().map(|&q| values[q].len() + 1).collect();
         let fp = survey.fingerprint.as_str();
         let prefixes = questions
             .iter()

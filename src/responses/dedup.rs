@@ -107,16 +107,22 @@ impl Keys {
         part.by_second[usize::from(r[1])] += 1;
         self.held.push(r);
         if self.held.len() >= KEY_LIMIT {
-            self.deal();
-            for part in &mut self.parts {
-                if !part.held.is_empty() {
-                    let file = match &mut part.file {
-                        Some(f) => f,
-                        None => part.file.insert(tempfile::tempfile()?),
-                    };
-                    file.write_all(&part.held)?;
-                    part.held.clear();
-                }
+            self.write_out()?;
+        }
+        Ok(())
+    }
+
+    /// Every held record onto the end of its partition's file.
+    fn write_out(&mut self) -> io::Result<()> {
+        self.deal();
+        for part in &mut self.parts {
+            if !part.held.is_empty() {
+                let file = match &mut part.file {
+                    Some(f) => f,
+                    None => part.file.insert(tempfile::tempfile()?),
+                };
+                file.write_all(&part.held)?;
+                part.held.clear();
             }
         }
         Ok(())

@@ -228,7 +228,7 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
 /// consumed, so a record starts on the line after as many breaks. (The
 /// csv crate counts only `\n`, and counts it late after a `\r`.)
 #[derive(Debug, Default)]
-pub struct Lines {
+struct Lines {
     passed: u64,
     last_cr: bool,
 }
