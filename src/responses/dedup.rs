@@ -142,14 +142,16 @@ impl Keys {
     pub fn settle(mut self) -> io::Result<Drops> {
         self.deal();
         let limit = self.part_limit;
-        let (even, odd): (Vec<_>, Vec<_>) = self
-            .parts
-            .into_iter()
-            .enumerate()
-            .partition(|(i, _)| i % 2 == 0);
-        let settle_all = |parts: Vec<(usize, Part)>| -> io::Result<Sorter<8>> {
+        let (mut even, mut odd) = (Vec::new(), Vec::new());
+        for (i, part) in self.parts.into_iter().enumerate() {
+            match i % 2 {
+                0 => even.push(part),
+                _ => odd.push(part),
+            }
+        }
+        let settle_all = |parts: Vec<Part>| -> io::Result<Sorter<8>> {
             let mut drops = Sorter::<8>::new(DROP_LIMIT / 2);
-            for (_, part) in parts {
+            for part in parts {
                 part.settle(limit, &mut drops)?;
             }
             Ok(drops)

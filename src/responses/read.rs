@@ -92,8 +92,8 @@ impl<R: Read> Packed<R> {
             ends += nend;
             match res {
                 R::InputEmpty => {}
-                R::OutputFull => grow(&mut batch.bytes, 0),
-                R::OutputEndsFull => grow(&mut batch.ends, 0),
+                R::OutputFull => grow(&mut batch.bytes),
+                R::OutputEndsFull => grow(&mut batch.ends),
                 R::Record => {
                     self.line = line;
                     batch.rows.push((b0, e0));
@@ -119,10 +119,10 @@ pub fn packed_all(data: &[u8]) -> Batch {
     batch
 }
 
-/// Double `v`'s length (at least 1024), filling with `fill`.
-fn grow<T: Clone>(v: &mut Vec<T>, fill: T) {
+/// Double `v`'s length (at least 1024), filling with zeros.
+fn grow<T: Clone + Default>(v: &mut Vec<T>) {
     let n = (v.len() * 2).max(1024);
-    v.resize(n, fill);
+    v.resize(n, T::default());
 }
 
 /// Records packed end to end in one buffer, so that a worker reads a
@@ -290,9 +290,6 @@ mod tests {
         assert_eq!(rows[3], ["3", "4"]);
     }
 
-    /// The records and start offsets of `data` as [`reader`] reads them,
-    /// and as [`Packed`] reads them from `data` handed over `chunk` bytes
-    /// at a time.
     /// 1 + the line breaks before byte `at`: a `\r` or a `\n` each, but
     /// a `\r\n` once.
     fn line_of(data: &[u8], at: u64) -> u64 {

@@ -153,7 +153,6 @@ type Refs<'s> = Vec<(&'s str, usize)>;
 /// the answer is a mask over `survey.questions()`, written into a buffer
 /// the caller reuses.
 pub struct Visibility<'s> {
-    conditions: Vec<Option<&'s Expr>>,
     /// The questions with a condition: position, condition, and the
     /// questions it names (each id as it lies in the condition) with their
     /// positions, found by address rather than by hashing.
@@ -164,20 +163,16 @@ pub struct Visibility<'s> {
 
 impl<'s> Visibility<'s> {
     pub fn new(survey: &'s Survey) -> Self {
-        let conditions: Vec<Option<&Expr>> = survey
-            .questions()
-            .map(|q| q.show_if.as_ref().map(|c| &c.expr))
-            .collect();
         let index: foldhash::HashMap<&str, usize> = survey
             .questions()
             .enumerate()
             .map(|(i, q)| (q.id.as_str(), i))
             .collect();
-        let conditional = conditions
-            .iter()
+        let conditional = survey
+            .questions()
             .enumerate()
-            .filter_map(|(i, c)| {
-                let e = (*c)?;
+            .filter_map(|(i, q)| {
+                let e = &q.show_if.as_ref()?.expr;
                 let refs = e
                     .refs()
                     .into_iter()
@@ -191,7 +186,6 @@ impl<'s> Visibility<'s> {
             .collect();
         Visibility {
             conditional,
-            conditions,
             index,
             ids: survey.questions().map(|q| q.id.as_str()).collect(),
         }
@@ -199,7 +193,7 @@ impl<'s> Visibility<'s> {
 
     /// Whether any question has a condition (else every one is shown).
     pub fn conditional(&self) -> bool {
-        self.conditions.iter().any(Option::is_some)
+        !self.conditional.is_empty()
     }
 
     /// The position of a question in `survey.questions()`.
@@ -221,9 +215,10 @@ impl<'s> Visibility<'s> {
     ) {
         // A question without a condition is shown; one with a condition is
         // decided in survey order, over the questions before it (a
-        // question at or after it counts as not shown).
+        // question at or after it counts as not shown, so what it was
+        // filled with first is never read).
         out.clear();
-        out.extend(self.conditions.iter().map(Option::is_none));
+        out.resize(self.ids.len(), true);
         for (i, expr, refs) in &self.conditional {
             let (i, expr) = (*i, *expr);
             let at = |id: &str, row: Option<&str>| {
