@@ -138,8 +138,7 @@ fn reading_and_counting_a_row_allocates_nothing_once_warm() {
 fn atoms_count_the_same_however_they_are_numbered() {
     let survey = exit_survey();
     // Row `i` goes to `aggs[pick(i)]`; the rest are merged into the first.
-    let count = |aggs: Vec<Aggregator<'_>>, pick: &dyn Fn(usize) -> usize| {
-        let mut aggs = aggs;
+    let count = |mut aggs: Vec<Aggregator<'_>>, pick: &dyn Fn(usize) -> usize| {
         with_rows(&survey, |n, read| {
             let mut sc = Scratch::default();
             for i in 1..n {
@@ -153,12 +152,11 @@ fn atoms_count_the_same_however_they_are_numbered() {
         for a in aggs {
             first.merge(a);
         }
-        let a = first.finish();
-        let atoms: Vec<String> = a
+        first
+            .finish()
             .atoms()
             .map(|(k, p, c)| format!("{k:?} {p:?} {c:?}"))
-            .collect();
-        atoms
+            .collect::<Vec<String>>()
     };
     let met = || {
         let mut a = Aggregator::new(&survey, 20);
