@@ -14,11 +14,7 @@ pub enum Cells<'a> {
 /// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
 /// into it) falls between characters, so each cell is text too.
 fn cells_text(bytes: &[u8], mut ends: impl Iterator<Item = usize>) -> Option<&str> {
-    let all = std::str::from_utf8(bytes).ok()?;
-    // Plain ASCII, the usual row: every byte is a character.
-    if all.is_ascii() {
-        return Some(all);
-    }
+    let all = simdutf8::basic::from_utf8(bytes).ok()?;
     ends.all(|e| all.is_char_boundary(e)).then_some(all)
 }
 

@@ -43,8 +43,8 @@ pub struct Packed<R> {
     input: std::io::BufReader<R>,
     /// Bytes consumed so far: where the next record starts.
     pos: u64,
-    /// The line breaks among them.
-    lines: Lines,
+    /// The `\r` line breaks among them (the parser counts the `\n`s).
+    crs: Crs,
     /// The line on which the last record read starts.
     line: u64,
     done: bool,
@@ -56,7 +56,7 @@ impl<R: Read> Packed<R> {
             core: core_reader(delimiter),
             input: std::io::BufReader::with_capacity(super::encoding::BUF, input),
             pos: 0,
-            lines: Lines::default(),
+            crs: Crs::default(),
             line: 1,
             done: false,
         }
@@ -75,7 +75,8 @@ impl<R: Read> Packed<R> {
             return Ok(None);
         }
         let start = self.pos;
-        let line = self.lines.passed + 1;
+        // The parser's line: 1 + the `\n`s it has consumed.
+        let line = self.core.line() + self.crs.lone;
         let (b0, e0) = (batch.used, batch.nends);
         let (mut out, mut ends) = (0, 0);
         loop {
@@ -85,7 +86,7 @@ impl<R: Read> Packed<R> {
                 &mut batch.bytes[b0 + out..],
                 &mut batch.ends[e0 + ends..],
             );
-            self.lines.scan(&input[..nin]);
+            self.crs.scan(&input[..nin]);
             self.input.consume(nin);
             self.pos += nin as u64;
             out += nout;
@@ -223,26 +224,26 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
-/// Line breaks (`\r\n`, `\r` or `\n`) counted in bytes given in turn,
-/// for the line numbers of records: [`Packed`] counts the bytes it has
-/// consumed, so a record starts on the line after as many breaks. (The
-/// csv crate counts only `\n`, and counts it late after a `\r`.)
+/// The line breaks (`\r\n`, `\r` or `\n`) that the parser's line count
+/// misses, counted in bytes given in turn: it counts every `\n`, so a
+/// record starts on its line plus the `\r`s not followed by a `\n`. (The
+/// csv crate's records count only `\n`, and count it late after a `\r`.)
 #[derive(Debug, Default)]
-struct Lines {
-    passed: u64,
+struct Crs {
+    /// The lone `\r`s, a `\r` at the end of the bytes so far included.
+    lone: u64,
     last_cr: bool,
 }
 
-impl Lines {
+impl Crs {
     fn scan(&mut self, bytes: &[u8]) {
-        for j in memchr::memchr2_iter(b'\r', b'\n', bytes) {
-            let after_cr = match j {
-                0 => self.last_cr,
-                _ => bytes[j - 1] == b'\r',
-            };
-            // A `\n` right after a `\r` ends the same break.
-            if bytes[j] == b'\r' || !after_cr {
-                self.passed += 1;
+        // The `\r` that ended the last bytes was half of a `\r\n`.
+        if self.last_cr && bytes.first() == Some(&b'\n') {
+            self.lone -= 1;
+        }
+        for j in memchr::memchr_iter(b'\r', bytes) {
+            if bytes.get(j + 1) != Some(&b'\n') {
+                self.lone += 1;
             }
         }
         if let Some(&last) = bytes.last() {
