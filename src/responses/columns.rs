@@ -28,7 +28,8 @@ pub struct Columns {
     /// The column of sealed envelopes, in an export of a sealed survey.
     pub sealed: Option<usize>,
     /// Per question: when one column alone holds it (as `q` or `q[]`), a
-    /// slot naming that column, read without gathering; else `None`.
+    /// slot naming that column, and when a grid is held by its row columns
+    /// alone, a slot naming those; read without gathering. Else `None`.
     pub direct: Vec<Option<Slot>>,
     /// [`Columns::direct`]'s cells alone, compact, for the loop over a
     /// row's questions.
@@ -143,32 +144,39 @@ pub fn plan_columns(
     }
 }
 
-/// Which questions a file holds in one column of their own, and what the
-/// rest of its columns go to.
+/// Which questions a file holds in columns of their own (one column, or
+/// a grid's row columns and nothing else), and what the rest of its
+/// columns go to.
 fn plan_gathering(n: usize, targets: &[Option<Target>]) -> (Vec<Option<Slot>>, Vec<(u32, Target)>) {
-    // Per question: its own columns, and whether any other column holds it.
+    // Per question: its own columns, its grid rows' columns, and whether
+    // any other column holds it.
     let mut own: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut rows: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
     let mut spread = vec![false; n];
     for (c, t) in targets.iter().enumerate() {
         match t {
             Some(Target::Main(i)) => own[*i].push(c as u32),
-            Some(
-                Target::Option(i, _)
-                | Target::Other(i)
-                | Target::Row(i, _)
-                | Target::Year(i)
-                | Target::Month(i),
-            ) => spread[*i] = true,
+            Some(Target::Row(i, r)) => rows[*i].push((*r as u32, c as u32)),
+            Some(Target::Option(i, _) | Target::Other(i) | Target::Year(i) | Target::Month(i)) => {
+                spread[*i] = true
+            }
             _ => {}
         }
     }
     let direct: Vec<Option<Slot>> = own
         .iter()
-        .zip(&spread)
-        .map(|(cs, spread)| match cs.as_slice() {
-            [c] if !spread => Some(Slot::single(*c)),
-            _ => None,
-        })
+        .zip(rows)
+        .zip(spread)
+        .map(
+            |((cs, rows), spread)| match (cs.as_slice(), rows.is_empty(), spread) {
+                ([c], true, false) => Some(Slot::single(*c)),
+                ([], false, false) => Some(Slot {
+                    rows,
+                    ..Slot::default()
+                }),
+                _ => None,
+            },
+        )
         .collect();
     let gathered = targets
         .iter()
@@ -177,7 +185,7 @@ fn plan_gathering(n: usize, targets: &[Option<Target>]) -> (Vec<Option<Slot>>, V
             let t = (*t)?;
             let keep = match t {
                 Target::Meta(Meta::Dropped | Meta::Sealed) => false,
-                Target::Main(i) => direct[i].is_none(),
+                Target::Main(i) | Target::Row(i, _) => direct[i].is_none(),
                 _ => true,
             };
             keep.then_some((c as u32, t))

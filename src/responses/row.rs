@@ -196,6 +196,13 @@ impl Interpreter<'_, '_> {
                         _ => read_question(info, qi, &Slot::single(cell), cells, order, c),
                     });
                 }
+            } else if let Some(Some(s)) = slots.get(qi) {
+                // A grid held by its row columns alone, read straight from
+                // them as from a gathered slot (which has no blank cells).
+                if s.rows.iter().any(|&(_, v)| !blank(cells.get(v as usize))) {
+                    any = true;
+                    read_question(info, qi, s, cells, order, c);
+                }
             } else if let Some(cell) = slot.single_cell() {
                 // Gathered, but this row holds the question in one cell
                 // alone (an "other" column left empty, say): as direct.
@@ -291,10 +298,21 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let mut sc = Scratch::default();
-        match i.interpret_fields(&f, &mut sc) {
+        let outcome = i.interpret_fields(&f, &mut sc);
+        described(&s, &cat, &outcome, &sc)
+    }
+
+    /// A row's outcome as (normalised cells joined with `;`, dropped rules).
+    fn described(
+        s: &crate::survey::Survey,
+        cat: &Catalog,
+        outcome: &RowOutcome,
+        sc: &Scratch,
+    ) -> (String, Vec<String>) {
+        match outcome {
             RowOutcome::Rejected(why) => (format!("rejected: {why}"), vec![]),
             RowOutcome::Used { .. } => (
-                record(&s, &sc.coded.to_response(&cat)).join(";"),
+                record(s, &sc.coded.to_response(cat)).join(";"),
                 sc.coded
                     .dropped
                     .iter()
@@ -305,6 +323,48 @@ mod tests {
                     .collect(),
             ),
         }
+    }
+
+    /// A grid held by its row columns alone is read straight from them,
+    /// not gathered, and reads as the same grid posted as fields: a blank
+    /// row unanswered, a row that is not a point set aside.
+    #[test]
+    fn a_grid_read_from_its_row_columns_reads_as_when_gathered() {
+        let s = survey();
+        let cat = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+        let grid = cat.questions.iter().position(|i| i.q.id == "grid");
+        let rows = [("4", "2"), ("", "5"), ("x", "3"), ("9", " "), ("", "")];
+        let csv: String = std::iter::once("team,grid__tools,grid__training\n".to_string())
+            .chain(rows.iter().map(|(a, b)| format!("red,{a},{b}\n")))
+            .collect();
+        let batch = crate::responses::read::packed_all(csv.as_bytes());
+        let headers: Vec<String> = Cells::packed(batch.row(0))
+            .map(|c| c.iter().map(String::from).collect())
+            .unwrap_or_default();
+        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
+        let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+        let direct = grid.and_then(|g| cols.direct[g].as_ref());
+        assert_eq!(direct.map(|d| d.rows.len()), Some(2));
+        assert!(cols.gathered.is_empty(), "{:?}", cols.gathered);
+        let interp = Interpreter {
+            catalog: &cat,
+            date_order: None,
+            zone: cols.zone,
+            granularity: Granularity::Quarter,
+        };
+        let mut sc = Scratch::default();
+        let mut got = Vec::new();
+        for (i, (a, b)) in rows.iter().enumerate() {
+            let cells = Cells::packed(batch.row(i + 1)).unwrap_or_else(|| panic!("not UTF-8"));
+            let outcome = interp.interpret_cells(&cols, cells, &mut sc);
+            let read = described(&s, &cat, &outcome, &sc);
+            let fields = [("team", "red"), ("grid__tools", a), ("grid__training", b)];
+            assert_eq!(read, run(&fields), "row {a:?}, {b:?}");
+            got.push(read);
+        }
+        assert_ne!(got[0].0, got[4].0, "the grid was read");
+        assert_eq!(got[2].1, ["grid: not a number"]);
+        assert_eq!(got[3].1, ["grid: value outside the scale"]);
     }
 
     /// A cell read a second time (from the memo) reads exactly as the

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::survey::{Kind, Question, Scale, Text};
 
-use super::cells::{Cells, Slot, trim};
+use super::cells::{Cells, Slot, blank, trim};
 use super::coded::{Code, Coded, Span};
 use super::time::month_of;
 use super::tokens::{OptionSet, fold};
@@ -344,7 +344,13 @@ fn read_matrix(
     }
     let mark = c.cells_mark();
     for &(r, v) in &s.rows {
-        match read_point(scale, cells.get(v as usize)) {
+        let v = cells.get(v as usize);
+        // A blank row cell is a row not answered (a gathered slot never
+        // holds one).
+        if blank(v) {
+            continue;
+        }
+        match read_point(scale, v) {
             Ok(p) if (r as usize) < ids.len() => c.push_cell(mark, r, p),
             Ok(_) => {}
             Err(rule) => c.dropped.push((at, rule)),
