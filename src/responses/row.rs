@@ -197,8 +197,8 @@ impl Interpreter<'_, '_> {
                     });
                 }
             } else if let Some(Some(s)) = slots.get(qi) {
-                // A grid held by its row columns alone, read straight from
-                // them as from a gathered slot (which has no blank cells).
+                // A grid held by its row columns alone: read straight from
+                // them (blank cells, never gathered, are skipped in reading).
                 if s.rows.iter().any(|&(_, v)| !blank(cells.get(v as usize))) {
                     any = true;
                     read_question(info, qi, s, cells, order, c);
