@@ -283,16 +283,32 @@ mod tests {
         crate::survey::load_survey(&p).unwrap_or_else(|e| panic!("full.yaml: {e}"))
     }
 
+    /// An interpreter of `cat` with no date order, by quarter.
+    fn interpreter<'c, 's>(cat: &'c Catalog<'s>, zone: NaiveZone) -> Interpreter<'c, 's> {
+        Interpreter {
+            catalog: cat,
+            date_order: None,
+            zone,
+            granularity: Granularity::Quarter,
+        }
+    }
+
+    /// The records of `csv` (its header first) and its columns as planned.
+    fn planned(cat: &Catalog, csv: &str) -> (crate::responses::read::Batch, Columns) {
+        let batch = crate::responses::read::packed_all(csv.as_bytes());
+        let headers: Vec<String> = Cells::packed(batch.row(0))
+            .map(|c| c.iter().map(String::from).collect())
+            .unwrap_or_default();
+        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
+        let cols = plan_columns(cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+        (batch, cols)
+    }
+
     /// Fields in, (normalised cells joined with `;`, dropped rules) out.
     fn run(fields: &[(&str, &str)]) -> (String, Vec<String>) {
         let s = survey();
         let cat = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
-        let i = Interpreter {
-            catalog: &cat,
-            date_order: None,
-            zone: NaiveZone::Local,
-            granularity: Granularity::Quarter,
-        };
+        let i = interpreter(&cat, NaiveZone::Local);
         let f: Vec<(String, String)> = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -337,21 +353,11 @@ mod tests {
         let csv: String = std::iter::once("team,grid__tools,grid__training\n".to_string())
             .chain(rows.iter().map(|(a, b)| format!("red,{a},{b}\n")))
             .collect();
-        let batch = crate::responses::read::packed_all(csv.as_bytes());
-        let headers: Vec<String> = Cells::packed(batch.row(0))
-            .map(|c| c.iter().map(String::from).collect())
-            .unwrap_or_default();
-        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
-        let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+        let (batch, cols) = planned(&cat, &csv);
         let direct = grid.and_then(|g| cols.direct[g].as_ref());
         assert_eq!(direct.map(|d| d.rows.len()), Some(2));
         assert!(cols.gathered.is_empty(), "{:?}", cols.gathered);
-        let interp = Interpreter {
-            catalog: &cat,
-            date_order: None,
-            zone: cols.zone,
-            granularity: Granularity::Quarter,
-        };
+        let interp = interpreter(&cat, cols.zone);
         let mut sc = Scratch::default();
         let mut got = Vec::new();
         for (i, (a, b)) in rows.iter().enumerate() {
@@ -386,23 +392,13 @@ mod tests {
             2025-01-11T10:00:00Z,red,other,mine,ja,,0,2019-07,b,XYZ,10\n\
             2025-01-12T10:00:00Z,blue,Timer,,ja,,0,2019-07,b,XYZ,10\n\
             2025-01-13T10:00:00Z,blue,\"none, hours\",,yes,,1,2019-07,a,abc,9\n";
-        let batch = crate::responses::read::packed_all(csv.as_bytes());
+        let (batch, cols) = planned(&cat, csv);
         let rows: Vec<_> = (0..batch.len()).map(|i| batch.row(i)).collect();
-        let headers: Vec<String> = Cells::packed(rows[0])
-            .map(|c| c.iter().map(String::from).collect())
-            .unwrap_or_default();
-        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
-        let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
         assert!(
             cols.direct.iter().flatten().count() >= 8,
             "most questions are read straight from their cell"
         );
-        let interp = Interpreter {
-            catalog: &cat,
-            date_order: None,
-            zone: cols.zone,
-            granularity: Granularity::Quarter,
-        };
+        let interp = interpreter(&cat, cols.zone);
         let read = |sc: &mut Scratch, r: &crate::responses::read::Row| -> String {
             let cells = Cells::packed(*r).unwrap_or_else(|| panic!("not UTF-8"));
             match interp.interpret_cells(&cols, cells, sc) {
