@@ -37,8 +37,8 @@ pub fn parse_label(label: &str) -> Result<&'static Encoding> {
 pub fn open(
     path: &Path,
     encoding: Option<&'static Encoding>,
-    on_read: Box<dyn FnMut(u64)>,
-) -> Result<Box<dyn Read>> {
+    on_read: Box<dyn FnMut(u64) + Send>,
+) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut raw = BufReader::with_capacity(
         BUF,
@@ -106,7 +106,7 @@ pub fn looks_like_mojibake(s: &str) -> bool {
 /// Counts the raw bytes read.
 struct Counted<R> {
     inner: R,
-    on_read: Box<dyn FnMut(u64)>,
+    on_read: Box<dyn FnMut(u64) + Send>,
 }
 
 impl<R: Read> Read for Counted<R> {

@@ -46,7 +46,7 @@ pub struct Run<'a, 'c, 's> {
 
 /// A file being read, with the line numbers of its records.
 pub(super) struct Source {
-    rdr: read::Packed<Box<dyn Read>>,
+    rdr: read::Packed<Box<dyn Read + Send>>,
 }
 
 impl Source {
@@ -92,7 +92,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
                 read::sniff_delimiter(&head)
             }
         };
-        let on_read: Box<dyn FnMut(u64)> = match (&self.bar, count) {
+        let on_read: Box<dyn FnMut(u64) + Send> = match (&self.bar, count) {
             (Some(bar), true) => {
                 let bar = bar.clone();
                 Box::new(move |n| bar.inc(n))
@@ -244,8 +244,8 @@ impl RowWork<'_, '_, '_> {
     }
 }
 
-/// Pass 2's counts and messages for one file, made on the reading thread
-/// in reading order, and added to the reconciliation at the end.
+/// Pass 2's counts and messages for one file, made in reading order (by
+/// one thread at a time), and added to the reconciliation at the end.
 pub(super) struct FileRows<'p> {
     path: &'p Path,
     width: usize,

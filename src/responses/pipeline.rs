@@ -1,117 +1,269 @@
-//! Rows read on one thread, interpreted on all cores, used in reading
-//! order: records in (from a `next` function on this thread), `work` run
-//! on worker threads over batches of records, and `take` called on this
-//! thread with each result in exactly the order the records were read. So
-//! everything order-dependent (duplicates, messages, counts) stays as if
-//! one thread had done it all, and memory is bounded by the batches in
-//! flight.
+//! Rows read, interpreted and used in reading order on every core, with
+//! no thread that only reads: each worker thread in turn takes the reader
+//! (a `next` function) to read a batch of records, runs `work` over the
+//! batch while it is still in its core's cache, and hands the results in;
+//! `take` is called with each result in exactly the order the records were
+//! read, by whichever thread hands in the batch that is next in that
+//! order. So everything order-dependent (duplicates, messages, counts)
+//! stays as if one thread had done it all, the cores share the reading and
+//! the work evenly, and memory is bounded by the batches in flight.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 
 use super::read::{Batch, Row};
 
-/// Records per batch handed to a worker.
+/// Records per batch: read and worked on by one thread at a time.
 const BATCH: usize = 256;
 /// Batches read ahead of the one being taken, per worker.
 const AHEAD_PER_WORKER: u64 = 32;
 
-type Job<M> = (u64, Batch, Vec<M>);
 /// Records, their notes and their results.
 type Worked<M, T> = (Batch, Vec<M>, Vec<T>);
-type Done<M, T> = (u64, Worked<M, T>);
 
 fn stopped() -> Error {
     Error::msg("the threads reading rows stopped")
 }
 
-/// Run `next` until it returns `None` (it reads one record onto the end
-/// of the batch and returns what `take` and `work` need to know about it,
-/// such as its line), `work` on every record on one worker thread per
-/// state in `states`, and `take` with each record's note and result in
-/// reading order. Returns the states; the first error stops everything.
-pub fn in_order<M: Send, S: Send, T: Send>(
-    next: &mut dyn FnMut(&mut Batch) -> Result<Option<M>>,
-    states: Vec<S>,
-    work: &(dyn Fn(&mut S, Row<'_>, &M) -> T + Sync),
-    take: &mut dyn FnMut(M, T) -> Result<()>,
-) -> Result<Vec<S>> {
-    let workers = states.len().max(1) as u64;
-    let (job_tx, job_rx) = mpsc::channel::<Job<M>>();
-    let job_rx = Mutex::new(job_rx);
-    std::thread::scope(|s| {
-        // Owned here, so the workers stop when this closure ends, even early.
-        let job_tx = job_tx;
-        let (done_tx, done_rx) = mpsc::channel::<Done<M, T>>();
-        let mut handles = Vec::with_capacity(states.len());
-        for mut state in states {
-            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
-            handles.push(s.spawn(move || {
-                loop {
-                    let job = match job_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok((no, batch, notes)) = job else { break };
-                    let out: Vec<T> = (0..batch.len())
-                        .zip(&notes)
-                        .map(|(i, m)| work(&mut state, batch.row(i), m))
-                        .collect();
-                    if done_tx.send((no, (batch, notes, out))).is_err() {
-                        break;
-                    }
-                }
-                state
-            }));
+/// What the threads share: the reader, the results waiting to be taken in
+/// order, and what stops them all.
+struct Shared<'f, M, T> {
+    next: Mutex<Reader<'f, M>>,
+    taking: Mutex<Taker<'f, M, T>>,
+    /// Batches taken so far (a copy of the taker's count, read without its
+    /// lock by a reader waiting to read further ahead).
+    taken: AtomicU64,
+    /// Batches read ahead of the next to be taken, at most.
+    ahead: u64,
+    /// With `advanced`: a reader too far ahead waits until a batch is
+    /// taken or the run stops.
+    gate: Mutex<()>,
+    advanced: Condvar,
+    /// Emptied batches, for the next reads.
+    spare: Mutex<Vec<Batch>>,
+    stop: AtomicBool,
+    /// The first error.
+    error: Mutex<Option<Error>>,
+}
+
+type Next<'f, M> = &'f mut (dyn FnMut(&mut Batch) -> Result<Option<M>> + Send);
+type Take<'f, M, T> = &'f mut (dyn FnMut(M, T) -> Result<()> + Send);
+
+struct Reader<'f, M> {
+    next: Next<'f, M>,
+    /// Batches read so far.
+    sent: u64,
+    eof: bool,
+}
+
+struct Taker<'f, M, T> {
+    take: Take<'f, M, T>,
+    taken: u64,
+    /// Batches worked on, by number, waiting for those before them.
+    pending: BTreeMap<u64, Worked<M, T>>,
+}
+
+/// A poisoned lock means a thread panicked holding it: the run stops.
+fn lock<X>(m: &Mutex<X>) -> Result<MutexGuard<'_, X>> {
+    m.lock().map_err(|_| stopped())
+}
+
+impl<M, T> Shared<'_, M, T> {
+    /// Stop every thread; the first error is the one returned.
+    fn fail(&self, e: Error) {
+        if let Ok(mut first) = self.error.lock() {
+            first.get_or_insert(e);
         }
-        drop(done_tx);
-        let (mut sent, mut taken, mut eof) = (0u64, 0u64, false);
-        let mut spare: Vec<Batch> = Vec::new();
-        let mut pending: BTreeMap<u64, Worked<M, T>> = BTreeMap::new();
-        loop {
-            while !eof && sent - taken < AHEAD_PER_WORKER * workers {
-                let mut batch = spare.pop().unwrap_or_default();
-                batch.clear();
-                let mut notes = Vec::with_capacity(BATCH);
-                while notes.len() < BATCH {
-                    match next(&mut batch)? {
-                        Some(m) => notes.push(m),
-                        None => {
-                            eof = true;
-                            break;
-                        }
-                    }
-                }
-                if notes.is_empty() {
+        self.halt();
+    }
+
+    fn halt(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+
+    /// Wake a reader waiting at the gate. The gate is taken first, so the
+    /// wake cannot fall between its look at the counts and its wait.
+    fn wake(&self) {
+        drop(self.gate.lock());
+        self.advanced.notify_all();
+    }
+
+    /// The next batch of records, with its number; `None` at the end of
+    /// the input or when the run stops.
+    fn read(&self) -> Result<Option<(u64, Batch, Vec<M>)>> {
+        let mut r = lock(&self.next)?;
+        if r.eof {
+            return Ok(None);
+        }
+        // The oldest batch in flight is another thread's, which hands it in.
+        let mut gate = lock(&self.gate)?;
+        while !self.stop.load(Ordering::SeqCst)
+            && r.sent - self.taken.load(Ordering::SeqCst) >= self.ahead
+        {
+            gate = self.advanced.wait(gate).map_err(|_| stopped())?;
+        }
+        drop(gate);
+        if self.stop.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let mut batch = lock(&self.spare)?.pop().unwrap_or_default();
+        batch.clear();
+        let mut notes = Vec::with_capacity(BATCH);
+        while notes.len() < BATCH {
+            match (r.next)(&mut batch) {
+                Ok(Some(m)) => notes.push(m),
+                Ok(None) => {
+                    r.eof = true;
                     break;
                 }
-                job_tx.send((sent, batch, notes)).map_err(|_| stopped())?;
-                sent += 1;
+                // Read no further, whoever holds the reader next.
+                Err(e) => {
+                    r.eof = true;
+                    return Err(e);
+                }
             }
-            if taken == sent {
+        }
+        if notes.is_empty() {
+            return Ok(None);
+        }
+        let no = r.sent;
+        r.sent += 1;
+        Ok(Some((no, batch, notes)))
+    }
+
+    /// Hand in batch `no` worked on; take every batch that is now next in
+    /// reading order.
+    fn hand_in(&self, no: u64, worked: Worked<M, T>) -> Result<()> {
+        let mut freed = Vec::new();
+        {
+            let mut t = lock(&self.taking)?;
+            t.pending.insert(no, worked);
+            loop {
+                let at = t.taken;
+                let Some((batch, notes, out)) = t.pending.remove(&at) else {
+                    break;
+                };
+                for (m, r) in notes.into_iter().zip(out) {
+                    (t.take)(m, r)?;
+                }
+                freed.push(batch);
+                t.taken += 1;
+            }
+            self.taken.store(t.taken, Ordering::SeqCst);
+        }
+        if !freed.is_empty() {
+            lock(&self.spare)?.append(&mut freed);
+            self.wake();
+        }
+        Ok(())
+    }
+}
+
+/// Stops the run if its thread unwinds, so no other thread waits for a
+/// batch it held.
+struct Halt<'s, 'f, M, T>(&'s Shared<'f, M, T>);
+
+impl<M, T> Drop for Halt<'_, '_, M, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.halt();
+        }
+    }
+}
+
+/// One thread's part: read a batch, work on it, hand it in, until the
+/// input ends or the run stops.
+fn run<M, S, T>(
+    sh: &Shared<'_, M, T>,
+    mut state: S,
+    work: &(dyn Fn(&mut S, Row<'_>, &M) -> T + Sync),
+) -> S {
+    let _halt = Halt(sh);
+    loop {
+        let (no, batch, notes) = match sh.read() {
+            Ok(Some(job)) => job,
+            Ok(None) => break,
+            Err(e) => {
+                sh.fail(e);
                 break;
             }
-            let (batch, notes, out) = loop {
-                if let Some(done) = pending.remove(&taken) {
-                    break done;
-                }
-                let (no, worked) = done_rx.recv().map_err(|_| stopped())?;
-                pending.insert(no, worked);
-            };
-            for (m, t) in notes.into_iter().zip(out) {
-                take(m, t)?;
-            }
-            spare.push(batch);
-            taken += 1;
+        };
+        let out: Vec<T> = (0..batch.len())
+            .zip(&notes)
+            .map(|(i, m)| work(&mut state, batch.row(i), m))
+            .collect();
+        if let Err(e) = sh.hand_in(no, (batch, notes, out)) {
+            sh.fail(e);
+            break;
         }
-        drop(job_tx);
-        handles
+    }
+    state
+}
+
+/// Run `next` until it returns `None` (it reads one record onto the end
+/// of the batch and returns what `take` and `work` need to know about it,
+/// such as its line), `work` on every record, one thread per state in
+/// `states`, and `take` with each record's note
+/// and result in reading order. Returns the states in their order; the
+/// first error stops everything.
+pub fn in_order<M: Send, S: Send, T: Send>(
+    next: &mut (dyn FnMut(&mut Batch) -> Result<Option<M>> + Send),
+    states: Vec<S>,
+    work: &(dyn Fn(&mut S, Row<'_>, &M) -> T + Sync),
+    take: &mut (dyn FnMut(M, T) -> Result<()> + Send),
+) -> Result<Vec<S>> {
+    let sh = Shared {
+        next: Mutex::new(Reader {
+            next,
+            sent: 0,
+            eof: false,
+        }),
+        taking: Mutex::new(Taker {
+            take,
+            taken: 0,
+            pending: BTreeMap::new(),
+        }),
+        taken: AtomicU64::new(0),
+        ahead: AHEAD_PER_WORKER * states.len().max(1) as u64,
+        gate: Mutex::new(()),
+        advanced: Condvar::new(),
+        spare: Mutex::new(Vec::new()),
+        stop: AtomicBool::new(false),
+        error: Mutex::new(None),
+    };
+    if states.is_empty() {
+        return Err(stopped());
+    }
+    // Every state on a thread of its own, so that a thread that panics
+    // stops the run with an error instead of taking this thread down.
+    let states = std::thread::scope(|s| {
+        let threads: Vec<_> = states
+            .into_iter()
+            .map(|st| {
+                let sh = &sh;
+                s.spawn(move || run(sh, st, work))
+            })
+            .collect();
+        threads
             .into_iter()
             .map(|h| h.join().map_err(|_| stopped()))
-            .collect()
-    })
+            .collect::<Result<Vec<S>>>()
+    });
+    if let Some(e) = sh.error.into_inner().map_err(|_| stopped())? {
+        return Err(e);
+    }
+    let states = states?;
+    // Every batch read was handed in and taken, or the run stopped.
+    let t = sh.taking.into_inner().map_err(|_| stopped())?;
+    let r = sh.next.into_inner().map_err(|_| stopped())?;
+    if t.taken != r.sent || !t.pending.is_empty() {
+        return Err(stopped());
+    }
+    Ok(states)
 }
 
 #[cfg(test)]
@@ -175,5 +327,71 @@ mod tests {
         });
         assert!(r.is_err());
         assert_eq!(taken, 700);
+    }
+
+    #[test]
+    fn a_reader_waits_while_the_oldest_batch_is_worked_on() {
+        let n = 200 * BATCH;
+        let text = "x\n".repeat(n);
+        let mut rdr = lines(&text);
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let mut next = |b: &mut Batch| {
+            let got = rdr(b)?;
+            read.fetch_add(usize::from(got.is_some()), Ordering::SeqCst);
+            Ok(got)
+        };
+        // The first record is slow: the other thread reads on meanwhile.
+        let work = |_: &mut (), _: Row, &line: &u64| {
+            if line == 1 {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+        };
+        let mut at_first = None;
+        let mut taken = 0;
+        in_order(&mut next, vec![(); 2], &work, &mut |_, ()| {
+            at_first.get_or_insert(read.load(Ordering::SeqCst));
+            taken += 1;
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(taken, n);
+        // At most the batches allowed ahead (64 for two threads), and the
+        // one being taken, were read before the first was taken.
+        let ahead = at_first.unwrap_or(0);
+        assert!(ahead > BATCH, "{ahead}");
+        assert!(ahead <= 65 * BATCH, "{ahead}");
+    }
+
+    #[test]
+    fn a_thread_that_panics_stops_the_run_with_an_error() {
+        let text = "x\n".repeat(50 * BATCH);
+        let mut next = lines(&text);
+        let work = |_: &mut (), _: Row, &line: &u64| {
+            if line == 3 * BATCH as u64 + 5 {
+                panic!("work failed");
+            }
+        };
+        let r = in_order(&mut next, vec![(); 2], &work, &mut |_, ()| Ok(()));
+        let e = r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("stopped"), "{e}");
+    }
+
+    #[test]
+    fn a_read_error_is_the_error_returned() {
+        let text = "x\n".repeat(10 * BATCH);
+        let mut rdr = lines(&text);
+        let mut next = |b: &mut Batch| match rdr(b)? {
+            Some(1000) => Err(Error::msg("cannot read the file")),
+            got => Ok(got),
+        };
+        let mut taken = 0u64;
+        let r = in_order(&mut next, vec![(); 2], &|_, _, _| (), &mut |_, ()| {
+            taken += 1;
+            Ok(())
+        });
+        let e = r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(e, "cannot read the file");
+        // No record at or after the one that failed is taken.
+        assert!(taken < 1000, "{taken}");
     }
 }
