@@ -3,14 +3,14 @@
 //! (a `next` function) to read a batch of records, runs `work` over the
 //! batch while it is still in its core's cache, and hands the results in;
 //! `take` is called with each result in exactly the order the records were
-//! read, by whichever thread hands in the batch that is next in that
-//! order. So everything order-dependent (duplicates, messages, counts)
+//! read, by one thread at a time: the one that hands in the batch next in
+//! that order, or, if another is taking already, that one. So everything order-dependent (duplicates, messages, counts)
 //! stays as if one thread had done it all, the cores share the reading and
 //! the work evenly, and memory is bounded by the batches in flight.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 use crate::error::{Error, Result};
 
@@ -33,6 +33,8 @@ fn stopped() -> Error {
 struct Shared<'f, M, T> {
     next: Mutex<Reader<'f, M>>,
     taking: Mutex<Taker<'f, M, T>>,
+    /// Batches worked on, by number, waiting for those before them.
+    pending: Mutex<BTreeMap<u64, Worked<M, T>>>,
     /// Batches taken so far (a copy of the taker's count, read without its
     /// lock by a reader waiting to read further ahead).
     taken: AtomicU64,
@@ -62,8 +64,6 @@ struct Reader<'f, M> {
 struct Taker<'f, M, T> {
     take: Take<'f, M, T>,
     taken: u64,
-    /// Batches worked on, by number, waiting for those before them.
-    pending: BTreeMap<u64, Worked<M, T>>,
 }
 
 /// A poisoned lock means a thread panicked holding it: the run stops.
@@ -135,16 +135,22 @@ impl<M, T> Shared<'_, M, T> {
         Ok(Some((no, batch, notes)))
     }
 
-    /// Hand in batch `no` worked on; take every batch that is now next in
-    /// reading order.
+    /// Hand in batch `no` worked on, and take every batch that is now
+    /// next in reading order, unless another thread is taking: then that
+    /// thread takes it, as it looks again once it lets go.
     fn hand_in(&self, no: u64, worked: Worked<M, T>) -> Result<()> {
-        let mut freed = Vec::new();
-        {
-            let mut t = lock(&self.taking)?;
-            t.pending.insert(no, worked);
+        lock(&self.pending)?.insert(no, worked);
+        loop {
+            let mut t = match self.taking.try_lock() {
+                Ok(t) => t,
+                Err(TryLockError::WouldBlock) => return Ok(()),
+                Err(TryLockError::Poisoned(_)) => return Err(stopped()),
+            };
+            let mut freed = Vec::new();
             loop {
                 let at = t.taken;
-                let Some((batch, notes, out)) = t.pending.remove(&at) else {
+                let next = lock(&self.pending)?.remove(&at);
+                let Some((batch, notes, out)) = next else {
                     break;
                 };
                 for (m, r) in notes.into_iter().zip(out) {
@@ -152,14 +158,19 @@ impl<M, T> Shared<'_, M, T> {
                 }
                 freed.push(batch);
                 t.taken += 1;
+                self.taken.store(t.taken, Ordering::SeqCst);
             }
-            self.taken.store(t.taken, Ordering::SeqCst);
+            let taken = t.taken;
+            drop(t);
+            if !freed.is_empty() {
+                lock(&self.spare)?.append(&mut freed);
+                self.wake();
+            }
+            // A batch handed in while this thread was taking.
+            if !lock(&self.pending)?.contains_key(&taken) {
+                return Ok(());
+            }
         }
-        if !freed.is_empty() {
-            lock(&self.spare)?.append(&mut freed);
-            self.wake();
-        }
-        Ok(())
     }
 }
 
@@ -222,11 +233,8 @@ pub fn in_order<M: Send, S: Send, T: Send>(
             sent: 0,
             eof: false,
         }),
-        taking: Mutex::new(Taker {
-            take,
-            taken: 0,
-            pending: BTreeMap::new(),
-        }),
+        taking: Mutex::new(Taker { take, taken: 0 }),
+        pending: Mutex::new(BTreeMap::new()),
         taken: AtomicU64::new(0),
         ahead: AHEAD_PER_WORKER * states.len().max(1) as u64,
         gate: Mutex::new(()),
@@ -260,7 +268,8 @@ pub fn in_order<M: Send, S: Send, T: Send>(
     // Every batch read was handed in and taken, or the run stopped.
     let t = sh.taking.into_inner().map_err(|_| stopped())?;
     let r = sh.next.into_inner().map_err(|_| stopped())?;
-    if t.taken != r.sent || !t.pending.is_empty() {
+    let pending = sh.pending.into_inner().map_err(|_| stopped())?;
+    if t.taken != r.sent || !pending.is_empty() {
         return Err(stopped());
     }
     Ok(states)
