@@ -19,7 +19,7 @@ use super::read::{Batch, Row};
 /// Records per batch: read and worked on by one thread at a time.
 const BATCH: usize = 256;
 /// Batches read ahead of the one being taken, per worker.
-const AHEAD_PER_WORKER: u64 = 32;
+const AHEAD_PER_WORKER: u64 = 4;
 
 /// Records, their notes and their results.
 type Worked<M, T> = (Batch, Vec<M>, Vec<T>);
@@ -364,11 +364,11 @@ mod tests {
         })
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(taken, n);
-        // At most the batches allowed ahead (64 for two threads), and the
-        // one being taken, were read before the first was taken.
+        // At most the batches allowed ahead for two threads were read
+        // before the first was taken.
         let ahead = at_first.unwrap_or(0);
         assert!(ahead > BATCH, "{ahead}");
-        assert!(ahead <= 65 * BATCH, "{ahead}");
+        assert!(ahead <= 2 * AHEAD_PER_WORKER as usize * BATCH, "{ahead}");
     }
 
     #[test]
