@@ -222,17 +222,13 @@ impl Part {
     fn settle(mut self, limit: usize, drops: &mut Sorter<8>) -> io::Result<()> {
         let mut file = self.file.take();
         for (seconds, n, sorted) in passes(&self.by_second, limit) {
-            let mine = |rec: &[u8; REC]| seconds.contains(&rec[1]);
             if sorted {
-                settle_sorted(file.as_mut(), &self.held, mine, drops)?;
+                settle_sorted(file.as_mut(), &self.held, &seconds, drops)?;
                 continue;
             }
             let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
             seen.reserve(n);
-            each_record(file.as_mut(), &self.held, |rec| {
-                if !mine(rec) {
-                    return Ok(());
-                }
+            each_record(file.as_mut(), &self.held, &seconds, |rec| {
                 let (k, file, at) = split(rec);
                 if seen
                     .entry(Whole(k))
@@ -275,15 +271,21 @@ fn passes(counts: &[usize], limit: usize) -> Vec<(std::ops::RangeInclusive<u8>, 
     out
 }
 
-/// `f` on a partition's records in reading order: those written to `file`
-/// (read back a buffer at a time), then those `held`.
+/// `f` on those of a partition's records whose key's second byte is in
+/// `seconds`, in reading order: those written to `file` (read back a
+/// buffer at a time), then those `held`.
 fn each_record(
     file: Option<&mut std::fs::File>,
     held: &[u8],
+    seconds: &std::ops::RangeInclusive<u8>,
     mut f: impl FnMut(&[u8; REC]) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut each = |bytes: &[u8]| -> io::Result<()> {
         for r in bytes.chunks_exact(REC) {
+            // Another pass's record is passed over before it is copied.
+            if !seconds.contains(&r[1]) {
+                continue;
+            }
             let mut rec = [0u8; REC];
             rec.copy_from_slice(r);
             f(&rec)?;
@@ -332,20 +334,17 @@ impl std::hash::Hash for Whole {
     }
 }
 
-/// The records of a partition (those in `file`, then `held`) that are
-/// `mine`, too many for a hash map: sorted, so that equal keys come
-/// together in reading order.
+/// The records of a partition (those in `file`, then `held`) whose key's
+/// second byte is in `seconds`, too many for a hash map: sorted, so that
+/// equal keys come together in reading order.
 fn settle_sorted(
     file: Option<&mut std::fs::File>,
     held: &[u8],
-    mine: impl Fn(&[u8; REC]) -> bool,
+    seconds: &std::ops::RangeInclusive<u8>,
     drops: &mut Sorter<8>,
 ) -> io::Result<()> {
     let mut keys = Sorter::<REC>::new(KEY_LIMIT / 2);
-    each_record(file, held, |rec| match mine(rec) {
-        true => keys.push(*rec),
-        false => Ok(()),
-    })?;
+    each_record(file, held, seconds, |rec| keys.push(*rec))?;
     let mut group: Option<([u8; 17], Seen)> = None;
     for rec in keys.finish()? {
         let (k, file, at) = split(&rec?);
