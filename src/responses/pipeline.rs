@@ -4,9 +4,10 @@
 //! batch while it is still in its core's cache, and hands the results in;
 //! `take` is called with each result in exactly the order the records were
 //! read, by one thread at a time: the one that hands in the batch next in
-//! that order, or, if another is taking already, that one. So everything order-dependent (duplicates, messages, counts)
-//! stays as if one thread had done it all, the cores share the reading and
-//! the work evenly, and memory is bounded by the batches in flight.
+//! that order, or, if another is taking already, that one. So everything
+//! order-dependent (duplicates, messages, counts) stays as if one thread
+//! had done it all, the cores share the reading and the work evenly, and
+//! memory is bounded by the batches in flight.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -218,9 +219,9 @@ fn run<M, S, T>(
 /// Run `next` until it returns `None` (it reads one record onto the end
 /// of the batch and returns what `take` and `work` need to know about it,
 /// such as its line), `work` on every record, one thread per state in
-/// `states`, and `take` with each record's note
-/// and result in reading order. Returns the states in their order; the
-/// first error stops everything.
+/// `states`, and `take` with each record's note and result in reading
+/// order. Returns the states in their order; the first error stops
+/// everything.
 pub fn in_order<M: Send, S: Send, T: Send>(
     next: &mut (dyn FnMut(&mut Batch) -> Result<Option<M>> + Send),
     states: Vec<S>,
