@@ -228,6 +228,9 @@ pub fn in_order<M: Send, S: Send, T: Send>(
     work: &(dyn Fn(&mut S, Row<'_>, &M) -> T + Sync),
     take: &mut (dyn FnMut(M, T) -> Result<()> + Send),
 ) -> Result<Vec<S>> {
+    if states.is_empty() {
+        return Err(stopped());
+    }
     let sh = Shared {
         next: Mutex::new(Reader {
             next,
@@ -237,16 +240,13 @@ pub fn in_order<M: Send, S: Send, T: Send>(
         taking: Mutex::new(Taker { take, taken: 0 }),
         pending: Mutex::new(BTreeMap::new()),
         taken: AtomicU64::new(0),
-        ahead: AHEAD_PER_WORKER * states.len().max(1) as u64,
+        ahead: AHEAD_PER_WORKER * states.len() as u64,
         gate: Mutex::new(()),
         advanced: Condvar::new(),
         spare: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
         error: Mutex::new(None),
     };
-    if states.is_empty() {
-        return Err(stopped());
-    }
     // Every state on a thread of its own, so that a thread that panics
     // stops the run with an error instead of taking this thread down.
     let states = std::thread::scope(|s| {
