@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::answers::Period;
 use crate::responses::{Code, Coded};
 
-use super::tally::{Shape, Tally};
+use super::tally::{Counts, Layout};
 use crate::survey::model::{Kind, Question, Survey};
 
 /// An f64 with a total order, for value → count maps of numbers.
@@ -193,19 +193,7 @@ struct Atom {
     /// Its segment values (as [`Aggregator::push`] numbers them).
     key: Vec<usize>,
     n: u64,
-    q: Vec<Tally>,
-}
-
-fn new_atom(key: Vec<usize>, questions: &[&Question], shapes: &[Shape]) -> Atom {
-    Atom {
-        key,
-        n: 0,
-        q: questions
-            .iter()
-            .zip(shapes)
-            .map(|(q, &s)| Tally::new(s, matches!(q.kind, Kind::Ranking { .. })))
-            .collect(),
-    }
+    counts: Counts,
 }
 
 /// The atoms of period `p` (made on first need); `last`: where the last
@@ -278,7 +266,7 @@ pub struct Aggregator<'a> {
     /// Segment questions (choice or yesno with `segment: true`): their
     /// indexes into `questions`.
     segments: Vec<usize>,
-    shapes: Vec<Shape>,
+    layout: Layout,
     /// Each question's values (option values, or yes and no).
     values: Vec<Vec<String>>,
     /// Per period met: the atoms by their code (see [`Codes`]).
@@ -327,7 +315,7 @@ impl<'a> Aggregator<'a> {
         Aggregator {
             survey,
             prefixes,
-            shapes: questions.iter().map(|q| Shape::of(q)).collect(),
+            layout: Layout::new(&questions),
             values,
             verbatims: vec![Verbatims::default(); questions.len()],
             others: vec![Verbatims::default(); questions.len()],
@@ -351,7 +339,7 @@ impl<'a> Aggregator<'a> {
                 match mine.get_mut(&code) {
                     Some(m) => {
                         m.n += a.n;
-                        m.q.iter_mut().zip(&a.q).for_each(|(x, y)| x.add(y));
+                        m.counts.add(&a.counts);
                     }
                     None => {
                         mine.insert(code, a);
@@ -384,21 +372,25 @@ impl<'a> Aggregator<'a> {
             }
         };
         let code = self.codes.code_with(segments.len(), value);
-        let (questions, shapes) = (&self.questions, &self.shapes);
+        let layout = &self.layout;
         let n = segments.len();
         let atom = period(&mut self.atoms, &mut self.last, row.period)
             .entry(code)
-            .or_insert_with(|| new_atom((0..n).map(value).collect(), questions, shapes));
+            .or_insert_with(|| Atom {
+                key: (0..n).map(value).collect(),
+                n: 0,
+                counts: layout.counts(),
+            });
         atom.n += 1;
-        for (i, t) in atom.q.iter_mut().enumerate() {
+        for (i, place) in layout.places.iter().enumerate() {
             let a = row.answer(i);
             let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
             // Answered, so it was shown.
             if shown || a.is_some() {
-                t.shown += 1;
+                atom.counts.shown(place);
             }
             let Some(a) = a else { continue };
-            t.record(self.shapes[i], a, row);
+            atom.counts.record(place, a, row);
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
                 keep(&mut self.verbatims[i], text, row.text(s), self.limit);
@@ -422,7 +414,7 @@ impl<'a> Aggregator<'a> {
             survey,
             questions,
             segments,
-            shapes,
+            layout,
             values,
             atoms: dense,
             verbatims,
@@ -433,11 +425,9 @@ impl<'a> Aggregator<'a> {
         for (p, m) in &dense {
             let into = atoms.entry(*p).or_default();
             for a in m.values() {
-                let q =
-                    a.q.iter()
-                        .enumerate()
-                        .map(|(i, t)| t.to_qagg(questions[i], shapes[i], &values[i]))
-                        .collect();
+                let q = (layout.places.iter().enumerate())
+                    .map(|(i, p)| a.counts.to_qagg(p, questions[i], &values[i]))
+                    .collect();
                 into.insert(a.key.clone(), Cell { n: a.n, q });
             }
         }

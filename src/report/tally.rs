@@ -1,7 +1,9 @@
-//! Dense counting: one question's answers in one atom counted into arrays
-//! laid out by its [`Shape`] (a count per option, per point, per matrix
-//! row and point), so counting a coded answer allocates nothing; turned
-//! into the value-keyed [`QAgg`] once, at the end.
+//! Dense counting: every question's answers in one atom counted into one
+//! flat array of counts, each question at its own offset and laid out by
+//! its [`Shape`] (a count per option, per point, per matrix row and
+//! point), so counting a row allocates nothing and touches one contiguous
+//! stretch of memory; turned into the value-keyed [`QAgg`] once, at the
+//! end.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use crate::survey::model::{Kind, Question};
 
 use super::aggregate::{OrdF64, QAgg, add_map};
 
-/// How one question's counts are laid out in a [`Tally`].
+/// How one question's counts are laid out.
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {
     /// choice, multi, yes/no, ranking: one count per value.
@@ -48,132 +50,215 @@ impl Shape {
             _ => Shape::Sparse,
         }
     }
+
+    /// How many counts the shape holds after shown and answered.
+    fn body(self, ranking: bool) -> usize {
+        match self {
+            // A ranking adds, per option, the sum of ranks and times ranked.
+            Shape::Options(n) if ranking => 3 * n,
+            Shape::Options(n) => n,
+            Shape::Points { len, .. } => len,
+            Shape::Grid { rows, len, .. } => rows * len,
+            Shape::Sparse => 0,
+        }
+    }
 }
 
-/// One question's counts in one atom, dense where the values are known
-/// in advance, so counting an answer allocates nothing.
+/// Where one question's counts sit in an atom's [`Counts`]: at `base`,
+/// shown; then answered; then the counts of its shape (for a ranking,
+/// the times ranked first per option, then per option the sum of ranks
+/// and the times ranked).
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    pub shape: Shape,
+    base: usize,
+    ranking: bool,
+    /// Its index among the questions counted sparsely (number, date).
+    sparse: Option<usize>,
+}
+
+/// Every question's [`Place`], in question order.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub places: Vec<Place>,
+    width: usize,
+    sparse: usize,
+}
+
+impl Layout {
+    pub fn new(questions: &[&Question]) -> Layout {
+        let (mut width, mut sparse) = (0, 0);
+        let places = questions
+            .iter()
+            .map(|q| {
+                let shape = Shape::of(q);
+                let ranking = matches!(q.kind, Kind::Ranking { .. });
+                let counted_sparsely = matches!(q.kind, Kind::Number { .. } | Kind::Date { .. });
+                let p = Place {
+                    shape,
+                    base: width,
+                    ranking,
+                    sparse: counted_sparsely.then_some(sparse),
+                };
+                width += 2 + shape.body(ranking);
+                sparse += usize::from(counted_sparsely);
+                p
+            })
+            .collect();
+        Layout {
+            places,
+            width,
+            sparse,
+        }
+    }
+
+    /// Zero counts for one atom.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            flat: vec![0; self.width],
+            sparse: vec![Sparse::default(); self.sparse],
+        }
+    }
+}
+
+/// Values counted without a bound known in advance.
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
-    pub shown: u64,
-    pub answered: u64,
-    /// By value ([`Shape::Options`]); for a ranking, times ranked first.
-    opts: Vec<u64>,
-    /// By point − min, or row × points + point − min.
-    points: Vec<u64>,
-    /// ranking: by option, (sum of ranks, times ranked).
-    ranks: Vec<(u64, u64)>,
+struct Sparse {
     numbers: BTreeMap<OrdF64, u64>,
     months: BTreeMap<(i32, u32), u64>,
 }
 
-impl Tally {
-    pub fn new(shape: Shape, ranking: bool) -> Tally {
-        let mut t = Tally::default();
-        match shape {
-            Shape::Options(n) => {
-                t.opts = vec![0; n];
-                if ranking {
-                    t.ranks = vec![(0, 0); n];
-                }
-            }
-            Shape::Points { len, .. } => t.points = vec![0; len],
-            Shape::Grid { rows, len, .. } => t.points = vec![0; rows * len],
-            Shape::Sparse => {}
-        }
-        t
-    }
+/// One atom's counts of every question, as its [`Layout`] places them.
+#[derive(Debug, Clone)]
+pub struct Counts {
+    flat: Vec<u64>,
+    sparse: Vec<Sparse>,
+}
 
-    pub fn add(&mut self, o: &Tally) {
-        self.shown += o.shown;
-        self.answered += o.answered;
-        let sum = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        sum(&mut self.opts, &o.opts);
-        sum(&mut self.points, &o.points);
-        for (x, y) in self.ranks.iter_mut().zip(&o.ranks) {
-            x.0 += y.0;
-            x.1 += y.1;
-        }
-        add_map(&mut self.numbers, &o.numbers);
-        add_map(&mut self.months, &o.months);
+/// Count one at `at + i` when `i < len` (a code past its question's
+/// values is not counted, as a code nothing names).
+#[inline]
+fn bump(flat: &mut [u64], at: usize, len: usize, i: usize) {
+    if i < len
+        && let Some(c) = flat.get_mut(at + i)
+    {
+        *c += 1;
     }
+}
 
-    fn bump(v: &mut [u64], i: usize) {
-        if let Some(c) = v.get_mut(i) {
-            *c += 1;
-        }
-    }
-
-    /// Count one answer (`row` holds its spans).
+impl Counts {
+    /// The question at `p` was shown.
     #[inline]
-    pub fn record(&mut self, shape: Shape, a: Code, row: &Coded) {
-        self.answered += 1;
-        match (a, shape) {
-            (Code::Opt(i), _) => Self::bump(&mut self.opts, i as usize),
-            (Code::YesNo(b), _) => Self::bump(&mut self.opts, usize::from(!b)),
-            (Code::Multi(s), _) => {
+    pub fn shown(&mut self, p: &Place) {
+        self.flat[p.base] += 1;
+    }
+
+    /// Count one answer to the question at `p` (`row` holds its spans).
+    #[inline]
+    pub fn record(&mut self, p: &Place, a: Code, row: &Coded) {
+        let flat = &mut self.flat[..];
+        flat[p.base + 1] += 1;
+        let at = p.base + 2;
+        match (a, p.shape) {
+            (Code::Opt(i), Shape::Options(n)) => bump(flat, at, n, i as usize),
+            (Code::YesNo(b), Shape::Options(n)) => bump(flat, at, n, usize::from(!b)),
+            (Code::Multi(s), Shape::Options(n)) => {
                 for &i in row.idx(s) {
-                    Self::bump(&mut self.opts, i as usize);
+                    bump(flat, at, n, i as usize);
                 }
             }
-            (Code::Ranking(s), _) => {
+            (Code::Ranking(s), Shape::Options(n)) => {
                 let order = row.idx(s);
                 if let Some(&first) = order.first() {
-                    Self::bump(&mut self.opts, first as usize);
+                    bump(flat, at, n, first as usize);
                 }
                 for (place, &i) in order.iter().enumerate() {
-                    if let Some(r) = self.ranks.get_mut(i as usize) {
-                        r.0 += place as u64 + 1;
-                        r.1 += 1;
+                    let i = i as usize;
+                    if p.ranking && i < n {
+                        flat[at + n + 2 * i] += place as u64 + 1;
+                        flat[at + n + 2 * i + 1] += 1;
                     }
                 }
             }
-            (Code::Point(p), Shape::Points { min, .. }) => {
-                Self::bump(&mut self.points, (p - min) as usize)
+            (Code::Point(x), Shape::Points { min, len }) => {
+                bump(flat, at, len, x.wrapping_sub(min) as usize)
             }
-            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
-                for &(r, p) in row.cells(s) {
-                    Self::bump(&mut self.points, r as usize * len + (p - min) as usize);
+            (Code::Matrix(s), Shape::Grid { rows, min, len }) => {
+                for &(r, x) in row.cells(s) {
+                    let (r, x) = (r as usize, x.wrapping_sub(min) as usize);
+                    if r < rows && x < len {
+                        flat[at + r * len + x] += 1;
+                    }
                 }
             }
-            (Code::Number(x), _) => *self.numbers.entry(OrdF64(x)).or_default() += 1,
-            (Code::Month { year, month }, _) => *self.months.entry((year, month)).or_default() += 1,
+            (Code::Number(x), Shape::Sparse) => {
+                if let Some(s) = p.sparse.and_then(|i| self.sparse.get_mut(i)) {
+                    *s.numbers.entry(OrdF64(x)).or_default() += 1;
+                }
+            }
+            (Code::Month { year, month }, Shape::Sparse) => {
+                if let Some(s) = p.sparse.and_then(|i| self.sparse.get_mut(i)) {
+                    *s.months.entry((year, month)).or_default() += 1;
+                }
+            }
             _ => {}
         }
     }
 
-    /// The published form, keyed by values.
-    pub fn to_qagg(&self, q: &Question, shape: Shape, values: &[String]) -> QAgg {
+    /// Add another atom's counts (of the same layout).
+    pub fn add(&mut self, o: &Counts) {
+        self.flat.iter_mut().zip(&o.flat).for_each(|(x, y)| *x += y);
+        for (x, y) in self.sparse.iter_mut().zip(&o.sparse) {
+            add_map(&mut x.numbers, &y.numbers);
+            add_map(&mut x.months, &y.months);
+        }
+    }
+
+    /// The published form of the question at `p`, keyed by values.
+    pub fn to_qagg(&self, p: &Place, q: &Question, values: &[String]) -> QAgg {
+        let flat = &self.flat[p.base..p.base + 2 + p.shape.body(p.ranking)];
+        let (head, body) = flat.split_at(2);
         let mut out = QAgg {
-            shown: self.shown,
-            answered: self.answered,
-            numbers: self.numbers.clone(),
+            shown: head[0],
+            answered: head[1],
             ..QAgg::default()
         };
         let nonzero = |v: &[u64]| -> Vec<(usize, u64)> {
             v.iter().copied().enumerate().filter(|x| x.1 > 0).collect()
         };
-        for (i, n) in nonzero(&self.opts) {
-            out.counts.insert(values[i].clone(), n);
-        }
-        for ((year, month), n) in &self.months {
-            out.counts.insert(format!("{year:04}-{month:02}"), *n);
-        }
-        for (i, r) in self.ranks.iter().enumerate().filter(|r| r.1.1 > 0) {
-            out.ranks.insert(values[i].clone(), *r);
-        }
-        match (shape, &q.kind) {
+        match (p.shape, &q.kind) {
+            (Shape::Options(n), _) => {
+                for (i, c) in nonzero(&body[..n]) {
+                    out.counts.insert(values[i].clone(), c);
+                }
+                if p.ranking {
+                    for (i, r) in body[n..].chunks_exact(2).enumerate() {
+                        if r[1] > 0 {
+                            out.ranks.insert(values[i].clone(), (r[0], r[1]));
+                        }
+                    }
+                }
+            }
             (Shape::Points { min, .. }, _) => {
-                for (i, n) in nonzero(&self.points) {
-                    out.points.insert(min + i as i64, n);
+                for (i, c) in nonzero(body) {
+                    out.points.insert(min + i as i64, c);
                 }
             }
             (Shape::Grid { min, len, .. }, Kind::Matrix { rows, .. }) if len > 0 => {
-                for (i, n) in nonzero(&self.points) {
+                for (i, c) in nonzero(body) {
                     if let Some((id, _)) = rows.get_index(i / len) {
                         out.rows
                             .entry(id.clone())
                             .or_default()
-                            .insert(min + (i % len) as i64, n);
+                            .insert(min + (i % len) as i64, c);
+                    }
+                }
+            }
+            (Shape::Sparse, _) => {
+                if let Some(s) = p.sparse.and_then(|i| self.sparse.get(i)) {
+                    out.numbers = s.numbers.clone();
+                    for ((year, month), c) in &s.months {
+                        out.counts.insert(format!("{year:04}-{month:02}"), *c);
                     }
                 }
             }
