@@ -385,12 +385,8 @@ impl<'a> Aggregator<'a> {
         for (i, place) in layout.places.iter().enumerate() {
             let a = row.answer(i);
             let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
-            // Answered, so it was shown.
-            if shown || a.is_some() {
-                atom.counts.shown(place);
-            }
+            atom.counts.count(place, shown, a, row);
             let Some(a) = a else { continue };
-            atom.counts.record(place, a, row);
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
                 keep(&mut self.verbatims[i], text, row.text(s), self.limit);

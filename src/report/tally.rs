@@ -72,6 +72,8 @@ impl Shape {
 pub struct Place {
     pub shape: Shape,
     base: usize,
+    /// One past its last count.
+    end: usize,
     ranking: bool,
     /// Its index among the questions counted sparsely (number, date).
     sparse: Option<usize>,
@@ -94,13 +96,15 @@ impl Layout {
                 let shape = Shape::of(q);
                 let ranking = matches!(q.kind, Kind::Ranking { .. });
                 let counted_sparsely = matches!(q.kind, Kind::Number { .. } | Kind::Date { .. });
+                let base = width;
+                width += 2 + shape.body(ranking);
                 let p = Place {
                     shape,
-                    base: width,
+                    base,
+                    end: width,
                     ranking,
                     sparse: counted_sparsely.then_some(sparse),
                 };
-                width += 2 + shape.body(ranking);
                 sparse += usize::from(counted_sparsely);
                 p
             })
@@ -135,59 +139,55 @@ pub struct Counts {
     sparse: Vec<Sparse>,
 }
 
-/// Count one at `at + i` when `i < len` (a code past its question's
-/// values is not counted, as a code nothing names).
+/// Count one at `i` of `body` (a code past its question's values is not
+/// counted, as a code nothing names).
 #[inline]
-fn bump(flat: &mut [u64], at: usize, len: usize, i: usize) {
-    if i < len
-        && let Some(c) = flat.get_mut(at + i)
-    {
+fn bump(body: &mut [u64], i: usize) {
+    if let Some(c) = body.get_mut(i) {
         *c += 1;
     }
 }
 
 impl Counts {
-    /// The question at `p` was shown.
+    /// Count the question at `p` for one row: shown or not, and its
+    /// answer if any (an answered question was shown); `row` holds the
+    /// answer's spans.
     #[inline]
-    pub fn shown(&mut self, p: &Place) {
-        self.flat[p.base] += 1;
-    }
-
-    /// Count one answer to the question at `p` (`row` holds its spans).
-    #[inline]
-    pub fn record(&mut self, p: &Place, a: Code, row: &Coded) {
-        let flat = &mut self.flat[..];
-        flat[p.base + 1] += 1;
-        let at = p.base + 2;
+    pub fn count(&mut self, p: &Place, shown: bool, a: Option<Code>, row: &Coded) {
+        let Some([seen, answered, body @ ..]) = self.flat.get_mut(p.base..p.end) else {
+            return;
+        };
+        *seen += u64::from(shown || a.is_some());
+        let Some(a) = a else { return };
+        *answered += 1;
         match (a, p.shape) {
-            (Code::Opt(i), Shape::Options(n)) => bump(flat, at, n, i as usize),
-            (Code::YesNo(b), Shape::Options(n)) => bump(flat, at, n, usize::from(!b)),
+            (Code::Opt(i), Shape::Options(n)) => bump(&mut body[..n], i as usize),
+            (Code::YesNo(b), Shape::Options(n)) => bump(&mut body[..n], usize::from(!b)),
             (Code::Multi(s), Shape::Options(n)) => {
+                let opts = &mut body[..n];
                 for &i in row.idx(s) {
-                    bump(flat, at, n, i as usize);
+                    bump(opts, i as usize);
                 }
             }
             (Code::Ranking(s), Shape::Options(n)) => {
+                let (first, ranks) = body.split_at_mut(n);
                 let order = row.idx(s);
-                if let Some(&first) = order.first() {
-                    bump(flat, at, n, first as usize);
+                if let Some(&i) = order.first() {
+                    bump(first, i as usize);
                 }
                 for (place, &i) in order.iter().enumerate() {
-                    let i = i as usize;
-                    if p.ranking && i < n {
-                        flat[at + n + 2 * i] += place as u64 + 1;
-                        flat[at + n + 2 * i + 1] += 1;
+                    if let Some([sum, times]) = ranks.get_mut(2 * i as usize..2 * i as usize + 2) {
+                        *sum += place as u64 + 1;
+                        *times += 1;
                     }
                 }
             }
-            (Code::Point(x), Shape::Points { min, len }) => {
-                bump(flat, at, len, x.wrapping_sub(min) as usize)
-            }
-            (Code::Matrix(s), Shape::Grid { rows, min, len }) => {
+            (Code::Point(x), Shape::Points { min, .. }) => bump(body, x.wrapping_sub(min) as usize),
+            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
                 for &(r, x) in row.cells(s) {
-                    let (r, x) = (r as usize, x.wrapping_sub(min) as usize);
-                    if r < rows && x < len {
-                        flat[at + r * len + x] += 1;
+                    let x = x.wrapping_sub(min) as usize;
+                    if x < len {
+                        bump(body, r as usize * len + x);
                     }
                 }
             }
@@ -216,7 +216,7 @@ impl Counts {
 
     /// The published form of the question at `p`, keyed by values.
     pub fn to_qagg(&self, p: &Place, q: &Question, values: &[String]) -> QAgg {
-        let flat = &self.flat[p.base..p.base + 2 + p.shape.body(p.ranking)];
+        let flat = &self.flat[p.base..p.end];
         let (head, body) = flat.split_at(2);
         let mut out = QAgg {
             shown: head[0],
