@@ -47,8 +47,8 @@ pub enum Meta {
 pub struct Catalog<'s> {
     pub survey: &'s Survey,
     pub questions: Vec<QInfo<'s>>,
-    /// Which questions a respondent was shown, prepared once.
-    pub visibility: crate::survey::expr::Visibility<'s>,
+    /// Which questions a respondent was shown, compiled once.
+    pub conditions: super::conditions::Conditions<'s>,
     /// Position in `survey.questions()` → index into `questions`.
     pub at_position: Vec<Option<usize>>,
     /// Index into `questions` → position in `survey.questions()`.
@@ -126,7 +126,7 @@ impl<'s> Catalog<'s> {
         let mut c = Catalog {
             survey,
             questions,
-            visibility: crate::survey::expr::Visibility::new(survey),
+            conditions: Default::default(),
             at_position,
             position,
             multi_by_name,
@@ -152,6 +152,7 @@ impl<'s> Catalog<'s> {
             })?;
             c.explicit.insert(header.trim().to_string(), t);
         }
+        c.conditions = super::conditions::Conditions::new(&c);
         Ok(c)
     }
 

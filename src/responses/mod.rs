@@ -10,6 +10,7 @@ mod alloc_test;
 mod cells;
 mod coded;
 mod columns;
+mod conditions;
 mod dedup;
 mod encoding;
 mod extsort;

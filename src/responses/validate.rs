@@ -34,20 +34,8 @@ pub fn check_row(cat: &Catalog, c: &mut Coded) {
         };
         set_aside(c, q, why);
     }
-    let vis = &cat.visibility;
     let mut shown = std::mem::take(&mut c.shown);
-    if !vis.conditional() {
-        shown.clear();
-        shown.resize(cat.at_position.len(), true);
-        c.shown = shown;
-        return;
-    }
-    {
-        let row: &Coded = c;
-        vis.mask_with(&mut shown, &|p, r| {
-            cat.at_position[p].and_then(|q| row.value(cat, q, r))
-        });
-    }
+    cat.conditions.mask(cat, c, &mut shown);
     // Only a question with a condition can be hidden.
     for &q in &cat.conditional_by_name {
         if c.answer(q).is_some() && !shown[cat.position[q]] {
