@@ -119,8 +119,7 @@ impl Layout {
     /// Zero counts for one atom.
     pub fn counts(&self) -> Counts {
         Counts {
-            small: vec![0; self.width],
-            total: vec![0; self.width],
+            flat: vec![0; self.width],
             sparse: vec![Sparse::default(); self.sparse],
         }
     }
@@ -133,40 +132,19 @@ struct Sparse {
     months: BTreeMap<(i32, u32), u64>,
 }
 
-/// One atom's counts of every question, as its [`Layout`] places them:
-/// each count is `total + small`. Counting adds to the 16-bit `small`
-/// (a quarter of the memory, so an atom's counts stay in the core's
-/// nearest cache), and moves it into `total` when it would overflow.
+/// One atom's counts of every question, as its [`Layout`] places them.
 #[derive(Debug, Clone)]
 pub struct Counts {
-    small: Vec<u16>,
-    total: Vec<u64>,
+    flat: Vec<u64>,
     sparse: Vec<Sparse>,
 }
 
-/// One question's stretch of a [`Counts`].
-struct Stretch<'c> {
-    small: &'c mut [u16],
-    total: &'c mut [u64],
-}
-
-impl Stretch<'_> {
-    /// Add `v` to count `i` (a code past its question's values is not
-    /// counted, as a code nothing names).
-    #[inline]
-    fn add(&mut self, i: usize, v: u64) {
-        let Some(c) = self.small.get_mut(i) else {
-            return;
-        };
-        match u16::try_from(v).ok().and_then(|v| c.checked_add(v)) {
-            Some(x) => *c = x,
-            None => {
-                if let Some(t) = self.total.get_mut(i) {
-                    *t += u64::from(*c) + v;
-                    *c = 0;
-                }
-            }
-        }
+/// Count one at `i` of `body` (a code past its question's values is not
+/// counted, as a code nothing names).
+#[inline]
+fn bump(body: &mut [u64], i: usize) {
+    if let Some(c) = body.get_mut(i) {
+        *c += 1;
     }
 }
 
@@ -176,55 +154,40 @@ impl Counts {
     /// answer's spans.
     #[inline]
     pub fn count(&mut self, p: &Place, shown: bool, a: Option<Code>, row: &Coded) {
-        let (Some(small), Some(total)) = (
-            self.small.get_mut(p.base..p.end),
-            self.total.get_mut(p.base..p.end),
-        ) else {
+        let Some([seen, answered, body @ ..]) = self.flat.get_mut(p.base..p.end) else {
             return;
         };
-        let mut c = Stretch { small, total };
-        c.add(0, u64::from(shown || a.is_some()));
+        *seen += u64::from(shown || a.is_some());
         let Some(a) = a else { return };
-        c.add(1, 1);
-        // The shape's counts start at 2.
+        *answered += 1;
         match (a, p.shape) {
-            (Code::Opt(i), Shape::Options(n)) if (i as usize) < n => c.add(2 + i as usize, 1),
-            (Code::YesNo(b), Shape::Options(n)) if usize::from(!b) < n => {
-                c.add(2 + usize::from(!b), 1)
-            }
+            (Code::Opt(i), Shape::Options(n)) => bump(&mut body[..n], i as usize),
+            (Code::YesNo(b), Shape::Options(n)) => bump(&mut body[..n], usize::from(!b)),
             (Code::Multi(s), Shape::Options(n)) => {
+                let opts = &mut body[..n];
                 for &i in row.idx(s) {
-                    if (i as usize) < n {
-                        c.add(2 + i as usize, 1);
-                    }
+                    bump(opts, i as usize);
                 }
             }
             (Code::Ranking(s), Shape::Options(n)) => {
+                let (first, ranks) = body.split_at_mut(n);
                 let order = row.idx(s);
-                if let Some(&i) = order.first().filter(|&&i| (i as usize) < n) {
-                    c.add(2 + i as usize, 1);
+                if let Some(&i) = order.first() {
+                    bump(first, i as usize);
                 }
-                if p.ranking {
-                    for (place, &i) in order.iter().enumerate() {
-                        if (i as usize) < n {
-                            let at = 2 + n + 2 * i as usize;
-                            c.add(at, place as u64 + 1);
-                            c.add(at + 1, 1);
-                        }
+                for (place, &i) in order.iter().enumerate() {
+                    if let Some([sum, times]) = ranks.get_mut(2 * i as usize..2 * i as usize + 2) {
+                        *sum += place as u64 + 1;
+                        *times += 1;
                     }
                 }
             }
-            (Code::Point(x), Shape::Points { min, len }) => {
-                let x = x.wrapping_sub(min) as usize;
-                if x < len {
-                    c.add(2 + x, 1);
-                }
-            }
-            (Code::Matrix(s), Shape::Grid { rows, min, len }) => {
+            (Code::Point(x), Shape::Points { min, .. }) => bump(body, x.wrapping_sub(min) as usize),
+            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
                 for &(r, x) in row.cells(s) {
-                    let (r, x) = (r as usize, x.wrapping_sub(min) as usize);
-                    if r < rows && x < len {
-                        c.add(2 + r * len + x, 1);
+                    let x = x.wrapping_sub(min) as usize;
+                    if x < len {
+                        bump(body, r as usize * len + x);
                     }
                 }
             }
@@ -242,16 +205,9 @@ impl Counts {
         }
     }
 
-    /// Count `i` in full.
-    fn at(&self, i: usize) -> u64 {
-        self.total[i] + u64::from(self.small[i])
-    }
-
     /// Add another atom's counts (of the same layout).
     pub fn add(&mut self, o: &Counts) {
-        for (i, t) in self.total.iter_mut().enumerate() {
-            *t += o.at(i);
-        }
+        self.flat.iter_mut().zip(&o.flat).for_each(|(x, y)| *x += y);
         for (x, y) in self.sparse.iter_mut().zip(&o.sparse) {
             add_map(&mut x.numbers, &y.numbers);
             add_map(&mut x.months, &y.months);
@@ -260,7 +216,7 @@ impl Counts {
 
     /// The published form of the question at `p`, keyed by values.
     pub fn to_qagg(&self, p: &Place, q: &Question, values: &[String]) -> QAgg {
-        let flat: Vec<u64> = (p.base..p.end).map(|i| self.at(i)).collect();
+        let flat = &self.flat[p.base..p.end];
         let (head, body) = flat.split_at(2);
         let mut out = QAgg {
             shown: head[0],
@@ -272,11 +228,11 @@ impl Counts {
         };
         match (p.shape, &q.kind) {
             (Shape::Options(n), _) => {
-                for (i, c) in nonzero(body.get(..n).unwrap_or(body)) {
+                for (i, c) in nonzero(&body[..n]) {
                     out.counts.insert(values[i].clone(), c);
                 }
                 if p.ranking {
-                    for (i, r) in body.get(n..).unwrap_or(&[]).chunks_exact(2).enumerate() {
+                    for (i, r) in body[n..].chunks_exact(2).enumerate() {
                         if r[1] > 0 {
                             out.ranks.insert(values[i].clone(), (r[0], r[1]));
                         }
@@ -309,84 +265,5 @@ impl Counts {
             _ => {}
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn survey() -> crate::survey::Survey {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/ingest/full.yaml");
-        crate::survey::load_survey(&p).unwrap_or_else(|e| panic!("full.yaml: {e}"))
-    }
-
-    /// Far more answers than a 16-bit count holds, and rank sums that
-    /// overflow it sooner, are counted exactly, and so is another atom's
-    /// count added to them.
-    #[test]
-    fn counts_past_sixteen_bits_are_exact() {
-        let survey = survey();
-        let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
-        let at = |id: &str| questions.iter().position(|q| q.id == id).expect("question");
-        let (team, order, grid, enps) = (at("team"), at("order"), at("grid"), at("enps"));
-        let layout = Layout::new(&questions);
-        let mut counts = layout.counts();
-        let mut row = Coded::default();
-        row.clear(questions.len());
-        row.set(team, Some(Code::Opt(1)));
-        let mark = row.idx_mark();
-        for i in [2, 0, 1] {
-            row.push_one_idx(i);
-        }
-        let ranked = row.idx_since(mark, false);
-        row.set(order, Some(Code::Ranking(ranked)));
-        let mark = row.cells_mark();
-        row.push_cell(mark, 1, 4);
-        let cells = row.cells_since(mark);
-        row.set(grid, Some(Code::Matrix(cells)));
-        row.set(enps, Some(Code::Point(10)));
-        let n = 70_000u64;
-        for _ in 0..n {
-            for (i, p) in layout.places.iter().enumerate() {
-                counts.count(p, i != enps, row.answer(i), &row);
-            }
-        }
-        let mut other = layout.counts();
-        for (i, p) in layout.places.iter().enumerate() {
-            other.count(p, true, row.answer(i), &row);
-        }
-        counts.add(&other);
-        let values = |i: usize| -> Vec<String> {
-            questions[i]
-                .kind
-                .option_values()
-                .iter()
-                .map(|s| s.to_string())
-                .collect()
-        };
-        let q = |i: usize| counts.to_qagg(&layout.places[i], questions[i], &values(i));
-        let all = n + 1;
-        let t = q(team);
-        assert_eq!((t.shown, t.answered), (all, all));
-        assert_eq!(t.counts.get("blue"), Some(&all));
-        assert_eq!(t.counts.len(), 1);
-        let o = q(order);
-        assert_eq!(o.counts.get("c"), Some(&all));
-        assert_eq!(o.ranks.get("c"), Some(&(all, all)));
-        assert_eq!(o.ranks.get("a"), Some(&(2 * all, all)));
-        assert_eq!(o.ranks.get("b"), Some(&(3 * all, all)));
-        let g = q(grid);
-        assert_eq!(g.rows.get("training").and_then(|r| r.get(&4)), Some(&all));
-        // Not shown, but answered: counted as shown.
-        let e = q(enps);
-        assert_eq!(
-            (e.shown, e.answered, e.points.get(&10)),
-            (all, all, Some(&all))
-        );
-        // A question nobody answered.
-        let years = q(at("years"));
-        assert_eq!((years.shown, years.answered), (all, 0));
     }
 }
