@@ -267,3 +267,106 @@ impl Counts {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> crate::survey::Survey {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ingest/full.yaml");
+        crate::survey::load_survey(&p).unwrap_or_else(|e| panic!("full.yaml: {e}"))
+    }
+
+    /// Every kind of answer lands in its own question's counts, and two
+    /// atoms' counts added give the counts of all their rows.
+    #[test]
+    fn each_answer_is_counted_in_its_own_place() {
+        let survey = survey();
+        let questions: Vec<&Question> = survey.questions().filter(|q| q.is_answerable()).collect();
+        let at = |id: &str| questions.iter().position(|q| q.id == id).expect("question");
+        let layout = Layout::new(&questions);
+        let mut row = Coded::default();
+        row.clear(questions.len());
+        row.set(at("team"), Some(Code::Opt(1)));
+        let mark = row.idx_mark();
+        for i in [0, 2] {
+            row.push_one_idx(i);
+        }
+        let ticked = row.idx_since(mark, false);
+        row.set(at("reasons"), Some(Code::Multi(ticked)));
+        row.set(at("stay"), Some(Code::YesNo(false)));
+        row.set(at("years"), Some(Code::Number(2.5)));
+        row.set(
+            at("start"),
+            Some(Code::Month {
+                year: 2024,
+                month: 3,
+            }),
+        );
+        let mark = row.cells_mark();
+        row.push_cell(mark, 1, 4);
+        let cells = row.cells_since(mark);
+        row.set(at("grid"), Some(Code::Matrix(cells)));
+        let mark = row.idx_mark();
+        for i in [2, 0, 1] {
+            row.push_one_idx(i);
+        }
+        let ranked = row.idx_since(mark, false);
+        row.set(at("order"), Some(Code::Ranking(ranked)));
+        row.set(at("enps"), Some(Code::Point(10)));
+        let count = |counts: &mut Counts, rows: usize| {
+            for _ in 0..rows {
+                for (i, p) in layout.places.iter().enumerate() {
+                    // `enps` answered though not shown: counted as shown.
+                    counts.count(p, i != at("enps"), row.answer(i), &row);
+                }
+            }
+        };
+        let (mut a, mut b) = (layout.counts(), layout.counts());
+        count(&mut a, 2);
+        count(&mut b, 1);
+        a.add(&b);
+        let q = |id: &str| {
+            let i = at(id);
+            let values: Vec<String> = match questions[i].kind {
+                Kind::YesNo => vec!["yes".into(), "no".into()],
+                ref k => k.option_values().iter().map(|s| s.to_string()).collect(),
+            };
+            a.to_qagg(&layout.places[i], questions[i], &values)
+        };
+        let team = q("team");
+        assert_eq!((team.shown, team.answered), (3, 3));
+        assert_eq!(team.counts, BTreeMap::from([("blue".to_string(), 3)]));
+        let reasons = q("reasons");
+        assert_eq!(
+            reasons.counts,
+            BTreeMap::from([("pay".to_string(), 3), ("people".to_string(), 3)])
+        );
+        assert_eq!(q("stay").counts, BTreeMap::from([("no".to_string(), 3)]));
+        assert_eq!(q("years").numbers, BTreeMap::from([(OrdF64(2.5), 3)]));
+        assert_eq!(
+            q("start").counts,
+            BTreeMap::from([("2024-03".to_string(), 3)])
+        );
+        let grid = q("grid");
+        assert_eq!(
+            grid.rows,
+            BTreeMap::from([("training".to_string(), BTreeMap::from([(4, 3)]))])
+        );
+        let order = q("order");
+        assert_eq!(order.counts, BTreeMap::from([("c".to_string(), 3)]));
+        let ranks = BTreeMap::from([
+            ("a".to_string(), (6, 3)),
+            ("b".to_string(), (9, 3)),
+            ("c".to_string(), (3, 3)),
+        ]);
+        assert_eq!(order.ranks, ranks);
+        let enps = q("enps");
+        assert_eq!((enps.shown, enps.answered), (3, 3));
+        assert_eq!(enps.points, BTreeMap::from([(10, 3)]));
+        // A question nobody answered was still shown.
+        let code = q("code");
+        assert_eq!((code.shown, code.answered), (3, 0));
+    }
+}
