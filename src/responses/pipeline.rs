@@ -10,7 +10,7 @@
 //! memory is bounded by the batches in flight.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 use crate::error::{Error, Result};
@@ -21,6 +21,8 @@ use super::read::{Batch, Row};
 const BATCH: usize = 256;
 /// Batches read ahead of the one being taken, per worker.
 const AHEAD_PER_WORKER: u64 = 4;
+/// How long a thread tries for the reader before it sleeps.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(200);
 
 /// Records, their notes and their results.
 type Worked<M, T> = (Batch, Vec<M>, Vec<T>);
@@ -45,6 +47,8 @@ struct Shared<'f, M, T> {
     /// taken or the run stops.
     gate: Mutex<()>,
     advanced: Condvar,
+    /// Readers waiting at the gate.
+    waiting: AtomicUsize,
     /// Emptied batches, for the next reads.
     spare: Mutex<Vec<Batch>>,
     stop: AtomicBool,
@@ -72,7 +76,7 @@ fn lock<X>(m: &Mutex<X>) -> Result<MutexGuard<'_, X>> {
     m.lock().map_err(|_| stopped())
 }
 
-impl<M, T> Shared<'_, M, T> {
+impl<'f, M, T> Shared<'f, M, T> {
     /// Stop every thread; the first error is the one returned.
     fn fail(&self, e: Error) {
         if let Ok(mut first) = self.error.lock() {
@@ -86,28 +90,65 @@ impl<M, T> Shared<'_, M, T> {
         self.wake();
     }
 
-    /// Wake a reader waiting at the gate. The gate is taken first, so the
-    /// wake cannot fall between its look at the counts and its wait.
+    /// Wake a reader waiting at the gate, if one is. The gate is taken
+    /// first, so the wake cannot fall between its look at the counts and
+    /// its wait. A reader counts itself in `waiting` before it looks
+    /// again, so either this sees it or it sees what changed.
     fn wake(&self) {
-        drop(self.gate.lock());
-        self.advanced.notify_all();
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            drop(self.gate.lock());
+            self.advanced.notify_all();
+        }
+    }
+
+    /// The reader, once the thread that holds it lets go. A thread that
+    /// finds it held has nothing else to do: for up to [`SPIN`] (longer
+    /// than reading a batch takes) it tries again, giving up its core
+    /// between tries to any thread that wants it, before it sleeps; so the
+    /// reader usually changes hands without a sleep and a wake-up in the
+    /// kernel, and a busy machine loses nothing to the tries.
+    fn reader(&self) -> Result<MutexGuard<'_, Reader<'f, M>>> {
+        let start = std::time::Instant::now();
+        loop {
+            for _ in 0..8 {
+                match self.next.try_lock() {
+                    Ok(r) => return Ok(r),
+                    Err(TryLockError::WouldBlock) => std::thread::yield_now(),
+                    Err(TryLockError::Poisoned(_)) => return Err(stopped()),
+                }
+            }
+            if start.elapsed() > SPIN {
+                return lock(&self.next);
+            }
+        }
     }
 
     /// The next batch of records, with its number; `None` at the end of
     /// the input or when the run stops.
     fn read(&self) -> Result<Option<(u64, Batch, Vec<M>)>> {
-        let mut r = lock(&self.next)?;
+        let mut r = self.reader()?;
         if r.eof {
             return Ok(None);
         }
         // The oldest batch in flight is another thread's, which hands it in.
-        let mut gate = lock(&self.gate)?;
-        while !self.stop.load(Ordering::SeqCst)
-            && r.sent - self.taken.load(Ordering::SeqCst) >= self.ahead
-        {
-            gate = self.advanced.wait(gate).map_err(|_| stopped())?;
+        let too_far = || {
+            !self.stop.load(Ordering::SeqCst)
+                && r.sent - self.taken.load(Ordering::SeqCst) >= self.ahead
+        };
+        if too_far() {
+            let mut gate = lock(&self.gate)?;
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            while too_far() {
+                match self.advanced.wait(gate) {
+                    Ok(g) => gate = g,
+                    Err(_) => {
+                        self.waiting.fetch_sub(1, Ordering::SeqCst);
+                        return Err(stopped());
+                    }
+                }
+            }
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
-        drop(gate);
         if self.stop.load(Ordering::SeqCst) {
             return Ok(None);
         }
@@ -243,6 +284,7 @@ pub fn in_order<M: Send, S: Send, T: Send>(
         ahead: AHEAD_PER_WORKER * states.len() as u64,
         gate: Mutex::new(()),
         advanced: Condvar::new(),
+        waiting: AtomicUsize::new(0),
         spare: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
         error: Mutex::new(None),
