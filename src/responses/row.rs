@@ -7,7 +7,7 @@
 use crate::answers::{Granularity, Period};
 use crate::cli::DateOrder;
 
-use super::cells::{Cells, Slot, blank};
+use super::cells::{Cells, Slot, blank, trim};
 use super::coded::{Coded, Dropped};
 use super::columns::Columns;
 use super::headers::{Catalog, Meta, Target, meta_of};
@@ -223,7 +223,7 @@ impl Interpreter<'_, '_> {
         let fp = self.catalog.survey.fingerprint.as_str();
         // A prefix of the fingerprint (lowercase hex), in either case.
         let fingerprint_mismatch = m.fingerprint.is_some_and(|f| {
-            let f = f.trim();
+            let f = trim(f);
             f.len() < 12
                 || !fp
                     .as_bytes()
@@ -232,8 +232,8 @@ impl Interpreter<'_, '_> {
         });
         RowOutcome::Used {
             fingerprint_mismatch,
-            nonce: m.nonce.map(str::trim),
-            stamp: m.id.or(m.time).unwrap_or("").trim(),
+            nonce: m.nonce.map(trim),
+            stamp: trim(m.id.or(m.time).unwrap_or("")),
         }
     }
 
