@@ -7,10 +7,11 @@
 //! it decides, or one that takes no answer) is compiled to `false`. A leaf
 //! over a choice, yes/no or multi question is also compiled to a mask:
 //! the option indexes for which it holds, found by evaluating the leaf on
-//! each option value alone. For a multi answer the leaf holds when it
-//! holds for one of its options ("'a' in q" is the only leaf a set
-//! satisfies). Any other answer is looked up and evaluated as
-//! [`Visibility::mask_with`] does, so the two always agree.
+//! each option value alone. A set of ticked options satisfies only
+//! "'a' in q" and "answered(q)", and either holds for a set exactly when
+//! it holds for one of its options, so a multi answer is tested against
+//! the mask option by option. Any other answer is looked up and evaluated
+//! as [`Visibility::mask_with`] does, so the two always agree.
 //!
 //! [`Visibility::mask_with`]: crate::survey::expr::Visibility::mask_with
 
@@ -163,7 +164,8 @@ impl Leaf<'_> {
         match (self.mask, row.answer(self.q)) {
             (Some(Mask::Choice(m)), Some(Code::Opt(i))) => bit(i, m),
             (Some(Mask::YesNo(m)), Some(Code::YesNo(b))) => bit(u32::from(!b), m),
-            // An empty multi answer reads as not answered: no bit is set.
+            // An empty multi answer reads as not answered; `any` over it
+            // is false.
             (Some(Mask::Multi(m, n)), Some(Code::Multi(s)))
                 if row.idx(s).iter().all(|&i| i < n) =>
             {

@@ -191,11 +191,6 @@ impl<'s> Visibility<'s> {
         }
     }
 
-    /// Whether any question has a condition (else every one is shown).
-    pub fn conditional(&self) -> bool {
-        !self.conditional.is_empty()
-    }
-
     /// The position of a question in `survey.questions()`.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
