@@ -116,17 +116,15 @@ fn compile<'s>(cat: &Catalog<'s>, e: &'s Expr, at: usize) -> Node<'s> {
 fn mask(cat: &Catalog, q: usize, e: &Expr) -> Option<Mask> {
     let info = &cat.questions[q];
     let yes_no = ["yes".to_string(), "no".to_string()];
-    let n = info.opts.values.len() as u32;
-    let (values, kind): (&[String], &dyn Fn(u64) -> Mask) = match &info.q.kind {
-        Kind::Choice { .. } => (&info.opts.values, &Mask::Choice),
-        Kind::Multi { .. } => (&info.opts.values, &|m| Mask::Multi(m, n)),
-        Kind::YesNo => (&yes_no, &Mask::YesNo),
+    let (values, multi): (&[String], bool) = match &info.q.kind {
+        Kind::Choice { .. } => (&info.opts.values, false),
+        Kind::Multi { .. } => (&info.opts.values, true),
+        Kind::YesNo => (&yes_no, false),
         _ => return None,
     };
     if values.len() > 64 {
         return None;
     }
-    let multi = matches!(info.q.kind, Kind::Multi { .. });
     let mut m = 0u64;
     for j in 0..values.len() {
         let one = [j as u32];
@@ -139,7 +137,11 @@ fn mask(cat: &Catalog, q: usize, e: &Expr) -> Option<Mask> {
             m |= 1 << j;
         }
     }
-    Some(kind(m))
+    Some(match &info.q.kind {
+        Kind::Multi { .. } => Mask::Multi(m, values.len() as u32),
+        Kind::YesNo => Mask::YesNo(m),
+        _ => Mask::Choice(m),
+    })
 }
 
 impl Node<'_> {

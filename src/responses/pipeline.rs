@@ -138,16 +138,17 @@ impl<'f, M, T> Shared<'f, M, T> {
         if too_far() {
             let mut gate = lock(&self.gate)?;
             self.waiting.fetch_add(1, Ordering::SeqCst);
-            while too_far() {
+            let waited = loop {
+                if !too_far() {
+                    break Ok(());
+                }
                 match self.advanced.wait(gate) {
                     Ok(g) => gate = g,
-                    Err(_) => {
-                        self.waiting.fetch_sub(1, Ordering::SeqCst);
-                        return Err(stopped());
-                    }
+                    Err(_) => break Err(stopped()),
                 }
-            }
+            };
             self.waiting.fetch_sub(1, Ordering::SeqCst);
+            waited?;
         }
         if self.stop.load(Ordering::SeqCst) {
             return Ok(None);
