@@ -382,14 +382,19 @@ impl<'a> Aggregator<'a> {
                 counts: layout.counts(),
             });
         atom.n += 1;
-        for (i, place) in layout.places.iter().enumerate() {
-            let a = row.answer(i);
-            let shown = row.shown.get(self.position[i]).copied().unwrap_or(false);
-            atom.counts.count(place, shown, a, row);
+        let position = &self.position;
+        atom.counts.count_row(&layout.places, row, |i| {
+            position
+                .get(i)
+                .and_then(|&at| row.shown.get(at))
+                .copied()
+                .unwrap_or(false)
+        });
+        for (i, a) in row.answers().iter().enumerate() {
             let Some(a) = a else { continue };
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
-                keep(&mut self.verbatims[i], text, row.text(s), self.limit);
+                keep(&mut self.verbatims[i], text, row.text(*s), self.limit);
             }
             if let Some(o) = row.other(i) {
                 keep(&mut self.others[i], other, o, self.limit);

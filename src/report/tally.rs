@@ -148,60 +148,79 @@ fn bump(body: &mut [u64], i: usize) {
     }
 }
 
+/// Count answer `a` of the question at `p` into `body`, its counts after
+/// shown and answered (a number or a date into `sparse`); `row` holds the
+/// answer's spans.
+#[inline]
+fn count_body(body: &mut [u64], p: &Place, a: Code, row: &Coded, sparse: &mut [Sparse]) {
+    match (a, p.shape) {
+        (Code::Opt(i), Shape::Options(n)) => bump(&mut body[..n], i as usize),
+        (Code::YesNo(b), Shape::Options(n)) => bump(&mut body[..n], usize::from(!b)),
+        (Code::Multi(s), Shape::Options(n)) => {
+            let opts = &mut body[..n];
+            for &i in row.idx(s) {
+                bump(opts, i as usize);
+            }
+        }
+        (Code::Ranking(s), Shape::Options(n)) => {
+            let (first, ranks) = body.split_at_mut(n);
+            let order = row.idx(s);
+            if let Some(&i) = order.first() {
+                bump(first, i as usize);
+            }
+            for (place, &i) in order.iter().enumerate() {
+                if let Some([sum, times]) = ranks.get_mut(2 * i as usize..2 * i as usize + 2) {
+                    *sum += place as u64 + 1;
+                    *times += 1;
+                }
+            }
+        }
+        (Code::Point(x), Shape::Points { min, .. }) => bump(body, x.wrapping_sub(min) as usize),
+        (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
+            for &(r, x) in row.cells(s) {
+                let x = x.wrapping_sub(min) as usize;
+                if x < len {
+                    bump(body, r as usize * len + x);
+                }
+            }
+        }
+        (Code::Number(x), Shape::Sparse) => {
+            if let Some(s) = p.sparse.and_then(|i| sparse.get_mut(i)) {
+                *s.numbers.entry(OrdF64(x)).or_default() += 1;
+            }
+        }
+        (Code::Month { year, month }, Shape::Sparse) => {
+            if let Some(s) = p.sparse.and_then(|i| sparse.get_mut(i)) {
+                *s.months.entry((year, month)).or_default() += 1;
+            }
+        }
+        _ => {}
+    }
+}
+
 impl Counts {
-    /// Count the question at `p` for one row: shown or not, and its
-    /// answer if any (an answered question was shown); `row` holds the
-    /// answer's spans.
+    /// Count every question of one row: question `i` at `places[i]`,
+    /// answered as `row` says, shown when `shown(i)` (an answered
+    /// question was shown). As [`Counts::count`] on each in turn, with
+    /// the atom's counts and the row's answers each looked up once.
     #[inline]
-    pub fn count(&mut self, p: &Place, shown: bool, a: Option<Code>, row: &Coded) {
-        let Some([seen, answered, body @ ..]) = self.flat.get_mut(p.base..p.end) else {
-            return;
-        };
-        *seen += u64::from(shown || a.is_some());
-        let Some(a) = a else { return };
-        *answered += 1;
-        match (a, p.shape) {
-            (Code::Opt(i), Shape::Options(n)) => bump(&mut body[..n], i as usize),
-            (Code::YesNo(b), Shape::Options(n)) => bump(&mut body[..n], usize::from(!b)),
-            (Code::Multi(s), Shape::Options(n)) => {
-                let opts = &mut body[..n];
-                for &i in row.idx(s) {
-                    bump(opts, i as usize);
+    pub fn count_row(&mut self, places: &[Place], row: &Coded, shown: impl Fn(usize) -> bool) {
+        let flat = self.flat.as_mut_slice();
+        for (i, (p, a)) in places.iter().zip(row.answers()).enumerate() {
+            let Some(a) = *a else {
+                if shown(i)
+                    && let Some(seen) = flat.get_mut(p.base)
+                {
+                    *seen += 1;
                 }
-            }
-            (Code::Ranking(s), Shape::Options(n)) => {
-                let (first, ranks) = body.split_at_mut(n);
-                let order = row.idx(s);
-                if let Some(&i) = order.first() {
-                    bump(first, i as usize);
-                }
-                for (place, &i) in order.iter().enumerate() {
-                    if let Some([sum, times]) = ranks.get_mut(2 * i as usize..2 * i as usize + 2) {
-                        *sum += place as u64 + 1;
-                        *times += 1;
-                    }
-                }
-            }
-            (Code::Point(x), Shape::Points { min, .. }) => bump(body, x.wrapping_sub(min) as usize),
-            (Code::Matrix(s), Shape::Grid { min, len, .. }) => {
-                for &(r, x) in row.cells(s) {
-                    let x = x.wrapping_sub(min) as usize;
-                    if x < len {
-                        bump(body, r as usize * len + x);
-                    }
-                }
-            }
-            (Code::Number(x), Shape::Sparse) => {
-                if let Some(s) = p.sparse.and_then(|i| self.sparse.get_mut(i)) {
-                    *s.numbers.entry(OrdF64(x)).or_default() += 1;
-                }
-            }
-            (Code::Month { year, month }, Shape::Sparse) => {
-                if let Some(s) = p.sparse.and_then(|i| self.sparse.get_mut(i)) {
-                    *s.months.entry((year, month)).or_default() += 1;
-                }
-            }
-            _ => {}
+                continue;
+            };
+            let Some([seen, answered, body @ ..]) = flat.get_mut(p.base..p.end) else {
+                continue;
+            };
+            *seen += 1;
+            *answered += 1;
+            count_body(body, p, a, row, &mut self.sparse);
         }
     }
 
@@ -317,10 +336,8 @@ mod tests {
         row.set(at("enps"), Some(Code::Point(10)));
         let count = |counts: &mut Counts, rows: usize| {
             for _ in 0..rows {
-                for (i, p) in layout.places.iter().enumerate() {
-                    // `enps` answered though not shown: counted as shown.
-                    counts.count(p, i != at("enps"), row.answer(i), &row);
-                }
+                // `enps` answered though not shown: counted as shown.
+                counts.count_row(&layout.places, &row, |i| i != at("enps"));
             }
         };
         let (mut a, mut b) = (layout.counts(), layout.counts());

@@ -119,6 +119,11 @@ impl Coded {
         self.other.get(q).copied().flatten()
     }
 
+    /// Every question's answer, by index (`None`: not answered).
+    pub fn answers(&self) -> &[Option<Code>] {
+        &self.answers
+    }
+
     /// The answered question indexes, in order.
     pub fn answered(&self) -> impl Iterator<Item = (usize, Code)> + '_ {
         self.answers
