@@ -56,6 +56,29 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// Cell (or field value) `i` as bytes when it is not [`blank`]: the
+    /// bytes of [`Cells::get`], without the checks that cutting a `&str`
+    /// makes (a record's cell ends were checked in [`Cells::packed`]).
+    #[inline]
+    pub fn filled(&self, i: usize) -> Option<&'a [u8]> {
+        let b = match self {
+            Cells::Packed { ends, all } => {
+                let end = *ends.get(i)?;
+                let start = match i {
+                    0 => 0,
+                    _ => ends[i - 1],
+                };
+                all.as_bytes().get(start..end)?
+            }
+            Cells::Fields(f) => f.get(i)?.1.as_bytes(),
+        };
+        match b.first() {
+            Some(f) if f.is_ascii_graphic() => Some(b),
+            None => None,
+            _ => (!blank(self.get(i))).then_some(b),
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }

@@ -34,8 +34,7 @@ enum Key {
 }
 
 impl Key {
-    fn of(v: &str) -> Option<Key> {
-        let b = v.as_bytes();
+    fn of(b: &[u8]) -> Option<Key> {
         let n = b.len();
         let at = |i: usize| -> u64 {
             let mut w = [0u8; 8];
@@ -172,7 +171,7 @@ impl Memos {
     /// `c` as `afresh` (which reads that cell with [`read_question`])
     /// would: by replaying what the cell read as before, or afresh.
     #[inline]
-    pub fn read(&mut self, qi: usize, v: &str, c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
+    pub fn read(&mut self, qi: usize, v: &[u8], c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
             afresh(c);
@@ -285,7 +284,7 @@ mod tests {
                 }
             }
             let (sa, sb) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
-            let (ka, kb) = (Key::of(&sa), Key::of(&sb));
+            let (ka, kb) = (Key::of(sa.as_bytes()), Key::of(sb.as_bytes()));
             prop_assert_eq!(ka.is_some(), sa.len() <= LONGEST);
             if let (Some(ka), Some(kb)) = (ka, kb) {
                 prop_assert_eq!(ka == kb, sa == sb);

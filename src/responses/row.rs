@@ -187,8 +187,7 @@ impl Interpreter<'_, '_> {
         let order = self.date_order;
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots.all).enumerate() {
             if let Some(&Some(cell)) = direct.get(qi) {
-                let v = cells.get(cell as usize);
-                if !blank(v) {
+                if let Some(v) = cells.filled(cell as usize) {
                     any = true;
                     // The slot is looked at only when the cell is read afresh.
                     sc.memos.read(qi, v, c, |c| match slots.get(qi) {
@@ -207,9 +206,10 @@ impl Interpreter<'_, '_> {
                 // Gathered, but this row holds the question in one cell
                 // alone (an "other" column left empty, say): as direct.
                 any = true;
-                sc.memos.read(qi, cells.get(cell as usize), c, |c| {
-                    read_question(info, qi, slot, cells, order, c)
-                });
+                sc.memos
+                    .read(qi, cells.get(cell as usize).as_bytes(), c, |c| {
+                        read_question(info, qi, slot, cells, order, c)
+                    });
             } else if !slot.is_empty() {
                 any = true;
                 read_question(info, qi, slot, cells, order, c);
@@ -225,10 +225,11 @@ impl Interpreter<'_, '_> {
         let fingerprint_mismatch = m.fingerprint.is_some_and(|f| {
             let f = trim(f);
             f.len() < 12
-                || !fp
-                    .as_bytes()
-                    .get(..f.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(f.as_bytes()))
+                || !fp.as_bytes().get(..f.len()).is_some_and(|p| {
+                    // Written as drawn (lowercase) most often: compared
+                    // byte for byte first.
+                    p == f.as_bytes() || p.eq_ignore_ascii_case(f.as_bytes())
+                })
         });
         RowOutcome::Used {
             fingerprint_mismatch,
