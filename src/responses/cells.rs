@@ -75,8 +75,15 @@ impl<'a> Cells<'a> {
         match b.first() {
             Some(f) if f.is_ascii_graphic() => Some(b),
             None => None,
-            _ => (!blank(self.get(i))).then_some(b),
+            _ => self.filled_slowly(i, b),
         }
+    }
+
+    /// [`Cells::filled`] for a cell that starts with white space or a
+    /// letter beyond ASCII.
+    #[cold]
+    fn filled_slowly(&self, i: usize, b: &'a [u8]) -> Option<&'a [u8]> {
+        (!blank(self.get(i))).then_some(b)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {

@@ -221,16 +221,23 @@ impl Coded {
     }
 
     /// Add a matrix row's point; a row given twice keeps the last point.
+    /// The rows pushed since `mark` are kept in row order.
     pub fn push_cell(&mut self, mark: usize, row: u32, p: i64) {
-        match self.cells[mark..].iter_mut().find(|(r, _)| *r == row) {
-            Some(c) => c.1 = p,
-            None => self.cells.push((row, p)),
+        let run = self.cells.get(mark..).unwrap_or(&[]);
+        // Where `row` goes; the last place most often (rows come in order).
+        let at = mark
+            + run
+                .iter()
+                .rposition(|&(r, _)| r <= row)
+                .map_or(0, |i| i + 1);
+        match self.cells.get_mut(at.wrapping_sub(1)) {
+            Some(c) if at > mark && c.0 == row => c.1 = p,
+            _ => self.cells.insert(at, (row, p)),
         }
     }
 
-    /// The matrix rows pushed since `mark`, sorted by row.
+    /// The matrix rows pushed since `mark`, in row order.
     pub fn cells_since(&mut self, mark: usize) -> Span {
-        self.cells[mark..].sort_unstable_by_key(|c| c.0);
         Span::new(mark..self.cells.len())
     }
 
@@ -312,6 +319,32 @@ impl Coded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Matrix rows pushed in any order come out in row order, a row
+        /// given twice with its last point, and a grid pushed before is
+        /// left as it was.
+        #[test]
+        fn matrix_rows_come_out_in_row_order_with_their_last_point(
+            pushed in proptest::collection::vec((0u32..6, 1i64..6), 0..12),
+        ) {
+            let mut c = Coded::default();
+            c.clear(1);
+            let m = c.cells_mark();
+            c.push_cell(m, 3, 9);
+            let first = c.cells_since(m);
+            let m = c.cells_mark();
+            let mut want = BTreeMap::new();
+            for &(r, p) in &pushed {
+                c.push_cell(m, r, p);
+                want.insert(r, p);
+            }
+            let s = c.cells_since(m);
+            let want: Vec<(u32, i64)> = want.into_iter().collect();
+            proptest::prop_assert_eq!(c.cells(s), want.as_slice());
+            proptest::prop_assert_eq!(c.cells(first), &[(3, 9)]);
+        }
+    }
 
     #[test]
     fn text_keeps_line_ends_as_newlines_and_spans_stay_apart() {

@@ -198,7 +198,10 @@ impl Interpreter<'_, '_> {
             } else if let Some(Some(s)) = slots.get(qi) {
                 // A grid held by its row columns alone: read straight from
                 // them (blank cells, never gathered, are skipped in reading).
-                if s.rows.iter().any(|&(_, v)| !blank(cells.get(v as usize))) {
+                if s.rows
+                    .iter()
+                    .any(|&(_, v)| cells.filled(v as usize).is_some())
+                {
                     any = true;
                     read_question(info, qi, s, cells, order, c);
                 }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::survey::{Kind, Question, Scale, Text};
 
-use super::cells::{Cells, Slot, blank, trim};
+use super::cells::{Cells, Slot, trim};
 use super::coded::{Code, Coded, Span};
 use super::time::month_of;
 use super::tokens::{OptionSet, fold};
@@ -294,6 +294,11 @@ fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
         Some(p) => p,
         None => point_of(scale, v)?,
     };
+    in_scale(scale, p)
+}
+
+/// Point `p` if the scale has it.
+fn in_scale(scale: &Scale, p: i64) -> Result<i64, &'static str> {
     if (scale.min..=scale.max).contains(&p) {
         Ok(p)
     } else {
@@ -344,13 +349,17 @@ fn read_matrix(
     }
     let mark = c.cells_mark();
     for &(r, v) in &s.rows {
-        let v = cells.get(v as usize);
         // A blank row cell is a row not answered (a gathered slot never
         // holds one).
-        if blank(v) {
+        let Some(b) = cells.filled(v as usize) else {
             continue;
-        }
-        match read_point(scale, v) {
+        };
+        let point = match *b {
+            // One digit, the usual cell: read as `read_point` would.
+            [d] if d.is_ascii_digit() => in_scale(scale, i64::from(d - b'0')),
+            _ => read_point(scale, cells.get(v as usize)),
+        };
+        match point {
             Ok(p) if (r as usize) < ids.len() => c.push_cell(mark, r, p),
             Ok(_) => {}
             Err(rule) => c.dropped.push((at, rule)),
