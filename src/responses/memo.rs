@@ -234,6 +234,7 @@ fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
     Some(Reading { answer, dropped })
 }
 
+#[inline(always)]
 fn replay(r: &Reading, qi: usize, c: &mut Coded) {
     let answer = match r.answer {
         None => None,
