@@ -13,16 +13,23 @@ pub enum Cells<'a> {
 
 /// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
 /// into it) falls between characters, so each cell is text too.
-fn cells_text(bytes: &[u8], mut ends: impl Iterator<Item = usize>) -> Option<&str> {
+fn cells_text<'a>(bytes: &'a [u8], ends: &[usize]) -> Option<&'a str> {
     let all = simdutf8::basic::from_utf8(bytes).ok()?;
-    ends.all(|e| all.is_char_boundary(e)).then_some(all)
+    // As `str::is_char_boundary` for each end, every end looked at: no
+    // byte that continues a character (0x80 to 0xbf) at an end.
+    let between = ends.iter().fold(true, |ok, &e| {
+        ok & bytes
+            .get(e)
+            .map_or(e == bytes.len(), |&b| (b as i8) >= -0x40)
+    });
+    between.then_some(all)
 }
 
 impl<'a> Cells<'a> {
     /// A record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
     pub fn packed(row: super::read::Row<'a>) -> Option<Cells<'a>> {
-        let all = cells_text(row.bytes, row.ends.iter().copied())?;
+        let all = cells_text(row.bytes, row.ends)?;
         Some(Cells::Packed {
             ends: row.ends,
             all,
@@ -162,5 +169,29 @@ impl Slot {
         self.other = None;
         self.year = None;
         self.month = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cells of the first record of `csv`, if they are text.
+    fn first(csv: &[u8]) -> Option<Vec<String>> {
+        let batch = crate::responses::read::packed_all(csv);
+        Cells::packed(batch.row(0)).map(|c| c.iter().map(String::from).collect())
+    }
+
+    #[test]
+    fn a_record_is_text_only_when_every_cell_is() {
+        assert_eq!(
+            first("å,x,\"ø,\"\n".as_bytes()),
+            Some(vec!["å".into(), "x".into(), "ø,".into()])
+        );
+        // The two halves of "å" in two cells: the cells side by side are
+        // UTF-8, each cell alone is not.
+        assert_eq!(first(b"\xc3,\xa5\n"), None);
+        assert_eq!(first(b"a,\xc3\n"), None);
+        assert_eq!(first(b"\xa5,a\n"), None);
     }
 }
