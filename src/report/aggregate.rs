@@ -293,6 +293,8 @@ pub struct Aggregator<'a> {
     position: Vec<usize>,
     /// Per question, the verbatims' and the "other" texts' hash prefixes.
     prefixes: Vec<[Sha256; 2]>,
+    /// The questions whose answers can hold free text of either kind.
+    with_text: Vec<usize>,
 }
 
 impl<'a> Aggregator<'a> {
@@ -323,9 +325,23 @@ impl<'a> Aggregator<'a> {
                 ]
             })
             .collect();
+        // Free text comes only from text questions, "other" texts only
+        // beside a choice or multi answer.
+        let with_text = questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| {
+                matches!(
+                    q.kind,
+                    Kind::Text { .. } | Kind::Choice { .. } | Kind::Multi { .. }
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
         Aggregator {
             survey,
             prefixes,
+            with_text,
             layout: Layout::new(&questions),
             values,
             verbatims: vec![Verbatims::default(); questions.len()],
@@ -401,11 +417,11 @@ impl<'a> Aggregator<'a> {
                 .copied()
                 .unwrap_or(false)
         });
-        for (i, a) in row.answers().iter().enumerate() {
-            let Some(a) = a else { continue };
+        for &i in &self.with_text {
+            let Some(a) = row.answer(i) else { continue };
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
-                keep(&mut self.verbatims[i], text, row.text(*s), self.limit);
+                keep(&mut self.verbatims[i], text, row.text(s), self.limit);
             }
             if let Some(o) = row.other(i) {
                 keep(&mut self.others[i], other, o, self.limit);
