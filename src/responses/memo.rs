@@ -111,12 +111,16 @@ pub struct Memo {
 impl Memo {
     fn get(&self, key: &Key) -> Option<&Reading> {
         match *key {
-            Key::Short(w, 1) => {
-                let at = *self.by_byte.get(w as usize & 0xff)?;
-                self.one_byte.get(usize::from(at).checked_sub(1)?)
-            }
+            Key::Short(w, 1) => self.by_byte(w as u8),
             _ => self.seen.get(key),
         }
+    }
+
+    /// The reading of the one-byte cell `b`, if remembered.
+    #[inline]
+    fn by_byte(&self, b: u8) -> Option<&Reading> {
+        let at = *self.by_byte.get(usize::from(b))?;
+        self.one_byte.get(usize::from(at).checked_sub(1)?)
     }
 
     fn len(&self) -> usize {
@@ -173,6 +177,14 @@ impl Memos {
     #[inline]
     pub fn read(&mut self, qi: usize, v: &[u8], c: &mut Coded, afresh: impl FnOnce(&mut Coded)) {
         let memo = self.per_question.get_mut(qi).filter(|m| !m.off);
+        // A cell of one byte (a digit, most often) is looked up by it here,
+        // without making its key.
+        if let (Some(memo), [b]) = (&memo, v)
+            && let Some(r) = memo.by_byte(*b)
+        {
+            replay(r, qi, c);
+            return;
+        }
         let (Some(memo), Some(key)) = (memo, Key::of(v)) else {
             afresh(c);
             return;
