@@ -80,15 +80,19 @@ impl std::hash::Hash for Key {
 /// What reading one cell did, without what it borrows.
 #[derive(Debug, Clone, Copy)]
 struct Reading {
-    answer: Option<Stored>,
+    /// The answer when it is a code that holds no span (or no answer);
+    /// else `spans` says what to push.
+    answer: Option<Code>,
+    spans: Spans,
     /// The rule that set the answer aside, if one did.
     dropped: Option<&'static str>,
 }
 
+/// An answer that holds a span, as what to push into it.
 #[derive(Debug, Clone, Copy)]
-enum Stored {
-    /// A code that holds no span.
-    Plain(Code),
+enum Spans {
+    /// None: `answer` is the answer.
+    None,
     /// Multi answers: the options ticked, as bits (options 0 to 63).
     Multi(u64),
     /// Ranking: up to 8 options (indexes below 256) in rank order.
@@ -212,18 +216,17 @@ fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
     if c.other_span(qi).is_some() {
         return None;
     }
-    let answer = match c.answer(qi) {
-        None => None,
-        Some(a @ (Code::Opt(_) | Code::YesNo(_) | Code::Number(_) | Code::Point(_))) => {
-            Some(Stored::Plain(a))
-        }
-        Some(a @ Code::Month { .. }) => Some(Stored::Plain(a)),
+    let (answer, spans) = match c.answer(qi) {
+        a @ (None
+        | Some(
+            Code::Opt(_) | Code::YesNo(_) | Code::Number(_) | Code::Point(_) | Code::Month { .. },
+        )) => (a, Spans::None),
         Some(Code::Multi(s)) => {
             let mut bits = 0u64;
             for &i in c.idx(s) {
                 bits |= 1u64.checked_shl(i).filter(|_| i < 64)?;
             }
-            Some(Stored::Multi(bits))
+            (None, Spans::Multi(bits))
         }
         Some(Code::Ranking(s)) => {
             let ix = c.idx(s);
@@ -234,7 +237,7 @@ fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
             for (o, &i) in order.iter_mut().zip(ix) {
                 *o = u8::try_from(i).ok()?;
             }
-            Some(Stored::Ranking(order, ix.len() as u8))
+            (None, Spans::Ranking(order, ix.len() as u8))
         }
         Some(Code::Text(_) | Code::Matrix(_)) => return None,
     };
@@ -243,15 +246,18 @@ fn remember(c: &Coded, qi: usize, before: usize) -> Option<Reading> {
         [(q, rule)] if *q == Some(qi as u32) => Some(*rule),
         _ => return None,
     };
-    Some(Reading { answer, dropped })
+    Some(Reading {
+        answer,
+        spans,
+        dropped,
+    })
 }
 
 #[inline(always)]
 fn replay(r: &Reading, qi: usize, c: &mut Coded) {
-    let answer = match r.answer {
-        None => None,
-        Some(Stored::Plain(a)) => Some(a),
-        Some(Stored::Multi(bits)) => {
+    let answer = match r.spans {
+        Spans::None => r.answer,
+        Spans::Multi(bits) => {
             let mark = c.idx_mark();
             let mut rest = bits;
             while rest != 0 {
@@ -260,7 +266,7 @@ fn replay(r: &Reading, qi: usize, c: &mut Coded) {
             }
             Some(Code::Multi(c.idx_since(mark, false)))
         }
-        Some(Stored::Ranking(order, n)) => {
+        Spans::Ranking(order, n) => {
             let mark = c.idx_mark();
             for &i in &order[..usize::from(n)] {
                 c.push_one_idx(u32::from(i));
