@@ -274,8 +274,10 @@ fn replay(r: &Reading, qi: usize, c: &mut Coded) {
             Some(Code::Ranking(c.idx_since(mark, false)))
         }
     };
+    // No "other" text to set: a remembered reading has none, and the
+    // row's Coded, cleared for the row, holds none for `qi` yet.
+    debug_assert!(c.other_span(qi).is_none());
     c.set(qi, answer);
-    c.set_other(qi, None);
     if let Some(rule) = r.dropped {
         c.dropped.push((Some(qi as u32), rule));
     }
