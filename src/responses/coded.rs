@@ -237,7 +237,7 @@ impl Coded {
     }
 
     /// The matrix rows pushed since `mark`, in row order.
-    pub fn cells_since(&mut self, mark: usize) -> Span {
+    pub fn cells_since(&self, mark: usize) -> Span {
         Span::new(mark..self.cells.len())
     }
 
