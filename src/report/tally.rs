@@ -200,9 +200,9 @@ fn count_body(body: &mut [u64], p: &Place, a: Code, row: &Coded, sparse: &mut [S
 
 impl Counts {
     /// Count every question of one row: question `i` at `places[i]`,
-    /// answered as `row` says, shown when `shown(i)` (an answered
-    /// question was shown). As [`Counts::count`] on each in turn, with
-    /// the atom's counts and the row's answers each looked up once.
+    /// answered as `row` says, shown when `shown(i)` (an answered question
+    /// counts as shown), its answer counted by [`count_body`]. The atom's
+    /// counts and the row's answers are each looked up once per row.
     #[inline]
     pub fn count_row(&mut self, places: &[Place], row: &Coded, shown: impl Fn(usize) -> bool) {
         let flat = self.flat.as_mut_slice();
