@@ -25,6 +25,17 @@ fn cells_text<'a>(bytes: &'a [u8], ends: &[usize]) -> Option<&'a str> {
     between.then_some(all)
 }
 
+/// Where cell `i` lies in a record whose cells end at `ends`.
+#[inline]
+fn span(ends: &[usize], i: usize) -> Option<std::ops::Range<usize>> {
+    let end = *ends.get(i)?;
+    let start = match i {
+        0 => 0,
+        _ => ends[i - 1],
+    };
+    Some(start..end)
+}
+
 impl<'a> Cells<'a> {
     /// A record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
@@ -51,14 +62,7 @@ impl<'a> Cells<'a> {
     #[inline]
     pub fn get(&self, i: usize) -> &'a str {
         match self {
-            Cells::Packed { ends, all } => {
-                let Some(&end) = ends.get(i) else { return "" };
-                let start = match i {
-                    0 => 0,
-                    _ => ends[i - 1],
-                };
-                all.get(start..end).unwrap_or("")
-            }
+            Cells::Packed { ends, all } => span(ends, i).and_then(|r| all.get(r)).unwrap_or(""),
             Cells::Fields(f) => f.get(i).map_or("", |(_, v)| v.as_str()),
         }
     }
@@ -69,14 +73,7 @@ impl<'a> Cells<'a> {
     #[inline]
     pub fn filled(&self, i: usize) -> Option<&'a [u8]> {
         let b = match self {
-            Cells::Packed { ends, all } => {
-                let end = *ends.get(i)?;
-                let start = match i {
-                    0 => 0,
-                    _ => ends[i - 1],
-                };
-                all.as_bytes().get(start..end)?
-            }
+            Cells::Packed { ends, all } => all.as_bytes().get(span(ends, i)?)?,
             Cells::Fields(f) => f.get(i)?.1.as_bytes(),
         };
         match b.first() {

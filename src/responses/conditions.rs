@@ -111,15 +111,19 @@ fn compile<'s>(cat: &Catalog<'s>, e: &'s Expr, at: usize) -> Node<'s> {
     }
 }
 
+/// A mask of one kind from its bits and the number of values.
+type MaskOf = fn(u64, u32) -> Mask;
+
 /// The option indexes for which leaf `e` over question `q` holds, when
 /// its answers are options (at most 64 of them).
 fn mask(cat: &Catalog, q: usize, e: &Expr) -> Option<Mask> {
     let info = &cat.questions[q];
     let yes_no = ["yes".to_string(), "no".to_string()];
-    let (values, multi): (&[String], bool) = match &info.q.kind {
-        Kind::Choice { .. } => (&info.opts.values, false),
-        Kind::Multi { .. } => (&info.opts.values, true),
-        Kind::YesNo => (&yes_no, false),
+    // The values, whether an answer is a set of them, and the mask's kind.
+    let (values, multi, kind): (&[String], bool, MaskOf) = match &info.q.kind {
+        Kind::Choice { .. } => (&info.opts.values, false, |m, _| Mask::Choice(m)),
+        Kind::Multi { .. } => (&info.opts.values, true, Mask::Multi),
+        Kind::YesNo => (&yes_no, false, |m, _| Mask::YesNo(m)),
         _ => return None,
     };
     if values.len() > 64 {
@@ -137,11 +141,7 @@ fn mask(cat: &Catalog, q: usize, e: &Expr) -> Option<Mask> {
             m |= 1 << j;
         }
     }
-    Some(match &info.q.kind {
-        Kind::Multi { .. } => Mask::Multi(m, values.len() as u32),
-        Kind::YesNo => Mask::YesNo(m),
-        _ => Mask::Choice(m),
-    })
+    Some(kind(m, values.len() as u32))
 }
 
 impl Node<'_> {

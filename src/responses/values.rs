@@ -282,19 +282,22 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
 }
 
 fn read_point(scale: &Scale, v: &str) -> Result<i64, &'static str> {
-    // One or two digits: the usual cell.
-    let digits = match *trim(v).as_bytes() {
+    let p = match digits(trim(v).as_bytes()) {
+        Some(p) => p,
+        None => point_of(scale, v)?,
+    };
+    in_scale(scale, p)
+}
+
+/// The number a cell of one or two digits (the usual cell) names.
+fn digits(b: &[u8]) -> Option<i64> {
+    match *b {
         [d] if d.is_ascii_digit() => Some(i64::from(d - b'0')),
         [d, e] if d.is_ascii_digit() && e.is_ascii_digit() => {
             Some(i64::from(d - b'0') * 10 + i64::from(e - b'0'))
         }
         _ => None,
-    };
-    let p = match digits {
-        Some(p) => p,
-        None => point_of(scale, v)?,
-    };
-    in_scale(scale, p)
+    }
 }
 
 /// Point `p` if the scale has it.
@@ -354,10 +357,11 @@ fn read_matrix(
         let Some(b) = cells.filled(v as usize) else {
             continue;
         };
-        let point = match *b {
-            // One digit, the usual cell: read as `read_point` would.
-            [d] if d.is_ascii_digit() => in_scale(scale, i64::from(d - b'0')),
-            _ => read_point(scale, cells.get(v as usize)),
+        // Digits alone are read as `read_point` would, without the cell's
+        // text (a cell of digits needs no trimming).
+        let point = match digits(b) {
+            Some(p) => in_scale(scale, p),
+            None => read_point(scale, cells.get(v as usize)),
         };
         match point {
             Ok(p) if (r as usize) < ids.len() => c.push_cell(mark, r, p),
