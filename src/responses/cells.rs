@@ -11,10 +11,14 @@ pub enum Cells<'a> {
     Fields(&'a [(String, String)]),
 }
 
-/// `bytes` as text when it is UTF-8 and every cell end (`ends`, offsets
-/// into it) falls between characters, so each cell is text too.
-fn cells_text<'a>(bytes: &'a [u8], ends: &[usize]) -> Option<&'a str> {
-    let all = simdutf8::basic::from_utf8(bytes).ok()?;
+/// A record's bytes as text when they are UTF-8 and every cell end falls
+/// between characters, so each cell is text too.
+fn cells_text<'a>(row: super::read::Row<'a>) -> Option<&'a str> {
+    let (bytes, ends) = (row.bytes, row.ends);
+    let all = match row.text {
+        Some(t) => t,
+        None => simdutf8::basic::from_utf8(bytes).ok()?,
+    };
     // As `str::is_char_boundary` for each end, every end looked at: no
     // byte that continues a character (0x80 to 0xbf) at an end.
     let between = ends.iter().fold(true, |ok, &e| {
@@ -40,7 +44,7 @@ impl<'a> Cells<'a> {
     /// A record's cells as text, or `None` when it is not UTF-8 (a cell
     /// boundary inside a character fails too).
     pub fn packed(row: super::read::Row<'a>) -> Option<Cells<'a>> {
-        let all = cells_text(row.bytes, row.ends)?;
+        let all = cells_text(row)?;
         Some(Cells::Packed {
             ends: row.ends,
             all,
@@ -190,5 +194,43 @@ mod tests {
         assert_eq!(first(b"\xc3,\xa5\n"), None);
         assert_eq!(first(b"a,\xc3\n"), None);
         assert_eq!(first(b"\xa5,a\n"), None);
+    }
+
+    proptest::proptest! {
+        /// A batch checked as a whole gives every record the text, or
+        /// the "not UTF-8", that checking it alone gives: also when a
+        /// character's bytes are split between two records, so that the
+        /// batch is UTF-8 and neither record is.
+        #[test]
+        fn a_batch_checked_whole_reads_as_its_records_checked_alone(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", ",", "\"", "\n", "\r\n", "é", "€",
+                // A character cut by a delimiter or a record's end.
+                "\u{1}\u{3}", "\u{1}\n\u{3}", "\u{2}\u{4}\n\u{5}",
+                // Not UTF-8 anywhere.
+                "\u{6}",
+            ]), 0..80),
+        ) {
+            let data: Vec<u8> = pieces
+                .concat()
+                .bytes()
+                .map(|b| match b {
+                    1 => 0xc3,
+                    3 => 0xa9,
+                    2 => 0xe2,
+                    4 => 0x82,
+                    5 => 0xac,
+                    6 => 0xff,
+                    b => b,
+                })
+                .collect();
+            let batch = crate::responses::read::packed_all(&data);
+            let texts = |c: Cells| c.iter().map(String::from).collect::<Vec<_>>();
+            let whole: Vec<_> = batch.rows().map(|r| Cells::packed(r).map(texts)).collect();
+            let alone: Vec<_> = (0..batch.len())
+                .map(|i| Cells::packed(batch.row(i)).map(texts))
+                .collect();
+            proptest::prop_assert_eq!(whole, alone);
+        }
     }
 }

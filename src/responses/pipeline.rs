@@ -246,9 +246,9 @@ fn run<M, S, T>(
                 break;
             }
         };
-        let out: Vec<T> = (0..batch.len())
+        let out: Vec<T> = (batch.rows())
             .zip(&notes)
-            .map(|(i, m)| work(&mut state, batch.row(i), m))
+            .map(|(row, m)| work(&mut state, row, m))
             .collect();
         if let Err(e) = sh.hand_in(no, (batch, notes, out)) {
             sh.fail(e);

@@ -158,6 +158,12 @@ impl Batch {
 
     /// Record `i` (below [`Batch::len`]).
     pub fn row(&self, i: usize) -> Row<'_> {
+        self.row_in(i, None)
+    }
+
+    /// Record `i`, its text cut from `all` (the whole batch's text, if
+    /// it is UTF-8).
+    fn row_in<'a>(&'a self, i: usize, all: Option<&'a str>) -> Row<'a> {
         let (b, e) = self.rows[i];
         let (b_end, e_end) = self
             .rows
@@ -167,7 +173,18 @@ impl Batch {
         Row {
             bytes: &self.bytes[b..b_end],
             ends: &self.ends[e..e_end],
+            // `None` when the record starts or ends inside a character.
+            text: all.and_then(|t| t.get(b..b_end)),
         }
+    }
+
+    /// Every record in order. The batch's bytes are checked to be UTF-8
+    /// once, as a whole, which is quicker than record by record; then
+    /// each record that starts and ends between characters is text
+    /// already ([`Row::text`]).
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        let all = simdutf8::basic::from_utf8(&self.bytes[..self.used]).ok();
+        (0..self.len()).map(move |i| self.row_in(i, all))
     }
 }
 
@@ -176,6 +193,9 @@ impl Batch {
 pub struct Row<'a> {
     pub bytes: &'a [u8],
     pub ends: &'a [usize],
+    /// The bytes as text, when known to be UTF-8 already; `None` says
+    /// only that they have not been checked.
+    pub text: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
