@@ -39,12 +39,13 @@ fn pack(file: u32, ord: u32) -> [u8; 8] {
 /// Partitions of the keys, by the key's first six bits. Equal keys
 /// always share a partition, so each is settled apart from the others.
 const PARTS: usize = 64;
-/// A partition is settled with a hash map in reading order, in passes
-/// over its records (by their key's second byte) of at most this many
-/// records each, so the map stays near half a megabyte however many rows
-/// there are. Records of one second byte that are more than this (keys
-/// made to collide) are sorted through [`super::extsort`] instead.
-const PART_LIMIT: usize = 8_192;
+/// A partition is settled in passes over its records (by their key's
+/// second byte) of at most this many records each, held in memory (400
+/// kB) however many rows there are, and those whose key may repeat go
+/// through a hash map in reading order ([`settle_pass`]). Records of one
+/// second byte that are more than this (keys made to collide) are sorted
+/// through [`super::extsort`] instead.
+const PART_LIMIT: usize = 16_384;
 /// Bytes per record: the key, its kind, then file and row (big-endian).
 const REC: usize = 25;
 
@@ -225,26 +226,99 @@ impl Part {
     /// This partition's duplicates, pushed onto `drops`.
     fn settle(mut self, limit: usize, drops: &mut Sorter<8>) -> io::Result<()> {
         let mut file = self.file.take();
+        let mut pass = Vec::new();
+        let mut met = Met::default();
         for (seconds, n, sorted) in passes(&self.by_second, limit) {
             if sorted {
                 settle_sorted(file.as_mut(), &self.held, &seconds, drops)?;
                 continue;
             }
-            let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
-            seen.reserve(n);
+            pass.clear();
+            pass.reserve(n);
             each_record(file.as_mut(), &self.held, &seconds, |rec| {
-                let (k, file, at) = split(rec);
-                if seen
-                    .entry(Whole(k))
-                    .or_insert(Seen::new(file))
-                    .one_more(k[16], file)
-                {
-                    drops.push(at)?;
-                }
+                pass.push(*rec);
                 Ok(())
             })?;
+            settle_pass(&pass, &mut met, drops)?;
         }
         Ok(())
+    }
+}
+
+/// The duplicates among one pass's records (in reading order), pushed
+/// onto `drops`. A key met once is never a duplicate, so only the
+/// records whose key [`Met`] may have seen twice go through the map.
+fn settle_pass(pass: &[[u8; REC]], met: &mut Met, drops: &mut Sorter<8>) -> io::Result<()> {
+    let mut again = false;
+    for rec in pass {
+        again |= met.meet(rec);
+    }
+    if again {
+        let mut seen: foldhash::HashMap<Whole, Seen> = Default::default();
+        for rec in pass.iter().filter(|r| met.twice(r)) {
+            let (k, file, at) = split(rec);
+            if seen
+                .entry(Whole(k))
+                .or_insert(Seen::new(file))
+                .one_more(k[16], file)
+            {
+                drops.push(at)?;
+            }
+        }
+    }
+    for rec in pass {
+        met.forget(rec);
+    }
+    Ok(())
+}
+
+/// Bits of a key that pick its slot in [`Met`]: beyond the first two
+/// bytes, which choose the partition and the pass.
+const SLOT_BITS: u32 = 18;
+
+/// Which slots the keys of a pass fall in, once and more than once. A
+/// key is a hash or a random nonce, so two keys seldom share a slot: a
+/// slot met once holds a key met once, which is no duplicate.
+struct Met {
+    once: Vec<u64>,
+    twice: Vec<u64>,
+}
+
+impl Default for Met {
+    fn default() -> Self {
+        let words = 1 << (SLOT_BITS - 6);
+        Met {
+            once: vec![0; words],
+            twice: vec![0; words],
+        }
+    }
+}
+
+impl Met {
+    /// The word and bit of a record's slot.
+    fn slot(rec: &[u8; REC]) -> (usize, u64) {
+        let s = u32::from_le_bytes([rec[2], rec[3], rec[4], 0]) & ((1 << SLOT_BITS) - 1);
+        ((s >> 6) as usize, 1 << (s & 63))
+    }
+
+    /// One more record: whether its slot was met before.
+    fn meet(&mut self, rec: &[u8; REC]) -> bool {
+        let (w, b) = Self::slot(rec);
+        let before = self.once[w] & b != 0;
+        self.twice[w] |= if before { b } else { 0 };
+        self.once[w] |= b;
+        before
+    }
+
+    fn twice(&self, rec: &[u8; REC]) -> bool {
+        let (w, b) = Self::slot(rec);
+        self.twice[w] & b != 0
+    }
+
+    /// Clear a record's slot for the next pass.
+    fn forget(&mut self, rec: &[u8; REC]) {
+        let (w, _) = Self::slot(rec);
+        (self.once[w], self.twice[w]) = (0, 0);
     }
 }
 
@@ -445,6 +519,27 @@ mod tests {
         // with another stamp. File 2 has one `a`.
         let files = vec![vec![a, a, b], vec![a, a, a, b, b17], vec![a]];
         assert_eq!(dropped(&files), vec![(1, 0), (1, 1), (1, 3), (2, 0)]);
+    }
+
+    #[test]
+    fn keys_that_share_a_slot_are_told_apart() {
+        // Hex nonces that differ only past the bytes that pick a slot:
+        // one partition, one pass, one slot, four keys.
+        let ids: Vec<RowId> = [
+            "ab0102030405",
+            "ab0102030406",
+            "ab0102030407",
+            "ab0102030408",
+        ]
+        .iter()
+        .map(|n| RowId::nonce(n))
+        .collect();
+        assert!(ids.iter().all(|id| matches!(id, RowId::NonceHex(_))));
+        let mut rows = ids.clone();
+        rows.insert(2, ids[1]);
+        rows.push(ids[3]);
+        assert_eq!(dropped(&[rows]), vec![(0, 2), (0, 5)]);
+        assert_eq!(dropped(&[ids]), vec![]);
     }
 
     #[test]
