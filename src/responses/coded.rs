@@ -147,7 +147,7 @@ impl Coded {
     /// Keep `s` with its line ends made `\n`.
     pub fn push_text(&mut self, s: &str) -> Span {
         let start = self.text.len();
-        if s.contains('\r') {
+        if memchr::memchr(b'\r', s.as_bytes()).is_some() {
             let mut rest = s;
             while let Some(at) = rest.find('\r') {
                 self.text.push_str(&rest[..at]);
