@@ -17,8 +17,10 @@ use crate::error::{Error, Result};
 
 use super::read::{Batch, Row};
 
-/// Records per batch: read and worked on by one thread at a time.
-const BATCH: usize = 256;
+/// Records per batch: read and worked on by one thread at a time. Fewer
+/// would hand the reader over more often, more would keep less of a batch
+/// in the core's cache (timings in BENCHMARKS.md).
+const BATCH: usize = 512;
 /// Batches read ahead of the one being taken, per worker.
 const AHEAD_PER_WORKER: u64 = 4;
 /// How long a thread tries for the reader before it sleeps.
@@ -246,7 +248,8 @@ fn run<M, S, T>(
                 break;
             }
         };
-        let out: Vec<T> = (batch.rows())
+        let out: Vec<T> = batch
+            .rows()
             .zip(&notes)
             .map(|(row, m)| work(&mut state, row, m))
             .collect();
