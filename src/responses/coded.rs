@@ -147,18 +147,14 @@ impl Coded {
     /// Keep `s` with its line ends made `\n`.
     pub fn push_text(&mut self, s: &str) -> Span {
         let start = self.text.len();
-        if memchr::memchr(b'\r', s.as_bytes()).is_some() {
-            let mut rest = s;
-            while let Some(at) = rest.find('\r') {
-                self.text.push_str(&rest[..at]);
-                self.text.push('\n');
-                rest = &rest[at + 1..];
-                rest = rest.strip_prefix('\n').unwrap_or(rest);
-            }
-            self.text.push_str(rest);
-        } else {
-            self.text.push_str(s);
+        let mut rest = s;
+        while let Some(at) = memchr::memchr(b'\r', rest.as_bytes()) {
+            self.text.push_str(&rest[..at]);
+            self.text.push('\n');
+            rest = &rest[at + 1..];
+            rest = rest.strip_prefix('\n').unwrap_or(rest);
         }
+        self.text.push_str(rest);
         Span::new(start..self.text.len())
     }
 

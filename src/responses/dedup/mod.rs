@@ -158,8 +158,9 @@ impl Keys {
         }
         let settle_all = |parts: Vec<Part>| -> io::Result<Sorter<8>> {
             let mut drops = Sorter::<8>::new(DROP_LIMIT / 2);
+            let mut scratch = settle::Scratch::default();
             for part in parts {
-                part.settle(limit, &mut drops)?;
+                part.settle(limit, &mut scratch, &mut drops)?;
             }
             Ok(drops)
         };

@@ -54,10 +54,14 @@ fn split(rec: &[u8]) -> ([u8; 17], u32, [u8; 8]) {
 
 impl Part {
     /// This partition's duplicates, pushed onto `drops`.
-    pub(super) fn settle(mut self, limit: usize, drops: &mut Sorter<8>) -> io::Result<()> {
+    pub(super) fn settle(
+        mut self,
+        limit: usize,
+        scratch: &mut Scratch,
+        drops: &mut Sorter<8>,
+    ) -> io::Result<()> {
         let mut file = self.file.take();
-        let mut pass = Vec::new();
-        let mut met = Met::default();
+        let Scratch { pass, met } = scratch;
         for (seconds, n, sorted) in passes(&self.by_second, limit) {
             if sorted {
                 settle_sorted(file.as_mut(), &self.held, &seconds, drops)?;
@@ -69,10 +73,18 @@ impl Part {
                 pass.push(*rec);
                 Ok(())
             })?;
-            settle_pass(&pass, &mut met, drops)?;
+            settle_pass(pass, met, drops)?;
         }
         Ok(())
     }
+}
+
+/// What settling one partition after another reuses: a pass's records,
+/// and [`Met`] (cleared after each pass).
+#[derive(Default)]
+pub(super) struct Scratch {
+    pass: Vec<[u8; REC]>,
+    met: Met,
 }
 
 /// The duplicates among one pass's records (in reading order), pushed
