@@ -183,6 +183,10 @@ pub struct ReportArgs {
     /// A file of names (one per line) to remove from verbatims.
     #[arg(long)]
     pub names: Option<PathBuf>,
+    /// Also write every figure the report publishes (and those it does not
+    /// show, marked so) as JSON: docs/report-json.md.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }

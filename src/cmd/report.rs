@@ -39,6 +39,7 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
         },
         invited: args.invited,
         names,
+        json: args.json.clone(),
     };
     crate::report::pick_lang(&survey, opts.lang.as_deref())?;
     // Read at the finest period; the report coarsens, never refines.
@@ -59,7 +60,7 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     let summary = builder.finish(&recon, &opts)?;
     let charts = summary.files.len().saturating_sub(2);
     eprintln!(
-        "wrote {} and {} chart(s): {} responses; {} group(s) fewer than k, {} withheld, {} figure(s) guarded",
+        "wrote {} and {} chart(s): {} responses; sizes shown for {} group(s), not shown for {}",
         summary
             .files
             .iter()
@@ -69,9 +70,8 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
             .join(", "),
         charts,
         summary.respondents,
-        summary.groups_small,
-        summary.groups_withheld,
-        summary.figures_guarded,
+        summary.groups_shown,
+        summary.groups_not_shown,
     );
     if !summary.described {
         eprintln!("note: fewer than k respondents: the report says so and shows no figures");

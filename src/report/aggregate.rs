@@ -198,6 +198,14 @@ fn answer_values(q: &Question) -> Vec<String> {
     }
 }
 
+/// A segment's values: its answer values without `other`.
+fn segment_values(values: &[String]) -> &[String] {
+    match values.split_last() {
+        Some((last, rest)) if last == "other" => rest,
+        _ => values,
+    }
+}
+
 /// Respondents and per-question counts of one atom.
 #[derive(Debug, Clone)]
 struct Atom {
@@ -314,7 +322,10 @@ impl<'a> Aggregator<'a> {
             .map(|(p, _)| p)
             .collect();
         let values: Vec<Vec<String>> = questions.iter().map(|q| answer_values(q)).collect();
-        let radices: Vec<usize> = segments.iter().map(|&q| values[q].len() + 1).collect();
+        let radices: Vec<usize> = segments
+            .iter()
+            .map(|&q| segment_values(&values[q]).len() + 1)
+            .collect();
         let fp = survey.fingerprint.as_str();
         let prefixes = questions
             .iter()
@@ -327,14 +338,15 @@ impl<'a> Aggregator<'a> {
             .collect();
         // Free text comes only from text questions, "other" texts only
         // beside a choice or multi answer.
+        // A segment's write-in is never quoted.
         let with_text = questions
             .iter()
             .enumerate()
-            .filter(|(_, q)| {
+            .filter(|(i, q)| {
                 matches!(
                     q.kind,
                     Kind::Text { .. } | Kind::Choice { .. } | Kind::Multi { .. }
-                )
+                ) && !segments.contains(i)
             })
             .map(|(i, _)| i)
             .collect();
@@ -391,7 +403,9 @@ impl<'a> Aggregator<'a> {
         // answered".
         let value = |j: usize| {
             let q = segments[j];
-            let len = values[q].len();
+            // A write-in under "other" (always the last value) reads as
+            // not answered: it is no group a report may describe.
+            let len = segment_values(&values[q]).len();
             match row.answer(q) {
                 Some(Code::Opt(i)) => (i as usize).min(len),
                 Some(Code::YesNo(b)) => usize::from(!b),
@@ -469,7 +483,10 @@ impl<'a> Aggregator<'a> {
         Aggregated {
             survey,
             segments: segments.iter().map(|&i| questions[i]).collect(),
-            seg_values: segments.iter().map(|&i| values[i].clone()).collect(),
+            seg_values: segments
+                .iter()
+                .map(|&i| segment_values(&values[i]).to_vec())
+                .collect(),
             verbatims: by_id(verbatims),
             others: by_id(others),
             questions,

@@ -1,353 +1,476 @@
-//! The anonymity audit over atoms. Takes the atoms (one per combination of
-//! dimension values that has respondents; dimensions are the segment
-//! questions, "not answered" being one of their values, and the period) and
-//! k; returns a [`Plan`]: which groups (overall, each value of each
-//! dimension, merged "other groups" rows) may be described.
+//! The disclosure audit: which groups a report may describe, and which of
+//! each question's figures it may print for each of them.
 //!
-//! Sensitive (must never become derivable): every group obtained by fixing
-//! any subset of dimensions — atoms included — with 0 < n < k, and, inside
-//! every such slice, the union of the small groups along each dimension
-//! (the "remainder" a reader gets by subtracting the shown rows of a table
-//! from its total). Candidates are offered overall first, then largest
-//! first, ties by dimension then value order (all candidates are equally
-//! coarse: one dimension fixed).
+//! The model (`docs/anonymity.md`): atoms are the combinations of segment
+//! values ("not answered" included) and reporting period; the reader knows
+//! which atoms are empty, not how many people each holds. Every printed
+//! figure is a linear function of one group's cells. If every figure is
+//! about a group in a set P, everything the reader can derive lies in
+//! span{1_G : G ∈ P} ⊗ (functionals of an atom's cells), so:
+//!
+//! 1. **Small sets.** If no nonzero vector of span(P) lives on fewer than k
+//!    respondents ([`span::small_support_free`]), no function of a set
+//!    under k can be derived, whatever figures each group prints. P is
+//!    chosen greedily: the whole population, then each segment and period
+//!    group largest first, then each dimension's "other groups
+//!    (combined)"; a group joins only if P stays free of small supports.
+//!    A question whose `show_if` tests a segment is, for the reader, a
+//!    different question in each combination of those segments' values;
+//!    its figures for a group G are figures about G's part in each such
+//!    combination, and those parts must join P too.
+//! 2. **Bases.** A question's answer figures are printed for a group only
+//!    when at least k in it answered; medians, quartiles and "most common"
+//!    only when at least 2k did.
+//! 3. **Unanimity.** For each question, the groups whose answer figures
+//!    are printed (P_q ⊆ P) are chosen greedily again: a group joins only
+//!    if no set in span(P_q) with 1 to 2k−1 answerers can be shown to have
+//!    answered all, or all but one, alike in any grouping of the answers
+//!    ([`span::unanimity_free`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::suppress::{Auditor, Decision};
+use super::aggregate::{Cell, QAgg};
+use super::span::{self, Echelon, Split, indicator};
+use crate::survey::expr::{Expr, Value, evaluate};
+use crate::survey::model::{Kind, Question};
 
-/// One atom: a value index per dimension, and its respondents (> 0).
-pub type Atom = (Vec<usize>, u64);
+/// A group a report can describe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupId {
+    Overall,
+    /// (dimension, value)
+    Value(usize, usize),
+    /// A dimension's values that are not shown one by one, together.
+    Merged(usize),
+}
 
+/// What the audit allows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    pub overall: Option<Decision>,
-    /// (dimension, value) → decision and n.
-    pub groups: BTreeMap<(usize, usize), (Decision, u64)>,
-    /// dimension → the values merged into a published "other groups
-    /// (combined)" row, and its n.
-    pub merged: BTreeMap<usize, (Vec<usize>, u64)>,
+    /// Groups whose number of respondents may be printed.
+    pub sizes: BTreeSet<GroupId>,
+    /// dimension → the values combined into its `Merged` group.
+    pub merged: BTreeMap<usize, Vec<usize>>,
+    /// Per question (index into the findings' questions): the groups whose
+    /// shown, answered and skipped counts may be printed.
+    pub counts: Vec<BTreeSet<GroupId>>,
+    /// Per question: the groups whose answer figures may be printed.
+    pub figures: Vec<BTreeSet<GroupId>>,
 }
 
 impl Plan {
-    pub fn decision(&self, dim: usize, value: usize) -> Decision {
-        self.groups
-            .get(&(dim, value))
-            .map_or(Decision::Small, |g| g.0)
+    pub fn size_shown(&self, g: GroupId) -> bool {
+        self.sizes.contains(&g)
     }
 
-    /// Groups of k or more withheld so that others cannot be derived.
-    pub fn withheld(&self) -> usize {
-        self.groups
-            .values()
-            .filter(|g| g.0 == Decision::Withheld)
-            .count()
+    pub fn counts_shown(&self, qi: usize, g: GroupId) -> bool {
+        self.counts.get(qi).is_some_and(|s| s.contains(&g))
     }
 
-    /// Groups with respondents shown as "fewer than k".
-    pub fn small(&self) -> usize {
-        self.groups
-            .values()
-            .filter(|g| g.0 == Decision::Small && g.1 > 0)
-            .count()
+    pub fn figures_shown(&self, qi: usize, g: GroupId) -> bool {
+        self.figures.get(qi).is_some_and(|s| s.contains(&g))
+    }
+
+    /// Figures of every kind that were considered and not shown (for the
+    /// operator's terminal, never for the report).
+    pub fn not_shown(&self, candidates: usize, questions: usize) -> usize {
+        let possible = candidates * (1 + 2 * questions);
+        let shown = self.sizes.len()
+            + self.counts.iter().map(BTreeSet::len).sum::<usize>()
+            + self.figures.iter().map(BTreeSet::len).sum::<usize>();
+        possible.saturating_sub(shown)
     }
 }
 
-/// Atom indices of the group fixing `dim` to `value`.
-fn members(atoms: &[Atom], dim: usize, value: usize) -> Vec<usize> {
+/// One atom: a value index per dimension, and its figures.
+pub struct Atom<'c> {
+    pub key: &'c [usize],
+    pub cell: &'c Cell,
+}
+
+/// What the audit needs to know about the survey.
+pub struct Layout<'q> {
+    /// The answerable questions, survey order.
+    pub questions: &'q [&'q Question],
+    /// Per segment dimension: its question index, and its values (option
+    /// values; the index one past the end is "not answered").
+    pub segments: &'q [(usize, Vec<String>)],
+    /// Values per dimension (segments, then the period if any).
+    pub sizes: &'q [usize],
+}
+
+/// Candidate groups, in the order they are offered.
+fn candidates(layout: &Layout, atoms: &[Atom]) -> Vec<(GroupId, Vec<usize>)> {
+    let mut out = vec![(GroupId::Overall, (0..atoms.len()).collect())];
+    let mut values: Vec<(u64, usize, usize, Vec<usize>)> = Vec::new();
+    for (d, &n) in layout.sizes.iter().enumerate() {
+        for v in 0..n {
+            let set: Vec<usize> = (0..atoms.len()).filter(|&a| atoms[a].key[d] == v).collect();
+            let size = set.iter().map(|&a| atoms[a].cell.n).sum();
+            values.push((size, d, v, set));
+        }
+    }
+    values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out.extend(
+        values
+            .into_iter()
+            .map(|(_, d, v, set)| (GroupId::Value(d, v), set)),
+    );
+    out
+}
+
+/// The atoms of a group.
+pub fn members(atoms: &[Atom], g: GroupId, merged: &BTreeMap<usize, Vec<usize>>) -> Vec<usize> {
     (0..atoms.len())
-        .filter(|&i| atoms[i].0[dim] == value)
+        .filter(|&a| match g {
+            GroupId::Overall => true,
+            GroupId::Value(d, v) => atoms[a].key[d] == v,
+            GroupId::Merged(d) => merged
+                .get(&d)
+                .is_some_and(|vs| vs.contains(&atoms[a].key[d])),
+        })
         .collect()
 }
 
-fn size(atoms: &[Atom], set: &[usize]) -> u64 {
-    set.iter().map(|&i| atoms[i].1).sum()
+/// The groups P whose figures may be printed, kept free of small supports.
+struct Published<'w> {
+    weights: &'w [u64],
+    k: u64,
+    sets: Vec<Vec<usize>>,
+    span: Echelon,
 }
 
-/// Every sensitive atom set (see the module doc).
-pub fn sensitive_sets(dims: usize, atoms: &[Atom], k: u64) -> Vec<Vec<usize>> {
-    let small = |set: &[usize]| {
-        let n = size(atoms, set);
-        n > 0 && n < k
-    };
-    // (mask, projected key) → atom indices
-    let mut slices: BTreeMap<(u32, Vec<usize>), Vec<usize>> = BTreeMap::new();
-    for mask in 0..(1u32 << dims) {
-        for (i, (key, _)) in atoms.iter().enumerate() {
-            let proj: Vec<usize> = (0..dims)
-                .map(|d| {
-                    if mask & (1 << d) != 0 {
-                        key[d]
-                    } else {
-                        usize::MAX
-                    }
-                })
-                .collect();
-            slices.entry((mask, proj)).or_default().push(i);
+impl Published<'_> {
+    /// Add `set` to P if that keeps P free of small supports; whether it
+    /// is (now) in P's span.
+    fn offer(&mut self, set: &[usize]) -> bool {
+        let v = indicator(set, self.weights.len());
+        match self.span.contains(v.clone()) {
+            Some(true) => return true,
+            None => return false,
+            Some(false) => {}
+        }
+        let n: u64 = set.iter().map(|&a| self.weights[a]).sum();
+        if n < self.k {
+            return false;
+        }
+        self.sets.push(set.to_vec());
+        if span::small_support_free(&self.sets, self.weights, self.k) {
+            self.span.push(v);
+            true
+        } else {
+            self.sets.pop();
+            false
         }
     }
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    for set in slices.values() {
-        if small(set) {
-            out.push(set.clone());
-        }
+
+    fn contains(&self, set: &[usize]) -> bool {
+        self.span
+            .contains(indicator(set, self.weights.len()))
+            .unwrap_or(false)
     }
-    // Remainders: inside each slice, the union of its small sub-groups
-    // along one further dimension.
-    let mut remainders: BTreeMap<(u32, Vec<usize>, usize), Vec<usize>> = BTreeMap::new();
-    for ((mask, proj), set) in &slices {
-        if !small(set) {
-            continue;
-        }
-        for d in (0..dims).filter(|d| mask & (1 << d) != 0) {
-            let mut parent = proj.clone();
-            parent[d] = usize::MAX;
-            remainders
-                .entry((mask & !(1 << d), parent, d))
-                .or_default()
-                .extend(set.iter().copied());
-        }
-    }
-    for mut union in remainders.into_values() {
-        union.sort_unstable();
-        if small(&union) {
-            out.push(union);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
-/// Decide every group. `sizes[d]` is the number of values of dimension d.
-pub fn plan(sizes: &[usize], atoms: &[Atom], k: u64) -> Plan {
-    let atoms: Vec<Atom> = atoms.iter().filter(|a| a.1 > 0).cloned().collect();
-    let sensitive = sensitive_sets(sizes.len(), &atoms, k);
-    let mut auditor = Auditor::new(atoms.len(), k, &sensitive);
-    let all: Vec<usize> = (0..atoms.len()).collect();
-    let total = size(&atoms, &all);
+/// Decide everything; `atoms` are the non-empty atoms.
+pub fn plan(layout: &Layout, atoms: &[Atom], k: u64) -> Plan {
+    let weights: Vec<u64> = atoms.iter().map(|a| a.cell.n).collect();
+    let questions = layout.questions.len();
     let mut plan = Plan {
-        overall: Some(auditor.offer(&all, total)),
+        counts: vec![BTreeSet::new(); questions],
+        figures: vec![BTreeSet::new(); questions],
         ..Plan::default()
     };
-    if plan.overall != Some(Decision::Published) {
-        for (d, &s) in sizes.iter().enumerate() {
-            for v in 0..s {
-                let n = size(&atoms, &members(&atoms, d, v));
-                plan.groups.insert((d, v), (small_or_withheld(n, k), n));
-            }
-        }
+    let mut p = Published {
+        weights: &weights,
+        k,
+        sets: Vec::new(),
+        span: Echelon::default(),
+    };
+    let cands = candidates(layout, atoms);
+    let all: Vec<usize> = (0..atoms.len()).collect();
+    if !p.offer(&all) {
         return plan;
     }
-    let mut cands: Vec<(u64, usize, usize, Vec<usize>)> = Vec::new();
-    for (d, &s) in sizes.iter().enumerate() {
-        for v in 0..s {
-            let set = members(&atoms, d, v);
-            cands.push((size(&atoms, &set), d, v, set));
+    let mut groups: Vec<(GroupId, Vec<usize>)> = Vec::new();
+    for (g, set) in cands {
+        if !set.is_empty() && p.offer(&set) {
+            plan.sizes.insert(g);
+            groups.push((g, set));
         }
     }
-    cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (n, d, v, set) in &cands {
-        let decision = auditor.offer(set, *n);
-        plan.groups.insert((*d, *v), (decision, *n));
-    }
-    for (d, &values) in sizes.iter().enumerate() {
-        let rest: Vec<usize> = (0..values)
+    // Each dimension's hidden values together, where that is safe.
+    for (d, &n) in layout.sizes.iter().enumerate() {
+        let hidden: Vec<usize> = (0..n)
             .filter(|&v| {
-                plan.groups
-                    .get(&(d, v))
-                    .is_some_and(|g| g.0 != Decision::Published && g.1 > 0)
+                !plan.sizes.contains(&GroupId::Value(d, v)) && atoms.iter().any(|a| a.key[d] == v)
             })
             .collect();
-        if rest.len() < 2 {
+        if hidden.len() < 2 {
             continue;
         }
-        let set: Vec<usize> = rest.iter().flat_map(|&v| members(&atoms, d, v)).collect();
-        let n = size(&atoms, &set);
-        if n < total && auditor.offer(&set, n) == Decision::Published {
-            plan.merged.insert(d, (rest, n));
+        plan.merged.insert(d, hidden);
+        let set = members(atoms, GroupId::Merged(d), &plan.merged);
+        if set.len() < atoms.len() && p.offer(&set) {
+            plan.sizes.insert(GroupId::Merged(d));
+            groups.push((GroupId::Merged(d), set));
+        } else {
+            plan.merged.remove(&d);
         }
     }
+    let types = Types::new(layout, atoms);
+    for qi in 0..questions {
+        if layout.segments.iter().any(|s| s.0 == qi) {
+            continue;
+        }
+        // The parts of each group the question's figures are about.
+        for (g, set) in &groups {
+            let parts = types.parts(qi, set);
+            if parts.iter().all(|part| p.offer(part)) {
+                plan.counts[qi].insert(*g);
+            }
+        }
+    }
+    for qi in 0..questions {
+        let q = layout.questions[qi];
+        let splits = splits(q, atoms, qi);
+        let mut chosen: Vec<Vec<usize>> = Vec::new();
+        for (g, set) in &groups {
+            if !plan.counts[qi].contains(g) || answered(atoms, set, qi) < k {
+                continue;
+            }
+            let parts = types.parts(qi, set);
+            let before = chosen.len();
+            chosen.extend(parts);
+            if span::unanimity_free(&chosen, atoms.len(), &splits, k) {
+                plan.figures[qi].insert(*g);
+            } else {
+                chosen.truncate(before);
+            }
+        }
+    }
+    debug_assert!(p.contains(&all));
     plan
 }
 
-fn small_or_withheld(n: u64, k: u64) -> Decision {
-    if n < k {
-        Decision::Small
-    } else {
-        Decision::Withheld
-    }
+fn answered(atoms: &[Atom], set: &[usize], qi: usize) -> u64 {
+    set.iter()
+        .map(|&a| atoms[a].cell.q.get(qi).map_or(0, |x| x.answered))
+        .sum()
 }
 
-/// The atom sets a reader sees figures for under `plan`.
-pub fn published_sets(plan: &Plan, atoms: &[Atom]) -> Vec<Vec<usize>> {
-    let atoms: Vec<Atom> = atoms.iter().filter(|a| a.1 > 0).cloned().collect();
-    let mut out = Vec::new();
-    if plan.overall == Some(Decision::Published) {
-        out.push((0..atoms.len()).collect());
-    }
-    for (&(d, v), g) in &plan.groups {
-        if g.0 == Decision::Published {
-            out.push(members(&atoms, d, v));
+/// (answerers, answerers in one grouping) of a question in one atom.
+type Pick<'a> = dyn Fn(&QAgg) -> (u64, u64) + 'a;
+
+/// Every grouping of a question's answers that a report could print, per
+/// atom: (answerers, answerers outside the grouping).
+fn splits(q: &Question, atoms: &[Atom], qi: usize) -> Vec<Split> {
+    let empty = QAgg::default();
+    let get = |a: &Atom| a.cell.q.get(qi).unwrap_or(&empty).clone();
+    let mut out: Vec<Split> = Vec::new();
+    // One grouping: `pick` gives (answerers, in the grouping) of an atom.
+    let mut add = |pick: &Pick<'_>| {
+        out.push(
+            atoms
+                .iter()
+                .map(|a| {
+                    let (n, x) = pick(&get(a));
+                    (n, n.saturating_sub(x))
+                })
+                .collect(),
+        );
+    };
+    let points =
+        |scale_min: i64, scale_max: i64, row: Option<&str>, add: &mut dyn FnMut(&Pick<'_>)| {
+            let pts = move |a: &QAgg| -> BTreeMap<i64, u64> {
+                match row {
+                    None => a.points.clone(),
+                    Some(r) => a.rows.get(r).cloned().unwrap_or_default(),
+                }
+            };
+            let total = move |a: &QAgg| pts(a).values().sum::<u64>();
+            for p in scale_min..=scale_max {
+                add(&move |a| (total(a), pts(a).get(&p).copied().unwrap_or(0)));
+            }
+            for (lo, hi) in [(scale_max - 1, scale_max), (scale_min, scale_min + 1)] {
+                add(&move |a| (total(a), pts(a).range(lo..=hi).map(|(_, c)| c).sum()));
+            }
+        };
+    match &q.kind {
+        Kind::Choice { .. } | Kind::Multi { .. } | Kind::Ranking { .. } | Kind::YesNo => {
+            let values: Vec<String> = match &q.kind {
+                Kind::YesNo => vec!["yes".into(), "no".into()],
+                k => k.option_values().iter().map(|s| s.to_string()).collect(),
+            };
+            for v in values {
+                add(&move |a| (a.answered, a.counts.get(&v).copied().unwrap_or(0)));
+            }
         }
-    }
-    for (&d, (values, _)) in &plan.merged {
-        out.push(values.iter().flat_map(|&v| members(&atoms, d, v)).collect());
+        Kind::Date { .. } => {
+            let months: BTreeSet<String> = atoms
+                .iter()
+                .flat_map(|a| get(a).counts.into_keys())
+                .collect();
+            for m in months {
+                add(&move |a| (a.answered, a.counts.get(&m).copied().unwrap_or(0)));
+            }
+        }
+        Kind::Scale { scale, .. } => points(scale.min, scale.max, None, &mut add),
+        Kind::Nps => {
+            points(0, 10, None, &mut add);
+            for (lo, hi) in [(0, 6), (7, 8), (9, 10)] {
+                add(&move |a| (a.answered, a.points.range(lo..=hi).map(|(_, c)| c).sum()));
+            }
+        }
+        Kind::Matrix { rows, scale, .. } => {
+            for r in rows.keys() {
+                points(scale.min, scale.max, Some(r), &mut add);
+            }
+        }
+        Kind::Number { .. } | Kind::Text { .. } | Kind::Info => {}
     }
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::suppress::{Auditor, derivable};
-    use super::*;
-    use proptest::prelude::*;
+/// For each question whose `show_if` depends on a segment's value, the
+/// reader's view of it in each atom: hidden (the segments alone make the
+/// condition false), or one of the combinations of the values of the
+/// segments it depends on.
+struct Types {
+    /// Per question: `None` if its condition involves no segment; else per
+    /// atom `None` (hidden by the segments) or a combination number.
+    per_atom: Vec<Option<Vec<Option<usize>>>>,
+}
 
-    /// Nothing sensitive lies in the span of what `plan` publishes.
-    fn assert_safe(sizes: &[usize], atoms: &[Atom], k: u64) -> Plan {
-        let p = plan(sizes, atoms, k);
-        let live: Vec<Atom> = atoms.iter().filter(|a| a.1 > 0).cloned().collect();
-        let published = published_sets(&p, atoms);
-        for s in sensitive_sets(sizes.len(), &live, k) {
-            assert!(
-                !derivable(&published, &s, live.len()),
-                "sensitive {s:?} derivable from {published:?}"
-            );
+/// What a condition is, given only an atom's segment values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl Types {
+    fn new(layout: &Layout, atoms: &[Atom]) -> Types {
+        let qs = layout.questions;
+        let index = |id: &str| qs.iter().position(|q| q.id == id);
+        let segment_dim = |qi: usize| layout.segments.iter().position(|s| s.0 == qi);
+        // The segment dimensions each question's condition depends on,
+        // directly or through the questions it names.
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); qs.len()];
+        for qi in 0..qs.len() {
+            let Some(c) = &qs[qi].show_if else { continue };
+            let mut d = BTreeSet::new();
+            for r in c.expr.refs() {
+                if let Some(ri) = index(&r.question) {
+                    if let Some(dim) = segment_dim(ri) {
+                        d.insert(dim);
+                    }
+                    if ri < qi {
+                        d.extend(deps[ri].iter().copied());
+                    }
+                }
+            }
+            deps[qi] = d;
         }
-        p
-    }
-
-    #[test]
-    fn thirteen_leavers_remainder() {
-        // dept: 0 = Tech, 1 = Sales, 2 = not answered.
-        let atoms = vec![(vec![0], 9), (vec![1], 4)];
-        let p = assert_safe(&[3], &atoms, 5);
-        assert_eq!(p.overall, Some(Decision::Published));
-        assert_eq!(p.groups[&(0, 0)], (Decision::Withheld, 9));
-        assert_eq!(p.groups[&(0, 1)], (Decision::Small, 4));
-        assert_eq!(p.groups[&(0, 2)], (Decision::Small, 0));
-        assert!(
-            p.merged.is_empty(),
-            "Tech + Sales is everyone: nothing to merge"
-        );
-    }
-
-    #[test]
-    fn small_groups_merge_where_safe() {
-        // Eng 14, Sales 11, Support 8, Ops 3, Finance 2 (report-example.md).
-        let atoms = vec![
-            (vec![0], 14),
-            (vec![1], 11),
-            (vec![2], 8),
-            (vec![3], 3),
-            (vec![4], 2),
-        ];
-        let p = assert_safe(&[6], &atoms, 5);
-        for v in 0..3 {
-            assert_eq!(p.decision(0, v), Decision::Published, "{v}");
-        }
-        assert_eq!(p.merged.get(&0), Some(&(vec![3, 4], 5)));
-    }
-
-    /// A 4×4 table where every row and column hides 0 or ≥ 2 cells, yet
-    /// the bridge cell (1,2) between two hidden cycles is derivable.
-    #[test]
-    fn four_by_four_bridge() {
-        let hidden = [
-            (0, 0),
-            (0, 1),
-            (1, 0),
-            (1, 1),
-            (1, 2),
-            (2, 2),
-            (2, 3),
-            (3, 2),
-            (3, 3),
-        ];
-        let mut atoms: Vec<Atom> = Vec::new();
-        for r in 0..4 {
-            for c in 0..4 {
-                let n = if hidden.contains(&(r, c)) {
-                    1 + ((r + c) % 3) as u64
-                } else {
-                    6 + (r * 4 + c) as u64
+        let mut per_atom: Vec<Option<Vec<Option<usize>>>> = vec![None; qs.len()];
+        let mut hidden = vec![vec![false; qs.len()]; atoms.len()];
+        for qi in 0..qs.len() {
+            if deps[qi].is_empty() {
+                continue;
+            }
+            let Some(c) = &qs[qi].show_if else { continue };
+            let mut combos: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+            let mut col = Vec::with_capacity(atoms.len());
+            for (a, atom) in atoms.iter().enumerate() {
+                let value = |ri: usize| -> Option<Option<&str>> {
+                    let dim = segment_dim(ri)?;
+                    let (sq, vals) = &layout.segments[dim];
+                    let v = vals.get(atom.key[dim]).map(String::as_str);
+                    // A write-in on a segment reads as "not answered", but
+                    // the form's condition saw it: unknown.
+                    let other = qs[*sq].kind.allows_other();
+                    match v {
+                        None if other => None,
+                        v => Some(v),
+                    }
                 };
-                atoms.push((vec![r, c], n));
+                let tri = eval3(&c.expr, &|id: &str| {
+                    let ri = index(id)?;
+                    if hidden[a][ri] {
+                        return Some(None);
+                    }
+                    value(ri)
+                });
+                if tri == Tri::False {
+                    hidden[a][qi] = true;
+                    col.push(None);
+                } else {
+                    let key: Vec<usize> = deps[qi].iter().map(|&d| atom.key[d]).collect();
+                    let next = combos.len();
+                    col.push(Some(*combos.entry(key).or_insert(next)));
+                }
             }
+            per_atom[qi] = Some(col);
         }
-        let idx = |r: usize, c: usize| r * 4 + c;
-        let row = |r: usize| (0..4).map(|c| idx(r, c)).collect::<Vec<_>>();
-        let col = |c: usize| (0..4).map(|r| idx(r, c)).collect::<Vec<_>>();
-        // The naive rule: publish all margins and every unhidden cell.
-        let mut naive: Vec<Vec<usize>> = (0..4).map(row).chain((0..4).map(col)).collect();
-        naive.extend(
-            (0..16)
-                .filter(|&i| !hidden.contains(&(i / 4, i % 4)))
-                .map(|i| vec![i]),
-        );
-        for r in 0..4 {
-            let hid = (0..4).filter(|&c| hidden.contains(&(r, c))).count();
-            assert!(hid == 0 || hid >= 2);
-        }
-        assert!(
-            derivable(&naive, &[idx(1, 2)], 16),
-            "the counter-example leaks"
-        );
-        // The auditor, offered the same figures (largest first), leaks nothing.
-        let sensitive: Vec<Vec<usize>> = hidden.iter().map(|&(r, c)| vec![idx(r, c)]).collect();
-        let mut a = Auditor::new(16, 5, &sensitive);
-        let mut offers: Vec<(u64, Vec<usize>)> = naive
-            .iter()
-            .chain(sensitive.iter())
-            .map(|s| (s.iter().map(|&i| atoms[i].1).sum(), s.clone()))
-            .collect();
-        offers.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        let published: Vec<Vec<usize>> = offers
-            .into_iter()
-            .filter(|(n, s)| a.offer(s, *n) == Decision::Published)
-            .map(|(_, s)| s)
-            .collect();
-        for s in &sensitive {
-            assert!(!derivable(&published, s, 16), "{s:?}");
-        }
-        assert!(
-            published.len() >= 8,
-            "most margins stay: {}",
-            published.len()
-        );
-        // And the full plan over the two dimensions is safe too.
-        assert_safe(&[4, 4], &atoms, 5);
+        Types { per_atom }
     }
 
-    /// Dept and tenure tables that pass one by one, while t1 − d1 isolates
-    /// one person.
-    #[test]
-    fn dept_and_tenure_leak_through_each_other() {
-        // (dept, tenure): d0 = {t0: 6}; d1 = {t0: 1, t1: 8}. Value 2 = not answered.
-        let atoms = vec![(vec![0, 0], 6), (vec![1, 0], 1), (vec![1, 1], 8)];
-        let naive = vec![vec![0], vec![1, 2], vec![0, 1], vec![2]];
-        assert!(
-            derivable(&naive, &[1], 3),
-            "t0 − d0 gives the single person away"
-        );
-        let p = assert_safe(&[3, 3], &atoms, 5);
-        let shown_both =
-            p.decision(0, 0) == Decision::Published && p.decision(1, 0) == Decision::Published;
-        assert!(!shown_both);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
-        #[test]
-        fn nothing_sensitive_is_ever_in_the_published_span(
-            ns in proptest::collection::vec(0u64..12, 27),
-            k in 5u64..7,
-        ) {
-            let mut atoms = Vec::new();
-            for (i, n) in ns.iter().enumerate() {
-                atoms.push((vec![i % 3, (i / 3) % 3, i / 9], *n));
+    /// The parts of group `set` that question `qi`'s figures are about.
+    fn parts(&self, qi: usize, set: &[usize]) -> Vec<Vec<usize>> {
+        let Some(col) = &self.per_atom[qi] else {
+            return vec![set.to_vec()];
+        };
+        let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &a in set {
+            if let Some(t) = col[a] {
+                by.entry(t).or_default().push(a);
             }
-            assert_safe(&[3, 3, 3], &atoms, k);
+        }
+        by.into_values().collect()
+    }
+}
+
+/// Evaluate a condition knowing only some answers: `known(id)` is
+/// `Some(answer)` for a question whose answer is known (`None` inside:
+/// not answered or hidden), `None` when it is unknown.
+fn eval3<'a>(e: &Expr, known: &dyn Fn(&str) -> Option<Option<&'a str>>) -> Tri {
+    match e {
+        Expr::Or(a, b) => match (eval3(a, known), eval3(b, known)) {
+            (Tri::True, _) | (_, Tri::True) => Tri::True,
+            (Tri::False, Tri::False) => Tri::False,
+            _ => Tri::Unknown,
+        },
+        Expr::And(a, b) => match (eval3(a, known), eval3(b, known)) {
+            (Tri::False, _) | (_, Tri::False) => Tri::False,
+            (Tri::True, Tri::True) => Tri::True,
+            _ => Tri::Unknown,
+        },
+        Expr::Not(a) => match eval3(a, known) {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        },
+        leaf => {
+            let refs = leaf.refs();
+            let Some(r) = refs.first() else {
+                return Tri::Unknown;
+            };
+            match known(&r.question) {
+                None => Tri::Unknown,
+                Some(v) => {
+                    let get = |_: &str, row: Option<&str>| -> Option<Value<'a>> {
+                        if row.is_some() {
+                            return None;
+                        }
+                        v.map(Value::Str)
+                    };
+                    if evaluate(leaf, &get) {
+                        Tri::True
+                    } else {
+                        Tri::False
+                    }
+                }
+            }
         }
     }
 }

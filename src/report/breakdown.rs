@@ -1,15 +1,14 @@
 //! Breakdown tables (key figures per segment group and per period) and the
-//! section of a segment question itself. Groups the audit did not publish
-//! are printed as "fewer than k" or "withheld", never with a figure; the
-//! merged "other groups (combined)" row is printed where it was published.
+//! section of a segment question itself. Every figure the audit did not
+//! allow is printed as "not shown", with no reason; the combined "other
+//! groups" row is printed where the audit allowed it.
 
-use super::aggregate::Cell;
+use super::audit::GroupId;
 use super::findings::Dim;
 use super::fmt::{self, option_label, pct};
 use super::markdown::Writer;
 use super::questions::{problem_is_top, top2};
 use super::stats::enps;
-use super::suppress::Decision;
 use crate::survey::model::{Kind, Question};
 
 /// The questions whose key figure each breakdown shows: the `key: true`
@@ -44,7 +43,38 @@ fn key_columns(w: &Writer) -> Vec<usize> {
         cols.extend(fallback);
     }
     cols.sort_unstable();
+    cols.retain(|&qi| column(w, qi).is_some());
     cols
+}
+
+/// What a breakdown column shows of question `qi`.
+enum Column {
+    Enps,
+    /// The top two points, or the problem end of the scale.
+    Top2,
+    /// The share who chose this value: the most common one overall.
+    Share(String),
+}
+
+fn column(w: &Writer, qi: usize) -> Option<Column> {
+    let q = w.f.questions[qi];
+    match &q.kind {
+        Kind::Nps => Some(Column::Enps),
+        Kind::Scale { .. } => Some(Column::Top2),
+        _ => {
+            // "Most common" is no sum of counts: only over 2k answers.
+            let a = w.f.overall_q(qi).filter(|a| w.f.nonlinear_ok(a.answered))?;
+            fmt::option_values(q)
+                .into_iter()
+                .map(|v| (a.counts.get(&v).copied().unwrap_or(0), v))
+                .fold(None::<(u64, String)>, |best, (c, v)| match best {
+                    Some((bc, _)) if bc >= c => best,
+                    _ => Some((c, v)),
+                })
+                .filter(|(c, _)| *c > 0)
+                .map(|(_, v)| Column::Share(v))
+        }
+    }
 }
 
 /// A table row from its cells.
@@ -55,9 +85,9 @@ fn row(cells: &[String]) -> String {
 fn column_head(w: &Writer, qi: usize) -> String {
     let q = w.f.questions[qi];
     let text = fmt::md_escape(q.text.get(w.lang.code()));
-    match &q.kind {
-        Kind::Nps => format!("eNPS ({text})"),
-        Kind::Scale { scale, polarity } => {
+    match (&q.kind, column(w, qi)) {
+        (_, Some(Column::Enps)) => format!("eNPS ({text})"),
+        (Kind::Scale { scale, polarity }, _) => {
             let pts = fmt::box_label(scale, true);
             let what = if problem_is_top(*polarity) {
                 w.t("col.problem")
@@ -66,54 +96,43 @@ fn column_head(w: &Writer, qi: usize) -> String {
             };
             format!("{text}: {what} ({pts})")
         }
-        _ => format!("{text}: {}", w.t("col.most_common")),
+        (_, Some(Column::Share(v))) => {
+            let label = option_label(w.lang, q, &v);
+            w.tf("col.share_of", &[("q", text), ("label", label)])
+        }
+        _ => text,
     }
 }
 
-/// The key figure of question `qi` in a group, or "—" when none may be shown.
-fn figure(w: &mut Writer, qi: usize, cell: &Cell) -> String {
-    let q = w.f.questions[qi];
-    let Some(a) = cell.q.get(qi).filter(|a| a.answered > 0) else {
-        return "—".into();
+/// The key figure of question `qi` in group `g`, or "not shown".
+fn figure(w: &Writer, qi: usize, g: GroupId) -> String {
+    let not_shown = || w.t("not_shown").to_string();
+    let (Some(a), Some(col)) = (w.f.figures(qi, g), column(w, qi)) else {
+        return not_shown();
     };
-    match &q.kind {
-        Kind::Nps => {
+    if a.answered == 0 {
+        return not_shown();
+    }
+    let q = w.f.questions[qi];
+    match (col, &q.kind) {
+        (Column::Enps, _) => {
             let sum = |lo: i64, hi: i64| a.points.range(lo..=hi).map(|(_, c)| c).sum::<u64>();
             let (d, p) = (sum(0, 6), sum(9, 10));
-            let groups =
-                std::collections::BTreeMap::from([(0, d), (1, a.answered - d - p), (2, p)]);
-            if w.guard(cell.n, &groups, a.answered) {
-                return "—†".into();
-            }
             format!(
                 "{} (n {})",
                 fmt::signed(enps(p, d, a.answered).score),
                 a.answered
             )
         }
-        Kind::Scale { scale, .. } => {
-            if w.guard(cell.n, &a.points, a.answered) {
-                return "—†".into();
-            }
+        (Column::Top2, Kind::Scale { scale, .. }) => {
             let (x, n) = top2(scale, &a.points, true);
             format!("{} (n {n})", pct(x, n))
         }
-        _ => {
-            if w.guard(cell.n, &a.counts, a.answered) {
-                return "—†".into();
-            }
-            let top = fmt::option_values(q)
-                .into_iter()
-                .map(|v| (a.counts.get(&v).copied().unwrap_or(0), v))
-                .fold(None::<(u64, String)>, |best, (c, v)| match best {
-                    Some((bc, _)) if bc >= c => best,
-                    _ => Some((c, v)),
-                });
-            match top {
-                Some((c, v)) => format!("{} ({})", option_label(w.lang, q, &v), pct(c, a.answered)),
-                None => "—".into(),
-            }
+        (Column::Share(v), _) => {
+            let c = a.counts.get(&v).copied().unwrap_or(0);
+            format!("{} (n {})", pct(c, a.answered), a.answered)
         }
+        _ => not_shown(),
     }
 }
 
@@ -131,23 +150,16 @@ fn value_label(w: &Writer, dim: Dim, v: usize) -> String {
     }
 }
 
-fn status(w: &Writer, d: Decision) -> String {
-    match d {
-        Decision::Small => w.tf("group.small", &[("k", w.f.k.to_string())]),
-        _ => w.t("group.withheld").to_string(),
-    }
-}
-
 /// The breakdown table for dimension `d`.
 pub fn table(w: &mut Writer, d: usize, dim: Dim) {
     let values = match dim {
         Dim::Segment(si) => w.f.segment_values[si].len() + 1,
         Dim::Period => w.f.periods.len(),
     };
-    let present = (0..values)
-        .filter(|&v| w.f.plan.groups.get(&(d, v)).is_some_and(|g| g.1 > 0))
+    let shown = (0..values)
+        .filter(|&v| w.f.plan.size_shown(GroupId::Value(d, v)))
         .count();
-    if present < 2 {
+    if shown < 2 {
         return;
     }
     let name = match dim {
@@ -167,75 +179,47 @@ pub fn table(w: &mut Writer, d: usize, dim: Dim) {
     head.extend(heads);
     w.line(&row(&head));
     w.line(&format!("| --- | ---: |{}", " --- |".repeat(cols.len())));
-    let guarded_before = w.guarded;
-    let mut seen = [false; 3];
-    for v in 0..values {
-        let (decision, n) =
-            w.f.plan
-                .groups
-                .get(&(d, v))
-                .copied()
-                .unwrap_or((Decision::Small, 0));
-        if n == 0 && (dim == Dim::Period && v + 1 == values) {
-            continue;
-        }
-        let label = value_label(w, dim, v);
-        let mut cells = vec![label];
-        match (decision, w.f.groups.get(&(d, v))) {
-            (Decision::Published, Some(cell)) => {
-                cells.push(n.to_string());
-                cells.extend(cols.iter().map(|&qi| figure(w, qi, cell)));
-            }
-            (dec, _) => {
-                seen[if dec == Decision::Small { 0 } else { 1 }] = true;
-                cells.push(status(w, dec));
-                cells.extend(cols.iter().map(|_| "—".to_string()));
-            }
-        }
-        w.line(&row(&cells));
+    let mut hidden = false;
+    // The undated row only where the input has rows without a time.
+    let last = if dim == Dim::Period && w.f.periods.undated == 0 {
+        values - 1
+    } else {
+        values
+    };
+    let mut groups: Vec<(String, GroupId)> = (0..last)
+        .map(|v| (value_label(w, dim, v), GroupId::Value(d, v)))
+        .collect();
+    if w.f.plan.size_shown(GroupId::Merged(d)) {
+        groups.push((w.t("group.merged").to_string(), GroupId::Merged(d)));
     }
-    if let (Some(cell), Some((vals, n))) = (w.f.merged.get(&d), w.f.plan.merged.get(&d)) {
-        seen[2] = true;
-        let mut cells = vec![w.t("group.merged").to_string(), n.to_string()];
-        cells.extend(cols.iter().map(|&qi| figure(w, qi, cell)));
+    for (label, g) in groups {
+        let mut cells = vec![label];
+        match w.f.group(g) {
+            Some(cell) => cells.push(cell.n.to_string()),
+            None => cells.push(w.t("not_shown").to_string()),
+        }
+        cells.extend(cols.iter().map(|&qi| figure(w, qi, g)));
+        hidden |= cells.iter().any(|c| c == w.t("not_shown"));
         w.line(&row(&cells));
-        let labels: Vec<String> = vals.iter().map(|&v| value_label(w, dim, v)).collect();
-        let note = w.tf("note.merged", &[("groups", labels.join(", "))]);
-        w.line("");
-        w.line(&note);
     }
     w.line("");
-    notes(w, seen, w.guarded > guarded_before);
-}
-
-fn notes(w: &mut Writer, seen: [bool; 3], guarded: bool) {
-    let k = w.f.k.to_string();
-    if seen[0] {
-        w.para(&w.tf("note.small", &[("k", k.clone())]));
-    }
-    if seen[1] {
-        w.para(w.t("note.withheld"));
-    }
-    if guarded {
-        w.para(&w.tf("note.guard", &[("k2", (2 * w.f.k).to_string())]));
+    if hidden {
+        w.para(&w.tf("note.not_shown", &[("k", w.f.k.to_string())]));
     }
 }
 
-/// The section of a segment question: its published groups only.
+/// The section of a segment question: the sizes of its groups.
 pub fn segment_question(w: &mut Writer, q: &Question, si: usize) {
     let d = si;
     let na = w.f.segment_values[si].len();
-    let (na_dec, na_n) =
-        w.f.plan
-            .groups
-            .get(&(d, na))
-            .copied()
-            .unwrap_or((Decision::Small, 0));
-    let answered = (na_dec == Decision::Published).then(|| w.f.n - na_n);
+    let answered = w.f.group(GroupId::Value(d, na)).map(|c| (w.f.n - c.n, c.n));
     match answered {
-        Some(a) => w.para(&w.tf(
+        Some((a, skipped)) => w.para(&w.tf(
             "q.segment_answered",
-            &[("answered", a.to_string()), ("skipped", na_n.to_string())],
+            &[
+                ("answered", a.to_string()),
+                ("skipped", skipped.to_string()),
+            ],
         )),
         None => w.para(w.t("q.segment_no_total")),
     }
@@ -248,57 +232,36 @@ pub fn segment_question(w: &mut Writer, q: &Question, si: usize) {
     } else {
         "| --- | ---: |"
     });
-    let mut seen = [false; 3];
-    for v in 0..na {
-        let (dec, n) =
-            w.f.plan
-                .groups
-                .get(&(d, v))
-                .copied()
-                .unwrap_or((Decision::Small, 0));
-        let label = option_label(w.lang, q, &w.f.segment_values[si][v]);
-        match (dec, answered) {
-            (Decision::Published, Some(a)) => w.line(&format!("| {label} | {n} | {} |", pct(n, a))),
-            (Decision::Published, None) => w.line(&format!("| {label} | {n} |")),
-            (dec, a) => {
-                seen[if dec == Decision::Small { 0 } else { 1 }] = true;
-                let tail = if a.is_some() { " — |" } else { "" };
-                w.line(&format!("| {label} | {} |{tail}", status(w, dec)));
-            }
-        }
+    let mut hidden = false;
+    let mut rows: Vec<(String, GroupId)> = (0..na)
+        .map(|v| {
+            let label = option_label(w.lang, q, &w.f.segment_values[si][v]);
+            (label, GroupId::Value(d, v))
+        })
+        .collect();
+    // The combined row holds "not answered" too when that is hidden, and
+    // then is no share of those who answered.
+    let merged_na = w.f.plan.merged.get(&d).is_some_and(|vs| vs.contains(&na));
+    if w.f.plan.size_shown(GroupId::Merged(d)) {
+        rows.push((w.t("group.merged").to_string(), GroupId::Merged(d)));
     }
-    if let Some((vals, n)) = w.f.plan.merged.get(&d).cloned() {
-        let share = answered
-            .filter(|_| !vals.contains(&na))
-            .map(|a| format!(" {} |", pct(n, a)));
-        let share = share.unwrap_or_else(|| {
-            if answered.is_some() {
-                " — |".into()
-            } else {
-                String::new()
+    for (label, g) in rows {
+        let n = w.f.group(g).map(|c| c.n);
+        hidden |= n.is_none();
+        let shown = n.map_or_else(|| w.t("not_shown").to_string(), |n| n.to_string());
+        match answered {
+            Some((a, _)) => {
+                let share = match n {
+                    Some(n) if !(merged_na && g == GroupId::Merged(d)) => pct(n, a),
+                    _ => "—".to_string(),
+                };
+                w.line(&format!("| {label} | {shown} | {share} |"));
             }
-        });
-        w.line(&format!("| {} | {n} |{share}", w.t("group.merged")));
+            None => w.line(&format!("| {label} | {shown} |")),
+        }
     }
     w.line("");
-    notes(w, seen, false);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn status_keys_exist() {
-        use super::super::text::Lang;
-        for l in [Lang::En, Lang::Nb] {
-            for k in [
-                "group.small",
-                "group.withheld",
-                "group.merged",
-                "note.small",
-                "note.withheld",
-            ] {
-                assert!(!l.t(k).is_empty(), "{k}");
-            }
-        }
+    if hidden {
+        w.para(&w.tf("note.not_shown", &[("k", w.f.k.to_string())]));
     }
 }

@@ -7,9 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::aggregate::{Aggregated, Cell, QAgg, Verbatims};
-use super::audit::{Atom, Plan, plan};
+use super::audit::{self, Atom, GroupId, Layout, Plan};
 use super::periods::{PeriodChoice, PeriodPlan, plan_periods};
-use super::suppress::Decision;
 use crate::answers::Period;
 use crate::survey::model::{Question, Survey};
 
@@ -35,14 +34,17 @@ pub struct Findings<'a> {
     pub plan: Plan,
     /// The whole population, when it may be described.
     pub overall: Option<Cell>,
-    /// (dimension, value) → figures, published groups only.
-    pub groups: BTreeMap<(usize, usize), Cell>,
-    /// dimension → the merged "other groups (combined)" row, when published.
-    pub merged: BTreeMap<usize, Cell>,
+    /// The figures of every group whose size may be shown (the whole
+    /// population included); nothing about any other group is kept, so
+    /// the writers cannot print it by mistake.
+    pub groups: BTreeMap<GroupId, Cell>,
     /// Verbatims, only for questions where they may be shown.
     pub verbatims: BTreeMap<String, Verbatims>,
     /// "Other" texts, under the same rule as the verbatims.
     pub others: BTreeMap<String, Verbatims>,
+    /// Candidate groups (the whole population and every value of every
+    /// dimension): how many the audit looked at.
+    pub candidates: usize,
 }
 
 /// Minimum number shown a question before its verbatims are printed.
@@ -73,50 +75,60 @@ impl<'a> Findings<'a> {
             key.extend(periods.value_of(p));
             cells.entry(key).or_default().add(c);
         }
-        let atoms: Vec<Atom> = cells.iter().map(|(key, c)| (key.clone(), c.n)).collect();
-        let plan = plan(&sizes, &atoms, k);
-        let sum = |pick: &dyn Fn(&[usize]) -> bool| {
-            let mut out = Cell::default();
-            for (key, c) in &cells {
-                if pick(key) {
-                    out.add(c);
-                }
-            }
-            out
-        };
-        let n: u64 = atoms.iter().map(|a| a.1).sum();
-        let overall = (plan.overall == Some(Decision::Published)).then(|| sum(&|_| true));
-        let mut groups = BTreeMap::new();
-        for (&(d, v), g) in &plan.groups {
-            if g.0 == Decision::Published {
-                groups.insert((d, v), sum(&|key| key[d] == v));
-            }
-        }
-        let mut merged = BTreeMap::new();
-        for (&d, (values, _)) in &plan.merged {
-            merged.insert(d, sum(&|key| values.contains(&key[d])));
-        }
-        // Whole population only, and only questions shown to enough people.
-        let showable = |texts: &BTreeMap<String, Verbatims>| {
-            let mut texts = texts.clone();
-            texts.retain(|qid, _| {
-                overall.as_ref().is_some_and(|o| {
-                    agg.questions
-                        .iter()
-                        .position(|q| &q.id == qid)
-                        .is_some_and(|i| o.q.get(i).is_some_and(|a| a.shown >= verbatim_floor(k)))
-                })
-            });
-            texts
-        };
-        let (verbatims, others) = (showable(&agg.verbatims), showable(&agg.others));
-        let segment_values = (0..agg.segments.len())
+        cells.retain(|_, c| c.n > 0);
+        let atoms: Vec<Atom> = cells.iter().map(|(key, cell)| Atom { key, cell }).collect();
+        let segment_values: Vec<Vec<String>> = (0..agg.segments.len())
             .map(|i| {
                 (0..agg.segment_len(i) - 1)
                     .filter_map(|v| agg.segment_value(i, v).map(str::to_string))
                     .collect()
             })
             .collect();
+        let segments: Vec<(usize, Vec<String>)> = agg
+            .segments
+            .iter()
+            .zip(&segment_values)
+            .map(|(s, vals)| {
+                let qi = agg
+                    .questions
+                    .iter()
+                    .position(|q| q.id == s.id)
+                    .unwrap_or(usize::MAX);
+                (qi, vals.clone())
+            })
+            .collect();
+        let layout = Layout {
+            questions: &agg.questions,
+            segments: &segments,
+            sizes: &sizes,
+        };
+        let plan = audit::plan(&layout, &atoms, k);
+        let n: u64 = atoms.iter().map(|a| a.cell.n).sum();
+        let mut groups = BTreeMap::new();
+        for &g in &plan.sizes {
+            let mut sum = Cell::default();
+            for a in audit::members(&atoms, g, &plan.merged) {
+                sum.add(atoms[a].cell);
+            }
+            groups.insert(g, sum);
+        }
+        let overall = groups.get(&GroupId::Overall).cloned();
+        // Whole population only, and only questions shown to enough people.
+        let showable = |texts: &BTreeMap<String, Verbatims>| {
+            let mut texts = texts.clone();
+            texts.retain(|qid, _| {
+                let Some(i) = agg.questions.iter().position(|q| &q.id == qid) else {
+                    return false;
+                };
+                plan.counts_shown(i, GroupId::Overall)
+                    && overall
+                        .as_ref()
+                        .is_some_and(|o| o.q.get(i).is_some_and(|a| a.shown >= verbatim_floor(k)))
+            });
+            texts
+        };
+        let (verbatims, others) = (showable(&agg.verbatims), showable(&agg.others));
+        let candidates = 1 + sizes.iter().sum::<usize>();
         Findings {
             survey: agg.survey,
             k,
@@ -129,21 +141,34 @@ impl<'a> Findings<'a> {
             plan,
             overall,
             groups,
-            merged,
             verbatims,
             others,
+            candidates,
         }
+    }
+
+    /// The figures of group `g`, when its size may be shown.
+    pub fn group(&self, g: GroupId) -> Option<&Cell> {
+        self.groups.get(&g)
+    }
+
+    /// The figures of question `qi` in group `g`, when its answer figures
+    /// may be shown there.
+    pub fn figures(&self, qi: usize, g: GroupId) -> Option<&QAgg> {
+        if !self.plan.figures_shown(qi, g) {
+            return None;
+        }
+        self.groups.get(&g).and_then(|c| c.q.get(qi))
+    }
+
+    /// Whether a statistic that is not a sum of counts (a median,
+    /// quartiles, "most common") may be printed over `answered` answers.
+    pub fn nonlinear_ok(&self, answered: u64) -> bool {
+        answered >= 2 * self.k
     }
 
     /// The figures of question `qi` in the whole population.
     pub fn overall_q(&self, qi: usize) -> Option<&QAgg> {
-        self.overall.as_ref().and_then(|c| c.q.get(qi))
-    }
-
-    /// Whether the unanimity guard applies to these counts in a group of
-    /// `group_n`: a group below 2k where all, or all but one, of those who
-    /// answered chose the same value.
-    pub fn unanimous<K>(&self, group_n: u64, counts: &BTreeMap<K, u64>, answered: u64) -> bool {
-        group_n < 2 * self.k && answered > 0 && counts.values().any(|&c| c + 1 >= answered)
+        self.figures(qi, GroupId::Overall)
     }
 }

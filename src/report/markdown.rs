@@ -1,9 +1,9 @@
 //! The Markdown report (GitHub-flavoured): takes [`Findings`], the
 //! reconciliation and the options, and returns the document text plus one
 //! SVG chart per question. Sections: summary for management, one section
-//! per question, breakdowns, verbatims, method and data quality. Only
-//! figures of published groups exist in `Findings`; this module applies the
-//! unanimity guard on top and counts what it withholds.
+//! per question, breakdowns, verbatims, method and data quality. It prints
+//! only what the audit allowed (`Findings` gates every figure), and
+//! "not shown" for the rest.
 
 use super::findings::{Dim, Findings};
 use super::text::{Lang, fill};
@@ -28,8 +28,6 @@ pub struct Chart {
 pub struct Rendered {
     pub markdown: String,
     pub charts: Vec<Chart>,
-    /// Figures withheld by the unanimity guard.
-    pub guarded: u64,
 }
 
 pub struct Writer<'w, 'a> {
@@ -39,9 +37,10 @@ pub struct Writer<'w, 'a> {
     pub(super) invited: Option<u32>,
     pub(super) dir: String,
     pub(super) scrubber: Scrubber,
+    /// Whether a list of names to remove was given.
+    pub(super) names: bool,
     pub(super) out: String,
     pub(super) charts: Vec<Chart>,
-    pub(super) guarded: u64,
 }
 
 impl<'w, 'a> Writer<'w, 'a> {
@@ -65,9 +64,9 @@ impl<'w, 'a> Writer<'w, 'a> {
             invited,
             dir: charts_dir(stem),
             scrubber: Scrubber::new(names, removed),
+            names: names.iter().any(|n| !n.trim().is_empty()),
             out: String::new(),
             charts: Vec::new(),
-            guarded: 0,
         }
     }
 
@@ -101,20 +100,6 @@ impl<'w, 'a> Writer<'w, 'a> {
         self.charts.push(Chart { file, svg });
     }
 
-    /// Whether the guard hides these counts in a group of `n`; counts it.
-    pub(super) fn guard<K>(
-        &mut self,
-        n: u64,
-        counts: &std::collections::BTreeMap<K, u64>,
-        answered: u64,
-    ) -> bool {
-        let g = self.f.unanimous(n, counts, answered);
-        if g {
-            self.guarded += 1;
-        }
-        g
-    }
-
     pub fn render(mut self) -> Rendered {
         let title = fmt::md_escape(self.f.survey.title.get(self.lang.code()));
         self.para(&format!("# {}", self.tf("title", &[("title", title)])));
@@ -135,7 +120,6 @@ impl<'w, 'a> Writer<'w, 'a> {
         Rendered {
             markdown: self.out,
             charts: self.charts,
-            guarded: self.guarded,
         }
     }
 
@@ -222,19 +206,23 @@ impl<'w, 'a> Writer<'w, 'a> {
             return;
         }
         self.para(&format!("## {}", self.t("verbatims")));
-        self.para(&self.tf(
+        let mut intro = self.tf(
             "verbatims.intro",
             &[("m", super::findings::verbatim_floor(self.f.k).to_string())],
-        ));
+        );
+        intro.push(' ');
+        intro.push_str(self.t(if self.names {
+            "verbatims.names"
+        } else {
+            "verbatims.no_names"
+        }));
+        self.para(&intro);
         for q in texts {
             let text = fmt::md_escape(q.text.get(self.lang.code()));
             self.para(&format!("### {text}"));
             match self.f.verbatims.get(&q.id) {
                 Some(v) => self.quotes(v),
-                None => {
-                    let m = super::findings::verbatim_floor(self.f.k).to_string();
-                    self.para(&self.tf("verbatims.none", &[("m", m)]));
-                }
+                None => self.para(self.t("verbatims.none")),
             }
         }
         for q in others {
@@ -329,16 +317,11 @@ impl<'w, 'a> Writer<'w, 'a> {
             "method.k",
             &[("k", k.to_string()), ("k2", (2 * k).to_string())],
         ));
-        let small = self.f.plan.small();
         items.push(self.tf(
             "method.withheld",
-            &[
-                ("small", small.to_string()),
-                ("withheld", self.f.plan.withheld().to_string()),
-                ("guarded", self.guarded.to_string()),
-            ],
+            &[("k", k.to_string()), ("k2", (2 * k).to_string())],
         ));
-        if !self.f.merged.is_empty() {
+        if !self.f.plan.merged.is_empty() {
             items.push(self.t("method.merged").to_string());
         }
         if self.f.dims.contains(&Dim::Period) {

@@ -13,12 +13,13 @@ mod breakdown;
 pub mod findings;
 pub mod fmt;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod periods;
 mod questions;
+pub mod span;
 pub mod stats;
 mod summary;
-pub mod suppress;
 pub mod svg;
 mod tally;
 pub mod text;
@@ -47,6 +48,8 @@ pub struct ReportOptions {
     pub invited: Option<u32>,
     /// Names to remove from verbatims.
     pub names: Vec<String>,
+    /// Where to write every figure as JSON (`docs/report-json.md`).
+    pub json: Option<PathBuf>,
 }
 
 /// What a run produced, for the command's closing lines.
@@ -55,9 +58,11 @@ pub struct ReportSummary {
     pub respondents: u64,
     /// Whether the whole population reached k (otherwise the report only says so).
     pub described: bool,
-    pub groups_small: usize,
-    pub groups_withheld: usize,
-    pub figures_guarded: u64,
+    /// Groups (the whole population, each segment and period group and
+    /// each combined group) whose size is shown.
+    pub groups_shown: usize,
+    /// Candidate groups whose size is not shown.
+    pub groups_not_shown: usize,
     pub files: Vec<PathBuf>,
 }
 
@@ -67,6 +72,8 @@ pub struct RenderedReport {
     pub html: String,
     /// (file name inside the chart folder, SVG)
     pub charts: Vec<(String, String)>,
+    /// Every figure, shown or not, as JSON.
+    pub json: String,
     pub summary: ReportSummary,
 }
 
@@ -115,7 +122,9 @@ impl<'a> ReportBuilder<'a> {
         let lang = pick_lang(survey, opts.lang.as_deref())?;
         let f = findings::Findings::build(self.agg.finish(), opts.period);
         let stem = stem(&opts.out);
-        let r = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names).render();
+        let writer = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names);
+        let json = json::document(&f, &|t| writer.scrubber.scrub(t));
+        let r = writer.render();
         let dir = markdown::charts_dir(&stem);
         let refs: Vec<(String, String)> = r
             .charts
@@ -128,9 +137,14 @@ impl<'a> ReportBuilder<'a> {
         let summary = ReportSummary {
             respondents: f.n,
             described: f.overall.is_some(),
-            groups_small: f.plan.small(),
-            groups_withheld: f.plan.withheld(),
-            figures_guarded: r.guarded,
+            groups_shown: f.plan.sizes.len(),
+            groups_not_shown: f.candidates.saturating_sub(
+                f.plan
+                    .sizes
+                    .iter()
+                    .filter(|g| !matches!(g, audit::GroupId::Merged(_)))
+                    .count(),
+            ),
             files: Vec::new(),
         };
         let charts = r.charts.into_iter().map(|c| (c.file, c.svg)).collect();
@@ -138,6 +152,7 @@ impl<'a> ReportBuilder<'a> {
             markdown: r.markdown + "\n",
             html,
             charts,
+            json,
             summary,
         })
     }
@@ -154,6 +169,9 @@ impl<'a> ReportBuilder<'a> {
         crate::fsutil::write_atomic(&html_path, r.html.as_bytes())?;
         summary.files.push(opts.out.clone());
         summary.files.push(html_path);
+        if let Some(p) = &opts.json {
+            crate::fsutil::write_atomic(p, r.json.as_bytes())?;
+        }
         for (file, svg) in &r.charts {
             let p = dir.join(file);
             crate::fsutil::write_atomic(&p, svg.as_bytes())?;

@@ -55,6 +55,15 @@ impl PeriodPlan {
         })
     }
 
+    /// The input periods pooled into span `i`, in order.
+    pub fn members(&self, i: usize) -> Vec<Period> {
+        self.map
+            .iter()
+            .filter(|(_, s)| **s == i)
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
     /// Number of values of the period dimension (spans + undated).
     pub fn len(&self) -> usize {
         self.spans.len() + 1

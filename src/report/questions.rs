@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::aggregate::QAgg;
+use super::audit::GroupId;
 use super::fmt::{self, bar, interval, md_escape, option_label, option_values, pct, point_label};
 use super::markdown::Writer;
 use super::stats::{enps, mean_ci, quantile, wilson};
@@ -72,30 +73,43 @@ impl Writer<'_, '_> {
         let Some(qi) = self.f.questions.iter().position(|x| x.id == q.id) else {
             return;
         };
-        let Some(a) = self.f.overall_q(qi).cloned() else {
-            return;
-        };
         self.para(&format!("#### {}", md_escape(q.text.get(self.lang.code()))));
         if let Some(si) = self.f.segments.iter().position(|s| s.id == q.id) {
             super::breakdown::segment_question(self, q, si);
             return;
         }
-        let skipped = a.shown.saturating_sub(a.answered);
-        let mut s = self.tf(
+        let counts = self
+            .f
+            .group(GroupId::Overall)
+            .filter(|_| self.f.plan.counts_shown(qi, GroupId::Overall))
+            .and_then(|c| c.q.get(qi))
+            .cloned();
+        let Some(c) = counts else {
+            self.para(self.t("q.not_shown"));
+            return;
+        };
+        let skipped = c.shown.saturating_sub(c.answered);
+        let s = self.tf(
             "q.answered",
             &[
-                ("shown", a.shown.to_string()),
-                ("answered", a.answered.to_string()),
+                ("shown", c.shown.to_string()),
+                ("answered", c.answered.to_string()),
                 ("skipped", skipped.to_string()),
             ],
         );
-        if a.answered < 10 && a.answered > 0 {
-            s.push(' ');
-            s.push_str(self.t("q.indicative"));
-        }
         self.para(&s);
-        if a.answered == 0 {
+        if c.answered == 0 || matches!(q.kind, Kind::Text { .. }) {
+            if matches!(q.kind, Kind::Text { .. }) {
+                self.para(self.t("q.text"));
+            }
             return;
+        }
+        let Some(a) = self.f.overall_q(qi).cloned() else {
+            self.para(self.t("q.figures_not_shown"));
+            return;
+        };
+        if a.answered < 10 {
+            self.para(self.t("q.indicative"));
         }
         match &q.kind {
             Kind::Choice { .. } | Kind::Multi { .. } | Kind::YesNo => self.shares(q, &a),
@@ -109,26 +123,12 @@ impl Writer<'_, '_> {
             Kind::Number { .. } => self.number(&a),
             Kind::Date { .. } => self.dates(&a),
             Kind::Ranking { .. } => self.ranking(q, &a),
-            Kind::Text { .. } => self.para(self.t("q.text")),
-            Kind::Info => {}
+            Kind::Text { .. } | Kind::Info => {}
         }
-    }
-
-    fn most_chose(&mut self, label: &str) {
-        self.para(&self.tf("guard.most", &[("label", label.to_string())]));
     }
 
     fn shares(&mut self, q: &Question, a: &QAgg) {
-        let n = self.f.n;
         let rows = value_counts(q, a);
-        if self.guard(n, &a.counts, a.answered) {
-            let top = rows
-                .first()
-                .map(|r| option_label(self.lang, q, &r.0))
-                .unwrap_or_default();
-            self.most_chose(&top);
-            return;
-        }
         if matches!(q.kind, Kind::Multi { .. }) {
             self.para(self.t("q.multi_note"));
         }
@@ -159,15 +159,6 @@ impl Writer<'_, '_> {
     }
 
     fn scale(&mut self, q: &Question, a: &QAgg, scale: &Scale, polarity: Polarity) {
-        if self.guard(self.f.n, &a.points, a.answered) {
-            let top = a
-                .points
-                .iter()
-                .max_by_key(|(_, c)| **c)
-                .map(|(p, _)| point_label(self.lang, scale, *p));
-            self.most_chose(&top.unwrap_or_default());
-            return;
-        }
         self.distribution(&a.points, a.answered, scale);
         let problem_top = problem_is_top(polarity);
         let (x, n) = top2(scale, &a.points, true);
@@ -186,10 +177,11 @@ impl Writer<'_, '_> {
                 ("ci", interval(wilson(x, n))),
             ],
         );
-        if let Some(m) = quantile(
+        let median = quantile(
             &a.points.iter().map(|(p, c)| (*p as i32, *c)).collect(),
             0.5,
-        ) {
+        );
+        if let Some(m) = median.filter(|_| self.f.nonlinear_ok(n)) {
             s.push(' ');
             s.push_str(&self.tf(
                 "q.median",
@@ -238,15 +230,6 @@ impl Writer<'_, '_> {
         let sum = |lo: i64, hi: i64| a.points.range(lo..=hi).map(|(_, c)| c).sum::<u64>();
         let (d, p) = (sum(0, 6), sum(9, 10));
         let pas = a.answered - d - p;
-        let groups = BTreeMap::from([(0u8, d), (1, pas), (2, p)]);
-        if self.guard(self.f.n, &groups, a.answered) {
-            let label = ["nps.detractors", "nps.passives", "nps.promoters"][groups
-                .iter()
-                .max_by_key(|(_, c)| **c)
-                .map_or(0, |(i, _)| *i as usize)];
-            self.most_chose(self.t(label));
-            return;
-        }
         self.line(&format!("| {} | n | % | |", self.t("col.group")));
         self.line("| --- | ---: | ---: | --- |");
         for (key, c) in [
@@ -314,9 +297,9 @@ impl Writer<'_, '_> {
             let label = md_escape(text.get(self.lang.code()));
             let counts = a.rows.get(rid).cloned().unwrap_or_default();
             let n: u64 = counts.values().sum();
-            if n == 0 || self.guard(self.f.n, &counts, n) {
-                let dash = vec!["—"; points.len()].join(" | ");
-                self.line(&format!("| {label} | {n} | {dash} | — | — | — |"));
+            if n < self.f.k {
+                let dash = vec![self.t("not_shown"); points.len() + 4].join(" | ");
+                self.line(&format!("| {label} | {dash} |"));
                 continue;
             }
             let cells: Vec<String> = points
@@ -325,13 +308,17 @@ impl Writer<'_, '_> {
                 .collect();
             let (x, _) = top2(scale, &counts, true);
             let med = quantile(&counts.iter().map(|(p, c)| (*p as i32, *c)).collect(), 0.5)
-                .unwrap_or(0.0);
+                .filter(|_| self.f.nonlinear_ok(n))
+                .map_or_else(
+                    || self.t("not_shown").to_string(),
+                    |m| fmt::num(self.lang, m),
+                );
             self.line(&format!(
                 "| {label} | {n} | {} | {} | {} | {} |",
                 cells.join(" | "),
                 pct(x, n),
                 interval(wilson(x, n)),
-                fmt::num(self.lang, med)
+                med
             ));
             stacks.push(svg::Stack {
                 label: strip(&label),
@@ -349,8 +336,8 @@ impl Writer<'_, '_> {
     }
 
     fn number(&mut self, a: &QAgg) {
-        if self.guard(self.f.n, &a.numbers, a.answered) {
-            self.para(self.t("guard.alike"));
+        if !self.f.nonlinear_ok(a.answered) {
+            self.para(self.t("q.quantiles_not_shown"));
             return;
         }
         let q = |p| {
@@ -366,10 +353,6 @@ impl Writer<'_, '_> {
     }
 
     fn dates(&mut self, a: &QAgg) {
-        if self.guard(self.f.n, &a.counts, a.answered) {
-            self.para(self.t("guard.alike"));
-            return;
-        }
         let by_year = a.counts.len() > 12;
         let mut m: BTreeMap<String, u64> = BTreeMap::new();
         for (k, c) in &a.counts {

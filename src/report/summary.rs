@@ -6,6 +6,7 @@
 //! pointer to data-quality problems.
 
 use super::aggregate::QAgg;
+use super::audit::GroupId;
 use super::findings::Dim;
 use super::fmt::{self, interval, md_escape, option_label, option_values, pct};
 use super::markdown::Writer;
@@ -76,7 +77,7 @@ impl Writer<'_, '_> {
         }
         bullets.extend(self.best_and_worst());
         let diffs = self.differences();
-        if diffs.is_empty() && !self.f.groups.is_empty() && !rated_items(self).is_empty() {
+        if diffs.is_empty() && self.f.groups.len() > 1 && !rated_items(self).is_empty() {
             bullets.push(self.t("sum.no_diff").to_string());
         }
         bullets.extend(diffs);
@@ -103,7 +104,8 @@ impl Writer<'_, '_> {
         };
         let s = match &q.kind {
             Kind::Choice { .. } | Kind::Multi { .. } | Kind::YesNo => {
-                if self.f.unanimous(self.f.n, &a.counts, a.answered) {
+                // "Most common" is no sum of counts: only over 2k answers.
+                if !self.f.nonlinear_ok(a.answered) {
                     return None;
                 }
                 let mut v: Vec<(u64, String)> = option_values(q)
@@ -138,11 +140,6 @@ impl Writer<'_, '_> {
             Kind::Nps => {
                 let sum = |lo: i64, hi: i64| a.points.range(lo..=hi).map(|(_, c)| c).sum::<u64>();
                 let (d, p) = (sum(0, 6), sum(9, 10));
-                let groups =
-                    std::collections::BTreeMap::from([(0, d), (1, a.answered - d - p), (2, p)]);
-                if self.f.unanimous(self.f.n, &groups, a.answered) {
-                    return None;
-                }
                 let e = enps(p, d, a.answered);
                 self.tf(
                     if e.margin == 0 {
@@ -162,9 +159,6 @@ impl Writer<'_, '_> {
                 )
             }
             Kind::Scale { scale, polarity } => {
-                if self.f.unanimous(self.f.n, &a.points, a.answered) {
-                    return None;
-                }
                 let top = true;
                 let (x, n) = top2(scale, &a.points, top);
                 let key = if problem_is_top(*polarity) {
@@ -203,7 +197,7 @@ impl Writer<'_, '_> {
                 continue;
             };
             let n: u64 = c.values().sum();
-            if n == 0 || self.f.unanimous(self.f.n, c, n) {
+            if n < self.f.k {
                 continue;
             }
             let problem_top = problem_is_top(it.polarity);
@@ -250,24 +244,27 @@ impl Writer<'_, '_> {
     /// Rated items where a published segment group's interval does not
     /// overlap the rest of the respondents' interval (at most three).
     fn differences(&mut self) -> Vec<String> {
-        let Some(overall) = self.f.overall.clone() else {
-            return Vec::new();
-        };
         let items = rated_items(self);
         let mut found: Vec<(i64, String)> = Vec::new();
-        for (&(d, v), cell) in &self.f.groups {
+        let groups: Vec<GroupId> = self.f.groups.keys().copied().collect();
+        for g in groups {
+            let GroupId::Value(d, v) = g else {
+                continue;
+            };
             let Dim::Segment(si) = self.f.dims[d] else {
                 continue;
             };
             let Some(val) = self.f.segment_values[si].get(v) else {
                 continue;
             };
-            if overall.n - cell.n < self.f.k {
-                continue;
-            }
             let group = option_label(self.lang, self.f.segments[si], val);
             for it in &items {
-                let (Some(ga), Some(oa)) = (cell.q.get(it.qi), overall.q.get(it.qi)) else {
+                // Both the group's and everyone's figures must be shown;
+                // the rest is their difference.
+                let (Some(ga), Some(oa)) = (
+                    self.f.figures(it.qi, g),
+                    self.f.figures(it.qi, GroupId::Overall),
+                ) else {
                     continue;
                 };
                 let (Some(gc), Some(oc)) = (points(ga, &it.row), points(oa, &it.row)) else {
@@ -277,12 +274,7 @@ impl Writer<'_, '_> {
                 let (gx, gn) = top2(it.scale, gc, true);
                 let (ox, on) = top2(it.scale, oc, true);
                 let (rx, rn) = (ox - gx, on - gn);
-                let rest: std::collections::BTreeMap<i64, u64> = oc
-                    .iter()
-                    .map(|(p, c)| (*p, c - gc.get(p).copied().unwrap_or(0)))
-                    .collect();
-                let rest_guard = self.f.unanimous(overall.n - cell.n, &rest, rn);
-                if gn < 2 || rn < 2 || self.f.unanimous(cell.n, gc, gn) || rest_guard {
+                if gn < self.f.k || rn < self.f.k {
                     continue;
                 }
                 if disjoint(wilson(gx, gn), wilson(rx, rn)) {
