@@ -279,22 +279,31 @@ fn splits(q: &Question, atoms: &[Atom], qi: usize) -> Vec<Split> {
                 .collect(),
         );
     };
-    let points =
-        |scale_min: i64, scale_max: i64, row: Option<&str>, add: &mut dyn FnMut(&Pick<'_>)| {
-            let pts = move |a: &QAgg| -> BTreeMap<i64, u64> {
-                match row {
-                    None => a.points.clone(),
-                    Some(r) => a.rows.get(r).cloned().unwrap_or_default(),
-                }
-            };
-            let total = move |a: &QAgg| pts(a).values().sum::<u64>();
-            for p in scale_min..=scale_max {
-                add(&move |a| (total(a), pts(a).get(&p).copied().unwrap_or(0)));
-            }
-            for (lo, hi) in [(scale_max - 1, scale_max), (scale_min, scale_min + 1)] {
-                add(&move |a| (total(a), pts(a).range(lo..=hi).map(|(_, c)| c).sum()));
+    let points = |scale_min: i64,
+                  scale_max: i64,
+                  row: Option<&str>,
+                  complements: bool,
+                  add: &mut dyn FnMut(&Pick<'_>)| {
+        let pts = move |a: &QAgg| -> BTreeMap<i64, u64> {
+            match row {
+                None => a.points.clone(),
+                Some(r) => a.rows.get(r).cloned().unwrap_or_default(),
             }
         };
+        let total = move |a: &QAgg| pts(a).values().sum::<u64>();
+        for p in scale_min..=scale_max {
+            add(&move |a| (total(a), pts(a).get(&p).copied().unwrap_or(0)));
+        }
+        // The top and bottom two, and their complements: a printed
+        // "0 % in the top two" says that all are in the rest.
+        for (lo, hi) in [(scale_max - 1, scale_max), (scale_min, scale_min + 1)] {
+            let within = move |a: &QAgg| pts(a).range(lo..=hi).map(|(_, c)| c).sum::<u64>();
+            add(&move |a| (total(a), within(a)));
+            if complements {
+                add(&move |a| (total(a), total(a) - within(a)));
+            }
+        }
+    };
     match &q.kind {
         Kind::Choice { .. } | Kind::Multi { .. } | Kind::Ranking { .. } | Kind::YesNo => {
             let values: Vec<String> = match &q.kind {
@@ -314,16 +323,16 @@ fn splits(q: &Question, atoms: &[Atom], qi: usize) -> Vec<Split> {
                 add(&move |a| (a.answered, a.counts.get(&m).copied().unwrap_or(0)));
             }
         }
-        Kind::Scale { scale, .. } => points(scale.min, scale.max, None, &mut add),
+        Kind::Scale { scale, .. } => points(scale.min, scale.max, None, true, &mut add),
         Kind::Nps => {
-            points(0, 10, None, &mut add);
+            points(0, 10, None, false, &mut add);
             for (lo, hi) in [(0, 6), (7, 8), (9, 10)] {
                 add(&move |a| (a.answered, a.points.range(lo..=hi).map(|(_, c)| c).sum()));
             }
         }
         Kind::Matrix { rows, scale, .. } => {
             for r in rows.keys() {
-                points(scale.min, scale.max, Some(r), &mut add);
+                points(scale.min, scale.max, Some(r), true, &mut add);
             }
         }
         Kind::Number { .. } | Kind::Text { .. } | Kind::Info => {}
