@@ -50,10 +50,16 @@ fn eliminate(target: &mut [i128], row: &[i128], piv: usize) -> Option<()> {
         return Some(());
     }
     let a = row[piv];
+    let mut big = false;
     for (t, r) in target.iter_mut().zip(row) {
         *t = a.checked_mul(*t)?.checked_sub(b.checked_mul(*r)?)?;
+        big |= t.unsigned_abs() > 1 << 32;
     }
-    primitive(target);
+    // Dividing out the gcd costs more than the elimination: only when the
+    // entries grow (nothing compares rows that are not made primitive).
+    if big {
+        primitive(target);
+    }
     Some(())
 }
 
@@ -205,43 +211,86 @@ fn columns(rows: &[Row]) -> Vec<Row> {
 /// Whether every nonzero vector in the row space of `rows` (independent)
 /// has support of weight ≥ k. The supports of the minimal vectors are the
 /// complements of the hyperplanes of the columns' matroid; each hyperplane
-/// is spanned by t−1 independent columns. `None` past the budget.
+/// is spanned by t−1 independent columns, and its columns are those
+/// orthogonal to its normal. `None` past the budget or on overflow.
 fn min_cocircuit_at_least(rows: &[Row], w: &[u64], k: u64) -> Option<bool> {
     let t = rows.len();
     let cols = columns(rows);
-    // Columns that are zero lie in every hyperplane; parallel ones in the
-    // same ones: one representative per direction.
-    let mut dirs: Vec<Row> = Vec::new();
-    for c in &cols {
-        let mut d = c.clone();
+    // Zero columns lie in every hyperplane; parallel ones in the same
+    // ones: one direction each, with their weights added.
+    let mut dirs: Vec<(Row, u64)> = Vec::new();
+    for (c, col) in cols.iter().enumerate() {
+        let mut d = col.clone();
         primitive(&mut d);
-        if d.iter().any(|&x| x != 0) && !dirs.contains(&d) {
-            dirs.push(d);
+        if d.iter().all(|&x| x == 0) {
+            continue;
+        }
+        match dirs.iter_mut().find(|(x, _)| *x == d) {
+            Some(e) => e.1 += w[c],
+            None => dirs.push((d, w[c])),
         }
     }
     let need = t - 1;
     if binomial(dirs.len() as u64, need as u64) > BUDGET {
         return None;
     }
+    let vecs: Vec<Row> = dirs.iter().map(|d| d.0.clone()).collect();
     let mut pick: Vec<usize> = Vec::with_capacity(need);
     let mut ok = true;
-    hyperplanes(&dirs, need, 0, &mut pick, &mut |basis: &Echelon| {
+    hyperplanes(&vecs, need, 0, &mut pick, &mut |basis: &Echelon| {
         if basis.rank() != need {
             return Some(true);
         }
+        let normal = normal(basis, t)?;
         let mut outside = 0u64;
-        for (c, col) in cols.iter().enumerate() {
-            if !basis.contains(col.clone())? {
-                outside += w[c];
+        for (d, wt) in &dirs {
+            let dot = d
+                .iter()
+                .zip(&normal)
+                .try_fold(0i128, |s, (&x, &y)| s.checked_add(x.checked_mul(y)?))?;
+            if dot != 0 {
+                outside += wt;
+                if outside >= k {
+                    return Some(true);
+                }
             }
         }
-        if outside < k {
-            ok = false;
-            return Some(false);
-        }
-        Some(true)
+        ok = false;
+        Some(false)
     })?;
     Some(ok)
+}
+
+/// The rows of `e` in reduced echelon form: each pivot column zero in the
+/// other rows. `None` on overflow.
+fn reduced(e: &Echelon) -> Option<Vec<(usize, Row)>> {
+    let mut rows: Vec<(usize, Row)> = e.rows.clone();
+    for i in 0..rows.len() {
+        let (piv, row) = rows[i].clone();
+        for (j, other) in rows.iter_mut().enumerate() {
+            if j != i {
+                eliminate(&mut other.1, &row, piv)?;
+            }
+        }
+    }
+    Some(rows)
+}
+
+/// A nonzero vector orthogonal to the t−1 independent rows of `basis`
+/// (in t dimensions). `None` on overflow.
+fn normal(basis: &Echelon, t: usize) -> Option<Row> {
+    let rows = reduced(basis)?;
+    let free = (0..t).find(|c| !rows.iter().any(|(p, _)| p == c))?;
+    let l = rows.iter().try_fold(1i128, |l, (piv, r)| {
+        let p = r[*piv].abs();
+        l.checked_mul(p / gcd(l, p))
+    })?;
+    let mut n = vec![0i128; t];
+    n[free] = l;
+    for (piv, r) in &rows {
+        n[*piv] = (-r[free]).checked_mul(l / r[*piv])?;
+    }
+    Some(n)
 }
 
 /// Call `f` with the span of every `need`-subset of `dirs`; stop when it
@@ -305,6 +354,7 @@ pub fn unanimity_free(groups: &[Vec<usize>], len: usize, splits: &[Split], k: u6
         return true;
     }
     let cl = classes(groups, len);
+    let mut seen: Vec<(Vec<bool>, Vec<Row>)> = Vec::new();
     for split in splits {
         let mut a = vec![0u64; cl.count];
         let mut d = vec![0u64; cl.count];
@@ -317,8 +367,16 @@ pub fn unanimity_free(groups: &[Vec<usize>], len: usize, splits: &[Split], k: u6
         if !(0..cl.count).any(|c| free[c] && a[c] > 0) {
             continue;
         }
-        let Some(rows) = supported_on(&cl.groups, &free) else {
-            return false;
+        // Groupings often leave the same classes free: one elimination each.
+        let rows = match seen.iter().find(|(f, _)| *f == free) {
+            Some((_, r)) => r.clone(),
+            None => {
+                let Some(r) = supported_on(&cl.groups, &free) else {
+                    return false;
+                };
+                seen.push((free.clone(), r.clone()));
+                r
+            }
         };
         // Keep the classes with answerers; the others take any value.
         let with: Vec<usize> = (0..cl.count).filter(|&c| free[c]).collect();
@@ -353,16 +411,7 @@ fn unanimous_set(e: &Echelon, a: &[u64], d: &[u64], k: u64) -> Option<bool> {
     if t > PIVOTS {
         return None;
     }
-    // Reduced echelon form: each pivot column zero in the other rows.
-    let mut rows: Vec<(usize, Row)> = e.rows.clone();
-    for i in 0..t {
-        let (piv, row) = rows[i].clone();
-        for (j, other) in rows.iter_mut().enumerate() {
-            if j != i {
-                eliminate(&mut other.1, &row, piv)?;
-            }
-        }
-    }
+    let rows = reduced(e)?;
     // x = Σ b_i row_i / p_i with b_i = x at pivot i; scaled by L.
     let l = rows.iter().try_fold(1i128, |l, (piv, r)| {
         let p = r[*piv].abs();
