@@ -27,8 +27,11 @@ mod attack;
 mod data;
 mod exact;
 mod figures;
+mod generate;
+mod mock;
 mod model;
 mod nonvacuity;
+mod property;
 mod search;
 
 use std::fmt;
@@ -98,6 +101,15 @@ impl Outcome {
         }
         s
     }
+}
+
+/// The attacker's model and true data of a survey and its microdata.
+pub fn tabulate(survey: &Path, microdata: &Path) -> Result<(model::Model, data::Data), String> {
+    let survey = farvel::survey::load_survey(survey).map_err(|e| e.to_string())?;
+    let respondents = data::read_csv(&survey, microdata)?;
+    let model = model::Model::new(&survey, &data::months(&respondents));
+    let data = data::tabulate(&survey, &model, &respondents)?;
+    Ok((model, data))
 }
 
 /// Attack one report: the survey, the microdata it was made from (a
