@@ -35,11 +35,15 @@ impl Case {
     }
 
     pub fn attack(&self, figures: Vec<Json>, dims: Json) -> Outcome {
+        self.attack_with(figures, dims, Budget::default())
+    }
+
+    pub fn attack_with(&self, figures: Vec<Json>, dims: Json, budget: Budget) -> Outcome {
         let doc = json!({
             "format": "farvel-report/1", "survey": "t", "fingerprint": "x", "k": 5,
             "dimensions": dims, "figures": figures, "verbatims": []
         });
-        let out = attack(&self.survey, &self.csv, &doc, Budget::default())
+        let out = attack(&self.survey, &self.csv, &doc, budget)
             .unwrap_or_else(|e| panic!("attacker failed: {e}"));
         eprintln!("{}", out.report());
         out
@@ -384,4 +388,70 @@ fn wrong_values_are_mismatches() {
         dims(&[("dept", &["eng", "sales"])]),
     );
     assert_eq!(out.of(Rule::Mismatch).len(), 1, "{}", out.report());
+}
+
+/// The bounded search (pool above the exact limit, or the node budget
+/// spent) still finds a leak among few atoms, and says it was bounded.
+#[test]
+fn bounded_search_finds_small_leaks_and_says_so() {
+    // Eight small departments (1 or 2 people) and a large one; everyone
+    // and the large one shown: the small ones' total (11 ≥ k) is fine, but
+    // everyone minus the large one minus a shown pair isolates the rest.
+    let names = ["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "big"];
+    let mut q = String::from(
+        "      - id: dept\n        type: choice\n        segment: true\n        text: D\n        options:\n",
+    );
+    for d in names {
+        q.push_str(&format!("          {d}: {d}\n"));
+    }
+    let sizes = [2, 1, 2, 1, 2, 1, 1, 1, 20];
+    let parts: Vec<(usize, String)> = names
+        .iter()
+        .zip(sizes)
+        .map(|(d, n)| (n, format!("2025-Q1,{d}")))
+        .collect();
+    let parts: Vec<(usize, &str)> = parts.iter().map(|(n, r)| (*n, r.as_str())).collect();
+    let case = Case::new(&q, &format!("_period,dept\r\n{}", rows(&parts)));
+    let d = dims(&[("dept", &names)]);
+    let figs = vec![
+        shown(json!({}), None, "respondents", 31),
+        shown(json!({"dept": ["big"]}), None, "respondents", 20),
+        shown(
+            json!({"dept": ["d0", "d1", "d2", "d3", "d4", "d5"]}),
+            None,
+            "respondents",
+            9,
+        ),
+    ];
+    for budget in [
+        Budget {
+            max_pool: 2,
+            ..Budget::default()
+        },
+        Budget {
+            nodes: 3,
+            ..Budget::default()
+        },
+    ] {
+        let out = case.attack_with(figs.clone(), d.clone(), budget);
+        assert_consistent(&out);
+        assert!(!out.exact, "{}", out.report());
+        assert!(
+            out.notes.iter().any(|n| n.contains("BOUNDED")),
+            "{}",
+            out.report()
+        );
+        assert!(
+            has(&out, Rule::SmallSet, None, &["dept=d6", "dept=d7"]),
+            "{}",
+            out.report()
+        );
+    }
+    let out = case.attack(figs, d);
+    assert!(out.exact, "{}", out.report());
+    assert!(
+        has(&out, Rule::SmallSet, None, &["dept=d6", "dept=d7"]),
+        "{}",
+        out.report()
+    );
 }
