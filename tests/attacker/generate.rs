@@ -80,6 +80,8 @@ pub struct GenSeg {
     pub id: String,
     pub values: Vec<String>,
     pub required: bool,
+    /// `other: true`: a write-in, which the report counts as not answered.
+    pub other: bool,
 }
 
 /// A generated survey: its YAML and what it was made of.
@@ -137,6 +139,7 @@ pub fn survey(rng: &mut Rng, nsegs: usize, nq: usize, k: u32) -> GenSurvey {
             id: format!("seg{i}"),
             values: (0..rng.range(3, 6)).map(|v| format!("s{v}")).collect(),
             required: false,
+            other: rng.chance(0.3),
         })
         .collect();
     let mut qs: Vec<GenQ> = Vec::new();
@@ -193,6 +196,9 @@ pub fn yaml(segs: &[GenSeg], qs: &[GenQ], k: u32) -> String {
         );
         for v in &s.values {
             let _ = writeln!(y, "          {v}: Value {v}");
+        }
+        if s.other {
+            y.push_str("        other: true\n");
         }
     }
     for q in qs {
@@ -430,6 +436,9 @@ pub fn write_csv(
             Kind::Info => {}
             _ => header.push(q.id.clone()),
         }
+        if q.kind.allows_other() {
+            header.push(format!("{}_other", q.id));
+        }
     }
     let mut out = header.join(",");
     out.push_str("\r\n");
@@ -438,8 +447,16 @@ pub fn write_csv(
         for i in 0..atom.n {
             let mut answers: BTreeMap<String, Answer> = BTreeMap::new();
             for (s, v) in g.segs.iter().zip(&atom.segs) {
-                if let Some(v) = v {
-                    answers.insert(s.id.clone(), Answer::Choice(v.clone()));
+                match v {
+                    Some(v) => {
+                        answers.insert(s.id.clone(), Answer::Choice(v.clone()));
+                    }
+                    // Not answered: skipped, or (half the time, when the
+                    // segment has one) a write-in.
+                    None if s.other && rng.chance(0.5) => {
+                        answers.insert(s.id.clone(), Answer::Choice("other".into()));
+                    }
+                    None => {}
                 }
             }
             for (q, st) in g.qs.iter().zip(&styles) {
@@ -478,7 +495,19 @@ pub fn write_csv(
                         }
                     }
                     (Kind::Info, _) => {}
+                    (_, None) if q.kind.allows_other() => {
+                        cells.push(String::new());
+                        cells.push(String::new());
+                    }
                     (_, None) => cells.push(String::new()),
+                    (_, Some(Answer::Choice(v))) if q.kind.allows_other() => {
+                        cells.push(v.clone());
+                        cells.push(if v == "other" {
+                            "Elsewhere".into()
+                        } else {
+                            String::new()
+                        });
+                    }
                     (_, Some(a)) => cells.push(match a {
                         Answer::Choice(v) => v.clone(),
                         Answer::YesNo(b) => if *b { "yes" } else { "no" }.into(),
