@@ -218,38 +218,81 @@ pub fn plan(layout: &Layout, atoms: &[Atom], k: u64) -> Plan {
         }
     }
     let types = Types::new(layout, atoms);
+    let deps = dependencies(layout);
+    let splits: Vec<Vec<Split>> = (0..questions)
+        .map(|qi| splits(layout.questions[qi], atoms, qi))
+        .collect();
+    // Per question: the groups (or parts) where a figure that is a sum of
+    // its answer classes is printed: its own answer figures, and the
+    // counts of every question whose `show_if` looks at it ("shown to"
+    // a follow-up question is a count of this one's answers).
+    let mut exposed: Vec<Vec<Vec<usize>>> = vec![Vec::new(); questions];
+    // Print figures about `parts` that are sums of the answer classes of
+    // every question in `over`, if that leaves each free of unanimity.
+    let mut expose = |over: &BTreeSet<usize>, parts: &[Vec<usize>]| {
+        for &q in over {
+            let mut tried = exposed[q].clone();
+            tried.extend(parts.iter().cloned());
+            if !span::unanimity_free(&tried, atoms.len(), &splits[q], k) {
+                return false;
+            }
+        }
+        for &q in over {
+            exposed[q].extend(parts.iter().cloned());
+        }
+        true
+    };
     for qi in 0..questions {
         if layout.segments.iter().any(|s| s.0 == qi) {
             continue;
         }
-        // The parts of each group the question's figures are about.
+        // Shown, answered and skipped: about the parts of each group the
+        // question's figures are about, which must join P.
         for (g, set) in &groups {
             let parts = types.parts(qi, set);
-            if parts.iter().all(|part| p.offer(part)) {
+            if parts.iter().all(|part| p.offer(part)) && expose(&deps[qi], &parts) {
                 plan.counts[qi].insert(*g);
             }
         }
-    }
-    for qi in 0..questions {
-        let q = layout.questions[qi];
-        let splits = splits(q, atoms, qi);
-        let mut chosen: Vec<Vec<usize>> = Vec::new();
+        // The answer figures, where at least k answered.
+        let mut over = deps[qi].clone();
+        over.insert(qi);
         for (g, set) in &groups {
             if !plan.counts[qi].contains(g) || answered(atoms, set, qi) < k {
                 continue;
             }
-            let parts = types.parts(qi, set);
-            let before = chosen.len();
-            chosen.extend(parts);
-            if span::unanimity_free(&chosen, atoms.len(), &splits, k) {
+            if expose(&over, &types.parts(qi, set)) {
                 plan.figures[qi].insert(*g);
-            } else {
-                chosen.truncate(before);
             }
         }
     }
     debug_assert!(p.contains(&all));
     plan
+}
+
+/// Per question, the questions (not segments) its `show_if` depends on,
+/// directly or through the conditions of the questions it names.
+fn dependencies(layout: &Layout) -> Vec<BTreeSet<usize>> {
+    let qs = layout.questions;
+    let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); qs.len()];
+    for qi in 0..qs.len() {
+        let Some(c) = &qs[qi].show_if else { continue };
+        let mut d = BTreeSet::new();
+        for r in c.expr.refs() {
+            let Some(ri) = qs.iter().position(|q| q.id == r.question) else {
+                continue;
+            };
+            if ri >= qi {
+                continue;
+            }
+            if !layout.segments.iter().any(|s| s.0 == ri) {
+                d.insert(ri);
+            }
+            d.extend(deps[ri].iter().copied());
+        }
+        deps[qi] = d;
+    }
+    deps
 }
 
 fn answered(atoms: &[Atom], set: &[usize], qi: usize) -> u64 {
