@@ -48,7 +48,11 @@ fn skip(test: &str) -> bool {
     if json_supported() {
         return false;
     }
-    eprintln!(
+    // Straight to stderr, past the test harness's capture: a skip must be
+    // seen.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED {test}: `farvel report --help` does not mention --json yet \
          (docs/report-json.md); the attacker's own tests ran (nonvacuity::*)."
     );
