@@ -48,7 +48,11 @@ fn skip(test: &str) -> bool {
     if json_supported() {
         return false;
     }
-    eprintln!(
+    // Straight to stderr, past the test harness's capture: a skip must be
+    // seen.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED {test}: `farvel report --help` does not mention --json yet \
          (docs/report-json.md); the attacker's own tests ran (nonvacuity::*)."
     );
@@ -79,6 +83,25 @@ fn report(survey: &Path, input: &Path, dir: &Path) -> Result<Json, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json.display()))
 }
 
+/// Run a property over seeds: proptest's cases (`FARVEL_ATTACK_CASES`),
+/// or only the seed in `FARVEL_ATTACK_SEED` (hex, as failures print it).
+fn run_seeds(test: impl Fn(u64) -> Result<(), TestCaseError>) -> Result<(), String> {
+    if let Ok(s) = std::env::var("FARVEL_ATTACK_SEED") {
+        let seed = u64::from_str_radix(s.trim().trim_start_matches("0x"), 16)
+            .unwrap_or_else(|e| panic!("FARVEL_ATTACK_SEED={s}: {e}"));
+        return test(seed).map_err(|e| e.to_string());
+    }
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        max_shrink_iters: 0,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::num::u64::ANY, test)
+        .map_err(|e| e.to_string())
+}
+
 /// Keep a failing case's folder and say where it is.
 fn keep(dir: tempfile::TempDir) -> PathBuf {
     dir.keep()
@@ -100,17 +123,11 @@ fn random_reports_survive_the_attacker() {
         return;
     }
     let started = Instant::now();
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        max_shrink_iters: 0,
-        failure_persistence: None,
-        ..Config::default()
-    });
     let modes: std::cell::RefCell<Vec<String>> = std::cell::RefCell::new(Vec::new());
     // FARVEL_ATTACK_KEEP_GOING=1: run every case and list every failing one.
     let keep_going = std::env::var_os("FARVEL_ATTACK_KEEP_GOING").is_some();
     let failures: std::cell::RefCell<Vec<String>> = std::cell::RefCell::new(Vec::new());
-    let result = runner.run(&proptest::num::u64::ANY, |seed| {
+    let result = run_seeds(|seed| {
         let mut rng = Rng::new(seed);
         let k = rng.range(5, 10) as u32;
         let (nsegs, nq) = (rng.range(2, 3), rng.range(2, 5));
@@ -180,13 +197,7 @@ fn safe_groups_are_shown() {
         return;
     }
     let started = Instant::now();
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        max_shrink_iters: 0,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&proptest::num::u64::ANY, |seed| {
+    let result = run_seeds(|seed| {
         let mut rng = Rng::new(seed);
         let k = rng.range(5, 10) as u32;
         let nsegs = rng.range(0, 3);
@@ -256,7 +267,11 @@ fn safe_groups_are_shown() {
         let ndims = nsegs + 1;
         for d in 0..ndims {
             let value = |a: &GenAtom| -> Option<String> {
-                if d < nsegs { a.segs[d].clone() } else { a.period.clone() }
+                if d < nsegs {
+                    a.segs[d].clone()
+                } else {
+                    a.period.clone()
+                }
             };
             let values: Vec<Option<String>> = atoms.iter().map(value).collect();
             for v in &values {
@@ -285,7 +300,11 @@ fn safe_groups_are_shown() {
             groups.push(serde_json::json!({ "period": [p] }));
         }
         let figures = json["figures"].as_array().cloned().unwrap_or_default();
-        let find = |group: &Json, q: Option<&str>, row: Option<&str>, measure: &str, class: Option<&str>| {
+        let find = |group: &Json,
+                    q: Option<&str>,
+                    row: Option<&str>,
+                    measure: &str,
+                    class: Option<&str>| {
             figures.iter().find(|f| {
                 &f["group"] == group
                     && f["question"].as_str() == q
@@ -296,7 +315,10 @@ fn safe_groups_are_shown() {
         };
         let mut missing: Vec<String> = Vec::new();
         for group in &groups {
-            let mut expect = |q: Option<&str>, row: Option<&str>, measure: &str, class: Option<&str>| {
+            let mut expect = |q: Option<&str>,
+                              row: Option<&str>,
+                              measure: &str,
+                              class: Option<&str>| {
                 match find(group, q, row, measure, class) {
                     Some(f) if f["status"] == "shown" => {}
                     Some(_) => missing.push(format!(
@@ -310,7 +332,9 @@ fn safe_groups_are_shown() {
             expect(None, None, "respondents", None);
             for q in &g.qs {
                 let opts: Vec<String> = match &q.ty {
-                    Type::Choice(n) | Type::Multi(n, _) => (0..*n).map(|i| format!("o{i}")).collect(),
+                    Type::Choice(n) | Type::Multi(n, _) => {
+                        (0..*n).map(|i| format!("o{i}")).collect()
+                    }
                     Type::YesNo => vec!["yes".into(), "no".into()],
                     Type::Scale | Type::Matrix(_) => (1..=5).map(|p| p.to_string()).collect(),
                     Type::Nps => (0..=10).map(|p| p.to_string()).collect(),
@@ -326,7 +350,8 @@ fn safe_groups_are_shown() {
                 }
             }
         }
-        let out = attack(&survey_path, &csv, &json, Budget::default()).map_err(TestCaseError::fail)?;
+        let out =
+            attack(&survey_path, &csv, &json, Budget::default()).map_err(TestCaseError::fail)?;
         if !missing.is_empty() || !out.findings.is_empty() {
             let kept = keep(dir);
             return Err(TestCaseError::fail(format!(
@@ -415,14 +440,7 @@ fn bundled_reports_survive_the_attacker() {
 #[test]
 fn full_disclosure_is_caught() {
     let started = Instant::now();
-    let runner_cases = cases();
-    let mut runner = TestRunner::new(Config {
-        cases: runner_cases,
-        max_shrink_iters: 0,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&proptest::num::u64::ANY, |seed| {
+    let result = run_seeds(|seed| {
         let mut rng = Rng::new(seed);
         let k = rng.range(5, 10) as u32;
         let (nsegs, nq) = (rng.range(2, 3), rng.range(2, 5));
