@@ -242,7 +242,7 @@ pub fn plan(layout: &Layout, atoms: &[Atom], k: u64) -> Plan {
         }
         true
     };
-    for qi in 0..questions {
+    for (qi, looked_at) in deps.iter().enumerate() {
         if layout.segments.iter().any(|s| s.0 == qi) {
             continue;
         }
@@ -250,12 +250,12 @@ pub fn plan(layout: &Layout, atoms: &[Atom], k: u64) -> Plan {
         // question's figures are about, which must join P.
         for (g, set) in &groups {
             let parts = types.parts(qi, set);
-            if parts.iter().all(|part| p.offer(part)) && expose(&deps[qi], &parts) {
+            if parts.iter().all(|part| p.offer(part)) && expose(looked_at, &parts) {
                 plan.counts[qi].insert(*g);
             }
         }
         // The answer figures, where at least k answered.
-        let mut over = deps[qi].clone();
+        let mut over = looked_at.clone();
         over.insert(qi);
         for (g, set) in &groups {
             if !plan.counts[qi].contains(g) || answered(atoms, set, qi) < k {
