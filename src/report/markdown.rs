@@ -52,23 +52,23 @@ impl<'w, 'a> Writer<'w, 'a> {
         invited: Option<u32>,
         stem: &str,
         names: &[String],
-    ) -> Self {
+    ) -> crate::error::Result<Self> {
         let removed = Removed {
             email: lang.t("removed.email"),
             phone: lang.t("removed.phone"),
             name: lang.t("removed.name"),
         };
-        Writer {
+        Ok(Writer {
             f,
             lang,
             recon,
             invited,
             dir: charts_dir(stem),
-            scrubber: Scrubber::new(names, removed),
+            scrubber: Scrubber::new(names, removed)?,
             out: String::new(),
             charts: Vec::new(),
             guarded: 0,
-        }
+        })
     }
 
     pub(super) fn t(&self, key: &str) -> &'static str {

@@ -115,7 +115,7 @@ impl<'a> ReportBuilder<'a> {
         let lang = pick_lang(survey, opts.lang.as_deref())?;
         let f = findings::Findings::build(self.agg.finish(), opts.period);
         let stem = stem(&opts.out);
-        let r = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names).render();
+        let r = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names)?.render();
         let dir = markdown::charts_dir(&stem);
         let refs: Vec<(String, String)> = r
             .charts
