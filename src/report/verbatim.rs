@@ -25,15 +25,15 @@
 //! - `@` with spaces on one or both sides (`kari @ firma . no`): then the
 //!   domain needs at least one dot;
 //! - the plain words `at`, `krøllalfa` or `alfakrøll`: then the domain
-//!   needs a spelled dot (`dot`, `punktum`, `prikk`, or one in brackets)
-//!   and must end in a known top-level domain (`no`, `com`, `se`, `uk`, …),
-//!   and neither the local part nor the first domain label may be a common
-//!   word (`look at this dot no` stays);
+//!   needs a spelled dot (`dot`, `punktum`, `punkt`, `prikk`, or one in
+//!   brackets) and must end in a known top-level domain (`no`, `com`,
+//!   `se`, `uk`, …), and neither the local part nor the first domain label
+//!   may be a common word (`look at this dot no` stays);
 //! - `(a)` with no spaces and a dotted domain (`kari(a)firma.no`).
 //!
-//! Dots in the domain are `.`, ` . `, `dot`/`punktum`/`prikk` as words, or
-//! any of these in brackets. A match is widened to the whole word it
-//! starts in.
+//! Dots in the domain are `.`, ` . `, the words `dot`, `punktum`, `punkt`
+//! or `prikk`, or any of these in brackets. A match is widened to the
+//! whole word it starts in.
 //!
 //! **Phone numbers.** Digits are read in *runs*: digit groups (a group may
 //! be in parentheses, `(415)`, `(0)`) joined by separators of up to eight

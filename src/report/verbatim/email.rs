@@ -49,7 +49,7 @@ impl Emails {
         let open = r"[\[\(\{<]";
         let close = r"[\]\)\}>]";
         let at_word = "(?:at|krøllalfa|alfakrøll)";
-        let dot_word = "(?:dot|punktum|prikk)";
+        let dot_word = "(?:dot|punktum|punkt|prikk)";
         // `[at]`, `(at)`, `{at}`, `<at>`, `(@)`.
         let at_bracket = format!(r"{sp}*{open}{sp}*(?:{at_word}|@){sp}*{close}{sp}*");
         let dot_bracket = format!(r"{sp}*{open}{sp}*(?:{dot_word}|\.){sp}*{close}{sp}*");
