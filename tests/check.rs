@@ -70,6 +70,28 @@ fn warnings_pass_unless_denied() {
 }
 
 #[test]
+fn segments_the_report_cannot_show_well_are_warned_about() {
+    let (code, text) = check(&[&case("segments")]);
+    assert_eq!(code, 0, "{text}");
+    let file = "tests/fixtures/check/segments/exit.yaml";
+    for place in ["12:16", "21:18", "28:19"] {
+        assert!(
+            text.contains(&format!("{file}:{place}: warning: ")),
+            "{place} in {text}"
+        );
+    }
+    // `answered(team_size)` tests no value of the segment.
+    assert!(!text.contains("lead_more"), "{text}");
+    assert!(
+        text.contains("checked 1 file: 0 errors, 3 warnings"),
+        "{text}"
+    );
+    insta::assert_snapshot!("segments", text);
+    let (code, _) = check(&["--deny-warnings", &case("segments")]);
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn yaml_syntax_error_is_placed() {
     let (code, text) = check(&[&case("syntax")]);
     assert_eq!(code, 1, "{text}");

@@ -20,6 +20,7 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     let survey = crate::survey::load_survey(&args.survey)?;
     let names = match &args.names {
         Some(p) => crate::fsutil::read_to_string(p)?
+            .trim_start_matches('\u{feff}')
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))

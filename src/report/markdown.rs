@@ -37,8 +37,6 @@ pub struct Writer<'w, 'a> {
     pub(super) invited: Option<u32>,
     pub(super) dir: String,
     pub(super) scrubber: Scrubber,
-    /// Whether a list of names to remove was given.
-    pub(super) names: bool,
     pub(super) out: String,
     pub(super) charts: Vec<Chart>,
 }
@@ -51,23 +49,22 @@ impl<'w, 'a> Writer<'w, 'a> {
         invited: Option<u32>,
         stem: &str,
         names: &[String],
-    ) -> Self {
+    ) -> crate::error::Result<Self> {
         let removed = Removed {
             email: lang.t("removed.email"),
             phone: lang.t("removed.phone"),
             name: lang.t("removed.name"),
         };
-        Writer {
+        Ok(Writer {
             f,
             lang,
             recon,
             invited,
             dir: charts_dir(stem),
-            scrubber: Scrubber::new(names, removed),
-            names: names.iter().any(|n| !n.trim().is_empty()),
+            scrubber: Scrubber::new(names, removed)?,
             out: String::new(),
             charts: Vec::new(),
-        }
+        })
     }
 
     pub(super) fn t(&self, key: &str) -> &'static str {
@@ -211,7 +208,7 @@ impl<'w, 'a> Writer<'w, 'a> {
             &[("m", super::findings::verbatim_floor(self.f.k).to_string())],
         );
         intro.push(' ');
-        intro.push_str(self.t(if self.names {
+        intro.push_str(self.t(if self.scrubber.removes_names() {
             "verbatims.names"
         } else {
             "verbatims.no_names"

@@ -122,7 +122,7 @@ impl<'a> ReportBuilder<'a> {
         let lang = pick_lang(survey, opts.lang.as_deref())?;
         let f = findings::Findings::build(self.agg.finish(), opts.period);
         let stem = stem(&opts.out);
-        let writer = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names);
+        let writer = markdown::Writer::new(&f, lang, recon, opts.invited, &stem, &opts.names)?;
         let json = json::document(&f, &|t| writer.scrubber.scrub(t));
         let r = writer.render();
         let dir = markdown::charts_dir(&stem);

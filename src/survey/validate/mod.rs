@@ -85,6 +85,11 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
 
+    pub fn warn_at(&mut self, pos: Pos, width: usize, message: impl Into<String>) {
+        let d = Diagnostic::warning(self.path, Some(pos), message).with_width(width);
+        self.diags.push(d);
+    }
+
     /// Attach a hint to the last diagnostic.
     pub fn hint(&mut self, hint: impl Into<String>) {
         if let Some(d) = self.diags.last_mut() {

@@ -2,12 +2,16 @@
 //! no custodian; a question that asks for a name, e-mail or phone number;
 //! a `date` without `precision: month`; more than two segments; segment
 //! combinations that would split the expected respondents into groups below
-//! `min_group`; a service that e-mails every submission by default.
+//! `min_group`; a segment question with a `show_if` or with `other: true`;
+//! a `show_if` that tests a segment question's value; a service that
+//! e-mails every submission by default.
 
 use super::Ctx;
 use super::keys::{as_bool, as_int};
+use super::positions::span_pos;
 use super::questions::Q;
 use super::tree::Node;
+use crate::survey::expr::{self, Expr};
 use crate::survey::model::{Kind, Service};
 
 /// Words (bokmål and English) that suggest a question asks for identity.
@@ -38,6 +42,7 @@ pub fn warnings(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
         }
     }
     segments(ctx, root, qs);
+    segment_shapes(ctx, qs);
     emailing(ctx, root);
 }
 
@@ -85,12 +90,16 @@ fn groups(q: &Q) -> u64 {
     n as u64 + 1
 }
 
-fn segments(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
-    let segs: Vec<&Q> = qs
-        .iter()
+/// The segment questions (`segment: true` on a choice or yesno).
+fn segment_questions<'q, 'a>(qs: &'q [Q<'a>]) -> Vec<&'q Q<'a>> {
+    qs.iter()
         .filter(|q| q.node.get("segment").and_then(as_bool) == Some(true))
         .filter(|q| matches!(q.kind, Some("choice" | "yesno")))
-        .collect();
+        .collect()
+}
+
+fn segments(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
+    let segs = segment_questions(qs);
     if let Some(third) = segs.get(2) {
         let at = third.node.get("segment").unwrap_or(third.node);
         ctx.warn(
@@ -128,6 +137,74 @@ fn segments(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
         );
         ctx.warn(Some(ev), msg);
         ctx.hint("use fewer segments or fewer options; reports hide groups below min_group");
+    }
+}
+
+/// Segments the report can rarely show: a segment with a `show_if` or a
+/// write-in, and questions shown only by a segment's value.
+fn segment_shapes(ctx: &mut Ctx, qs: &[Q]) {
+    let segs = segment_questions(qs);
+    for q in &segs {
+        if let Some(v) = q.node.get("show_if") {
+            let msg = format!(
+                "segment {} has a show_if: its groups hold only those shown it, and will often be too small to show",
+                q.label()
+            );
+            ctx.warn(Some(v), msg);
+            ctx.hint("make a segment of a question everyone is asked, or drop 'segment: true'");
+        }
+        if let Some(v) = q.node.get("other").filter(|v| as_bool(v) == Some(true)) {
+            let msg = format!(
+                "segment {} has 'other: true': the report counts a write-in on a segment as not answered and never prints its text",
+                q.label()
+            );
+            ctx.warn(Some(v), msg);
+            ctx.hint(
+                "list every option people need and drop 'other: true', or drop 'segment: true'",
+            );
+        }
+    }
+    for q in qs {
+        let Some(v) = q.node.get("show_if") else {
+            continue;
+        };
+        let Some(parsed) = v.text().and_then(|src| expr::parse(src).ok()) else {
+            continue;
+        };
+        let mut warned: Vec<&str> = Vec::new();
+        for r in value_tests(&parsed) {
+            let Some(seg) = segs.iter().find(|s| s.id.as_deref() == Some(&r.question)) else {
+                continue;
+            };
+            if warned.contains(&r.question.as_str()) {
+                continue;
+            }
+            warned.push(&r.question);
+            let (pos, width) = span_pos(&ctx.chars, v, r.span.start, r.span.end);
+            let msg = format!(
+                "the show_if of {} tests the value of segment {}: its \"shown to\" figures are the size of a segment group and will often not be shown",
+                q.label(),
+                seg.label()
+            );
+            ctx.warn_at(pos, width, msg);
+            ctx.hint("condition on a question that is not a segment, or expect this question's figures to be withheld in small groups");
+        }
+    }
+}
+
+/// The references whose value the expression tests (not `answered(…)`).
+fn value_tests(e: &Expr) -> Vec<&expr::Ref> {
+    match e {
+        Expr::Or(a, b) | Expr::And(a, b) => {
+            let mut v = value_tests(a);
+            v.extend(value_tests(b));
+            v
+        }
+        Expr::Not(a) => value_tests(a),
+        Expr::Answered(_) => Vec::new(),
+        Expr::Compare { target, .. }
+        | Expr::Contains { target, .. }
+        | Expr::InList { target, .. } => vec![target],
     }
 }
 
