@@ -93,14 +93,14 @@ function reportProblems(survey, md, plans) {
       if (o.label == null) continue;
       const label = survey.text(o.label, lang);
       const c = counts[o.value] || 0;
-      // a row that starts with the label: its n is the count, or withheld by the anonymity rules
+      // a row that starts with the label: its n is the count, or "not shown" by the anonymity rules
       const mine = rows.filter((r) => r[1] === label);
       for (const r of mine) {
         if (/^\d+$/.test(r[2]) && Number(r[2]) !== c) problems.push(`${q.id}: "${label}" counted ${r[2]}, sent ${c}`);
       }
       if (c >= min) {
         compared++;
-        const shown = mine.some((r) => r[2] === String(c) || (q.raw.segment && /withheld|fewer|tilbakeholdt|færre/i.test(r[2])));
+        const shown = mine.some((r) => r[2] === String(c) || (q.raw.segment && /not shown|vises ikke/i.test(r[2])));
         if (!shown) problems.push(`${q.id}: no table row with "${label}" and count ${c}`);
       }
     }
