@@ -369,6 +369,20 @@ fn bundled_reports_survive_the_attacker() {
             format!("{fix}/others/twelve.csv"),
         ),
     ];
+    // One fixture per class of leak the audit closes (tests/disclosure.rs).
+    let mut cases = cases;
+    for case in [
+        "guard-subtracted",
+        "top-two",
+        "one-answerer",
+        "segment-condition",
+        "small-union",
+    ] {
+        cases.push((
+            "tests/fixtures/disclosure/survey.yaml".into(),
+            format!("tests/fixtures/disclosure/{case}/responses.csv"),
+        ));
+    }
     let mut failures = Vec::new();
     for (survey, export) in cases {
         let dir = tempfile::tempdir().unwrap();
