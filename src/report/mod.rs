@@ -5,7 +5,7 @@
 //! Responses stream through a [`ReportBuilder`] one at a time; only counts
 //! per atom (segment values × period) and a bounded set of verbatims are
 //! kept. [`ReportBuilder::finish`] plans the periods, runs the anonymity
-//! audit ([`audit`], [`suppress`]) and writes the files atomically.
+//! audit ([`audit`], [`span`]) and writes the files atomically.
 
 pub mod aggregate;
 pub mod audit;

@@ -348,7 +348,7 @@ pub type Split = Vec<(u64, u64)>;
 /// classes that are each that unanimous; those without answerers are let
 /// take any real value (a superset of the 0/1 choices), the others are
 /// tried exactly, 0 or 1 on each pivot of the span they leave. Past
-/// [`PIVOTS`] pivots it answers `false`.
+/// 16 pivots it answers `false`.
 pub fn unanimity_free(groups: &[Vec<usize>], len: usize, splits: &[Split], k: u64) -> bool {
     if groups.is_empty() {
         return true;
