@@ -32,6 +32,16 @@ impl Sink for Normal<'_> {
 }
 
 pub fn run(args: &IngestArgs) -> u8 {
+    if let Some(out) = &args.out {
+        let mut inputs: Vec<&std::path::Path> = vec![args.survey.as_path()];
+        inputs.extend(args.inputs.iter().map(|p| p.as_path()));
+        inputs.extend(args.read.key.as_deref());
+        inputs.extend(args.read.map.as_deref());
+        let outputs = [(out.as_path(), crate::fsutil::Output::File)];
+        if let Err(e) = crate::fsutil::guard_outputs(&outputs, &inputs) {
+            return super::fail(&e);
+        }
+    }
     let survey = match crate::survey::load_survey(&args.survey) {
         Ok(s) => s,
         Err(e) => return super::fail_reading(&e, &args.survey),

@@ -17,6 +17,7 @@ pub fn run(args: &ReportArgs) -> u8 {
 }
 
 fn run_inner(args: &ReportArgs) -> Result<u8> {
+    guard(args)?;
     let survey = crate::survey::load_survey(&args.survey)?;
     let names = match &args.names {
         Some(p) => crate::fsutil::read_to_string(p)?
@@ -78,4 +79,32 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
         eprintln!("note: fewer than k respondents: the report says so and shows no figures");
     }
     Ok(EXIT_OK)
+}
+
+/// Every path the report writes checked against every path it reads.
+fn guard(args: &ReportArgs) -> Result<()> {
+    use crate::fsutil::Output;
+    let html = args.out.with_extension("html");
+    let stem = args
+        .out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let charts = args
+        .out
+        .with_file_name(crate::report::markdown::charts_dir(&stem));
+    let mut outputs = vec![
+        (args.out.as_path(), Output::File),
+        (html.as_path(), Output::File),
+        (charts.as_path(), Output::Folder),
+    ];
+    if let Some(j) = &args.json {
+        outputs.push((j.as_path(), Output::File));
+    }
+    let mut inputs: Vec<&std::path::Path> = vec![args.survey.as_path()];
+    inputs.extend(args.inputs.iter().map(|p| p.as_path()));
+    inputs.extend(args.names.as_deref());
+    inputs.extend(args.read.key.as_deref());
+    inputs.extend(args.read.map.as_deref());
+    crate::fsutil::guard_outputs(&outputs, &inputs)
 }
