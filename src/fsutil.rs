@@ -63,7 +63,7 @@ pub enum Output {
 /// not what the command writes (a device, a FIFO, a symlink, a folder in
 /// place of a file or a file in place of a folder).
 pub fn guard_outputs(outputs: &[(&Path, Output)], inputs: &[&Path]) -> Result<()> {
-    let inputs: Vec<(&Path, Option<std::path::PathBuf>, Option<(u64, u64)>)> = inputs
+    let inputs: Vec<_> = inputs
         .iter()
         .map(|p| (*p, std::fs::canonicalize(p).ok(), identity(p)))
         .collect();
