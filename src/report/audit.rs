@@ -70,16 +70,6 @@ impl Plan {
     pub fn figures_shown(&self, qi: usize, g: GroupId) -> bool {
         self.figures.get(qi).is_some_and(|s| s.contains(&g))
     }
-
-    /// Figures of every kind that were considered and not shown (for the
-    /// operator's terminal, never for the report).
-    pub fn not_shown(&self, candidates: usize, questions: usize) -> usize {
-        let possible = candidates * (1 + 2 * questions);
-        let shown = self.sizes.len()
-            + self.counts.iter().map(BTreeSet::len).sum::<usize>()
-            + self.figures.iter().map(BTreeSet::len).sum::<usize>();
-        possible.saturating_sub(shown)
-    }
 }
 
 /// One atom: a value index per dimension, and its figures.

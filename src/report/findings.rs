@@ -114,20 +114,26 @@ impl<'a> Findings<'a> {
         }
         let overall = groups.get(&GroupId::Overall).cloned();
         // Whole population only, and only questions shown to enough people.
-        let showable = |texts: &BTreeMap<String, Verbatims>| {
+        // How many wrote under "Other" is a count of an answer class: it
+        // needs the question's answer figures, not only its counts.
+        let showable = |texts: &BTreeMap<String, Verbatims>, class: bool| {
             let mut texts = texts.clone();
             texts.retain(|qid, _| {
                 let Some(i) = agg.questions.iter().position(|q| &q.id == qid) else {
                     return false;
                 };
-                plan.counts_shown(i, GroupId::Overall)
+                let allowed = match class {
+                    true => plan.figures_shown(i, GroupId::Overall),
+                    false => plan.counts_shown(i, GroupId::Overall),
+                };
+                allowed
                     && overall
                         .as_ref()
                         .is_some_and(|o| o.q.get(i).is_some_and(|a| a.shown >= verbatim_floor(k)))
             });
             texts
         };
-        let (verbatims, others) = (showable(&agg.verbatims), showable(&agg.others));
+        let (verbatims, others) = (showable(&agg.verbatims, false), showable(&agg.others, true));
         let candidates = 1 + sizes.iter().sum::<usize>();
         Findings {
             survey: agg.survey,
