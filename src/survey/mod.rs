@@ -46,6 +46,8 @@ pub fn parse_survey(source: &str, path: &Path) -> Result<Survey> {
 /// Validate a survey's text: the survey (if it has no errors) and every
 /// error and warning, sorted by position.
 pub fn check_survey(source: &str, path: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
+    // A byte-order mark is no part of the first key.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let (mut diags, document) = validate::validate_document(source, path);
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);

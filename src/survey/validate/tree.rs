@@ -142,9 +142,29 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     docs: Vec<(Node, Pos)>,
     doc_start: Pos,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes, with how many nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
     /// Whether any node carries a YAML tag (`!!str`, `!x`).
     tagged: bool,
+    /// Nodes copied in by aliases so far.
+    expanded: usize,
+    /// The first limit hit (an alias bomb, nesting too deep).
+    error: Option<SyntaxError>,
+}
+
+/// Most nodes that aliases may copy into one file: far more than any
+/// survey needs, far less than an alias bomb ("billion laughs") makes.
+pub const ALIAS_LIMIT: usize = 100_000;
+/// Deepest nesting of maps and lists in a survey file.
+pub const DEPTH_LIMIT: usize = 64;
+
+/// How many nodes a node holds, itself included.
+fn size(n: &Node) -> usize {
+    match &n.value {
+        Value::Map(e) => 1 + e.iter().map(|(k, v)| size(k) + size(v)).sum::<usize>(),
+        Value::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Value::Scalar { .. } => 1,
+    }
 }
 
 impl Builder<'_> {
@@ -169,7 +189,8 @@ impl Builder<'_> {
 
     fn push(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let n = size(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
         }
         match self.stack.last_mut() {
             Some(Frame::Map { entries, key, .. }) => match key.take() {
@@ -200,17 +221,47 @@ impl MarkedEventReceiver for Builder<'_> {
                 self.push(node, anchor);
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().unwrap_or_else(|| {
-                    self.node(
-                        Value::Scalar {
-                            text: String::new(),
-                            style: Style::Plain,
-                        },
-                        &m,
-                        1,
-                    )
-                });
+                let empty = self.node(
+                    Value::Scalar {
+                        text: String::new(),
+                        style: Style::Plain,
+                    },
+                    &m,
+                    1,
+                );
+                let node = match self.anchors.get(&id) {
+                    Some((node, n)) if self.error.is_none() => {
+                        self.expanded = self.expanded.saturating_add(*n);
+                        if self.expanded > ALIAS_LIMIT {
+                            self.error = Some(SyntaxError {
+                                pos: pos_of(&m),
+                                message: format!(
+                                    "YAML aliases expand to more than {ALIAS_LIMIT} nodes by here (an alias bomb?); write the repeated part out, or use fewer aliases"
+                                ),
+                            });
+                            empty
+                        } else {
+                            node.clone()
+                        }
+                    }
+                    _ => empty,
+                };
                 self.push(node, 0);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..)
+                if self.stack.len() >= DEPTH_LIMIT && self.error.is_none() =>
+            {
+                self.error = Some(SyntaxError {
+                    pos: pos_of(&m),
+                    message: format!(
+                        "maps and lists nested deeper than {DEPTH_LIMIT} levels; a survey needs a handful"
+                    ),
+                });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start: m,
+                    anchor: 0,
+                });
             }
             Event::MappingStart(anchor, tag) => {
                 self.tagged |= tag.is_some();
@@ -308,12 +359,17 @@ pub fn load_document(source: &str, chars: &[char]) -> Result<Document, SyntaxErr
         doc_start: Pos { line: 1, col: 1 },
         anchors: HashMap::new(),
         tagged: false,
+        expanded: 0,
+        error: None,
     };
     let mut parser = Parser::new_from_str(source);
     parser.load(&mut b, true).map_err(|e| SyntaxError {
         pos: pos_of(e.marker()),
         message: format!("YAML syntax: {}", e.info()),
     })?;
+    if let Some(e) = b.error {
+        return Err(e);
+    }
     if let Some((_, second)) = b.docs.get(1) {
         return Err(SyntaxError {
             pos: *second,
