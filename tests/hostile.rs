@@ -101,6 +101,14 @@ fn cases() -> Vec<(Vec<String>, i32, &'static str)> {
         out.push((with("alias-bomb.yaml"), 1, "alias bomb"));
         out.push((with("deep-nesting.yaml"), 1, "nested deeper than 64 levels"));
         out.push((with("deep-nesting-huge.yaml"), 1, "recursion limit"));
+        out.push((with("condition-parens.yaml"), 1, "deeper than 32 levels"));
+        out.push((with("condition-nots.yaml"), 1, "deeper than 32 levels"));
+        out.push((with("condition-terms.yaml"), 1, "more than 256 comparisons"));
+        out.push((
+            with("condition-long.yaml"),
+            1,
+            "longer than 4096 characters",
+        ));
     }
     for verb in ["ingest", "report"] {
         out.push((

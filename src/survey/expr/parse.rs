@@ -177,7 +177,18 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
 struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
+    /// Parentheses and `not`s open around the current token.
+    depth: usize,
+    /// Comparisons and `answered(…)` read so far.
+    terms: usize,
 }
+
+/// Longest condition, in bytes.
+pub const MAX_LEN: usize = 4096;
+/// Most comparisons (and `answered(…)`) in one condition.
+pub const MAX_TERMS: usize = 256;
+/// Deepest nesting of parentheses and `not`.
+pub const MAX_DEPTH: usize = 32;
 
 const KEYWORDS: [&str; 6] = ["and", "or", "not", "in", "answered", "true"];
 
@@ -227,24 +238,58 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.is_kw("not") {
+            self.deeper()?;
             self.bump();
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let e = Expr::Not(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.primary()
+    }
+
+    /// One more level of nesting, within [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                message: format!(
+                    "the condition nests parentheses and 'not' deeper than {MAX_DEPTH} levels"
+                ),
+                span: self.span(),
+            });
+        }
+        Ok(())
+    }
+
+    /// One more comparison, within [`MAX_TERMS`].
+    fn term(&mut self) -> Result<(), ParseError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(ParseError {
+                message: format!(
+                    "the condition has more than {MAX_TERMS} comparisons; split the question or simplify the condition"
+                ),
+                span: self.span(),
+            });
+        }
+        Ok(())
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
         match self.peek().clone() {
             Tok::LParen => {
+                self.deeper()?;
                 self.bump();
                 let e = self.or()?;
                 if *self.peek() != Tok::RParen {
                     return self.error("')'");
                 }
                 self.bump();
+                self.depth -= 1;
                 Ok(e)
             }
             Tok::Ident(s) if s == "answered" => {
+                self.term()?;
                 self.bump();
                 if *self.peek() != Tok::LParen {
                     return self.error("'(' after answered");
@@ -258,6 +303,7 @@ impl Parser {
                 Ok(Expr::Answered(r))
             }
             Tok::Ident(s) if s != "true" && s != "false" => {
+                self.term()?;
                 let target = self.reference()?;
                 match self.peek().clone() {
                     Tok::Op(op) => {
@@ -292,6 +338,7 @@ impl Parser {
                 }
             }
             Tok::Num(_) | Tok::Str(_) | Tok::Ident(_) => {
+                self.term()?;
                 let (value, value_span) = self.literal()?;
                 if !self.is_kw("in") {
                     return self.error("'in' after a value (as in 'pay' in factors)");
@@ -376,8 +423,26 @@ impl Parser {
 
 /// Parse a `show_if` expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    if src.len() > MAX_LEN {
+        let start = (0..=MAX_LEN)
+            .rev()
+            .find(|&i| src.is_char_boundary(i))
+            .unwrap_or(0);
+        return Err(ParseError {
+            message: format!("the condition is longer than {MAX_LEN} characters"),
+            span: Span {
+                start,
+                end: src.len(),
+            },
+        });
+    }
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+        terms: 0,
+    };
     let e = p.or()?;
     if *p.peek() != Tok::End {
         return p.error("'and', 'or' or the end of the expression");
