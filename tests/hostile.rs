@@ -111,15 +111,20 @@ fn cases() -> Vec<(Vec<String>, i32, &'static str)> {
         ));
     }
     for verb in ["ingest", "report"] {
-        out.push((
-            vec![
-                verb.to_string(),
-                f("alias-bomb.yaml"),
-                "samples/exit-interview-formspree.csv".into(),
-            ],
-            2,
-            "alias bomb",
-        ));
+        for (file, says) in [
+            ("alias-bomb.yaml", "alias bomb"),
+            ("scale-range-overflow.yaml", "at most 11 points"),
+        ] {
+            out.push((
+                vec![
+                    verb.to_string(),
+                    f(file),
+                    "samples/exit-interview-formspree.csv".into(),
+                ],
+                2,
+                says,
+            ));
+        }
     }
     out
 }

@@ -217,13 +217,12 @@ fn range(ctx: &mut Ctx, q: &Node) -> Option<(i64, i64)> {
         );
         return None;
     }
-    if b - a + 1 > 11 {
+    // In i128: `b - a + 1` overflows i64 for [0, 9223372036854775807].
+    let points = i128::from(b) - i128::from(a) + 1;
+    if points > 11 {
         ctx.error(
             v,
-            format!(
-                "a scale has at most 11 points; [{a}, {b}] has {}",
-                b - a + 1
-            ),
+            format!("a scale has at most 11 points; [{a}, {b}] has {points}"),
         );
         return None;
     }
