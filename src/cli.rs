@@ -41,6 +41,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Write the findings report.
     Report(ReportArgs),
+    /// Write or update the custodian's review file of every free-text answer.
+    Review(ReviewArgs),
     /// Create and inspect the custodian's keys for sealed responses.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -187,6 +189,30 @@ pub struct ReportArgs {
     /// show, marked so) as JSON: docs/report-json.md.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// The custodian's review of free text (default: reports/<survey id>.review.yaml, when it exists).
+    #[arg(long)]
+    pub review: Option<PathBuf>,
+    /// Exit 1, writing nothing, when a free-text answer has no review decision.
+    #[arg(long)]
+    pub require_review: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    pub survey: PathBuf,
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The review file, created or updated (default: reports/<survey id>.review.yaml).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Language of the replacement texts: nb or en (default: as `report`).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// A file of names (one per line) to remove from the texts.
+    #[arg(long)]
+    pub names: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -216,6 +242,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Theme(ThemeCommand::Export { dir }) => cmd::build::export_theme(&dir),
         Command::Ingest(a) => cmd::ingest::run(&a),
         Command::Report(a) => cmd::report::run(&a),
+        Command::Review(a) => cmd::review::run(&a),
         Command::Keys(k) => cmd::keys::run(&k),
     }
 }

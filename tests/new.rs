@@ -115,7 +115,7 @@ fn gitignore_is_created_or_completed() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(contains("added 5 line(s)"));
+        .stdout(contains("added 6 line(s)"));
     let gi = std::fs::read_to_string(dir.path().join(".gitignore")).expect("read");
     for l in [
         "*.csv",
@@ -123,6 +123,7 @@ fn gitignore_is_created_or_completed() {
         "report*.md",
         "report*.html",
         "report_files/",
+        "reports/*.review.yaml",
     ] {
         assert!(gi.lines().any(|x| x == l), "{l} missing from {gi}");
     }
@@ -145,11 +146,11 @@ fn gitignore_is_created_or_completed() {
         .arg(other.path())
         .assert()
         .success()
-        .stdout(contains("added 3 line(s)"));
+        .stdout(contains("added 4 line(s)"));
     let gi = std::fs::read_to_string(other.path().join(".gitignore")).expect("read");
     assert!(gi.starts_with("target\n/keys/\n*.csv\n\n# farvel:"), "{gi}");
     assert!(
-        gi.ends_with("report*.md\nreport*.html\nreport_files/\n"),
+        gi.ends_with("report*.md\nreport*.html\nreport_files/\nreports/*.review.yaml\n"),
         "{gi}"
     );
 }

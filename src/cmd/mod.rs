@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod keys;
 pub mod new;
 pub mod report;
+pub mod review;
 pub mod schema;
 
 use crate::cli::EXIT_FAILED;

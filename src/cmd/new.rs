@@ -1,7 +1,7 @@
 //! `farvel new ID [--template …] [--languages …] [--dir …]`: writes
 //! DIR/surveys/ID.yaml from a template embedded in the binary (adapted to
 //! the languages asked), never overwriting, and makes sure DIR/.gitignore
-//! keeps response exports, keys and reports out of git.
+//! keeps response exports, keys, reports and review files out of git.
 
 mod template;
 
@@ -12,13 +12,15 @@ use crate::error::Result;
 use crate::fsutil;
 
 /// The lines `farvel new` makes sure `.gitignore` has: response exports,
-/// the custodian's keys, and reports.
-pub const GITIGNORE_LINES: [&str; 5] = [
+/// the custodian's keys, reports, and the custodian's review of free text
+/// (as confidential as the exports).
+pub const GITIGNORE_LINES: [&str; 6] = [
     "*.csv",
     "keys/",
     "report*.md",
     "report*.html",
     "report_files/",
+    "reports/*.review.yaml",
 ];
 
 pub fn run(args: &NewArgs) -> u8 {
@@ -139,7 +141,9 @@ pub fn ensure_gitignore(dir: &Path) -> Result<usize> {
     if !text.is_empty() {
         text.push('\n');
     }
-    text.push_str("# farvel: response exports, the custodian's keys and reports stay out of git\n");
+    text.push_str(
+        "# farvel: response exports, the custodian's keys, reports and review files stay out of git\n",
+    );
     for l in &missing {
         text.push_str(l);
         text.push('\n');

@@ -44,21 +44,30 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
         json: args.json.clone(),
     };
     crate::report::pick_lang(&survey, opts.lang.as_deref())?;
+    let review = super::review::for_report(&survey, args.review.as_deref(), opts.lang.as_deref())?;
+    let decisions = review.as_ref().map(|r| &r.decisions);
     // Read at the finest period; the report coarsens, never refines.
     let read = ReadOptions::from_args(&args.read, Granularity::Quarter)?;
     // One builder per core; their counts add up to the same figures.
     let builders = (0..crate::cores())
-        .map(|_| ReportBuilder::new(&survey))
+        .map(|_| ReportBuilder::with_review(&survey, decisions))
         .collect();
     let (recon, builders) = read_responses(&survey, &args.inputs, &read, builders)?;
     let mut builders = builders.into_iter();
     let mut builder = builders
         .next()
-        .unwrap_or_else(|| ReportBuilder::new(&survey));
+        .unwrap_or_else(|| ReportBuilder::with_review(&survey, decisions));
     for b in builders {
         builder.merge(b);
     }
     eprint!("{}", recon.render());
+    let applied = review.as_ref().map(|r| r.path.as_path());
+    let unreviewed = builder.unreviewed();
+    if let Some(code) =
+        super::review::check_unreviewed(&survey, unreviewed, applied, args.require_review)
+    {
+        return Ok(code);
+    }
     let summary = builder.finish(&recon, &opts)?;
     let charts = summary.files.len().saturating_sub(2);
     eprintln!(

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::answers::Period;
 use crate::responses::{Code, Coded};
 
+use super::review::Decisions;
 use super::tally::{Counts, Layout};
 use crate::survey::model::{Kind, Question, Survey};
 
@@ -103,11 +104,19 @@ impl Cell {
 /// The kept free-text answers of one question: the `limit` smallest by
 /// sha256(fingerprint, question id, text) (identical texts share a hash,
 /// so they are kept once with their count), and how many there were.
+/// With the custodian's review ([`Decisions`]), a text set to
+/// `publish: no` is counted in `withheld` and never kept, a kept text is
+/// the review's version of it, and a text question's themes are counted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verbatims {
+    /// Every answer with a text, withheld ones included.
     pub total: u64,
     /// hash → (text, how many gave exactly this text), at most `limit` entries.
     pub kept: BTreeMap<[u8; 32], (String, u64)>,
+    /// Answers whose text the custodian withheld.
+    pub withheld: u64,
+    /// Theme → answers the custodian tagged with it (text questions only).
+    pub themes: BTreeMap<String, u64>,
 }
 
 impl Verbatims {
@@ -135,6 +144,8 @@ impl Verbatims {
     /// smallest of the union are the `limit` smallest of all the answers.
     fn merge(&mut self, other: Verbatims, limit: u64) {
         self.total += other.total;
+        self.withheld += other.withheld;
+        add_map(&mut self.themes, &other.themes);
         for (k, (text, n)) in other.kept {
             self.kept.entry(k).or_insert_with(|| (text, 0)).1 += n;
         }
@@ -179,12 +190,41 @@ fn verbatim_prefix(fingerprint: &str, id: &str, tag: &str) -> Sha256 {
 
 /// Offer a free text to a question's verbatims, ordered by
 /// sha256(fingerprint, `id` + `tag`, text), the first part in `prefix`.
-fn keep(into: &mut Verbatims, prefix: &Sha256, text: &str, limit: u64) {
+/// With a review, the text's decision applies (`themes`: whether its
+/// themes are counted); returns whether the text had no decision.
+fn keep(
+    into: &mut Verbatims,
+    prefix: &Sha256,
+    text: &str,
+    limit: u64,
+    review: Option<&Decisions>,
+    themes: bool,
+) -> bool {
     let mut h = prefix.clone();
     h.update(text.as_bytes());
     h.update([0u8]);
     let key: [u8; 32] = h.finalize().into();
-    into.push(key, text, limit);
+    let Some(d) = review.and_then(|r| r.get(&key)) else {
+        into.push(key, text, limit);
+        return true;
+    };
+    if themes {
+        for t in &d.themes {
+            match into.themes.get_mut(t) {
+                Some(n) => *n += 1,
+                None => {
+                    into.themes.insert(t.clone(), 1);
+                }
+            }
+        }
+    }
+    if d.publish {
+        into.push(key, &d.text, limit);
+    } else {
+        into.total += 1;
+        into.withheld += 1;
+    }
+    false
 }
 
 /// The values a question's answers are counted by, in option order: its
@@ -303,6 +343,10 @@ pub struct Aggregator<'a> {
     prefixes: Vec<[Sha256; 2]>,
     /// The questions whose answers can hold free text of either kind.
     with_text: Vec<usize>,
+    /// The custodian's review of free text, when there is one.
+    review: Option<&'a Decisions>,
+    /// Free-text answers with no review decision.
+    unreviewed: u64,
 }
 
 impl<'a> Aggregator<'a> {
@@ -365,7 +409,26 @@ impl<'a> Aggregator<'a> {
             codes: Codes::new(&radices),
             limit,
             position,
+            review: None,
+            unreviewed: 0,
         }
+    }
+
+    /// Apply the custodian's review to the free text (see [`Verbatims`]).
+    pub fn with_review(mut self, review: Option<&'a Decisions>) -> Aggregator<'a> {
+        self.review = review;
+        self
+    }
+
+    /// The review this aggregation applies.
+    pub fn review(&self) -> Option<&'a Decisions> {
+        self.review
+    }
+
+    /// How many free-text answers (texts and write-ins under "other") had
+    /// no review decision: all of them without a review.
+    pub fn unreviewed(&self) -> u64 {
+        self.unreviewed
     }
 
     /// Add another aggregation of the same survey: the figures are sums,
@@ -387,6 +450,7 @@ impl<'a> Aggregator<'a> {
             }
         }
         let limit = self.limit;
+        self.unreviewed += other.unreviewed;
         for (mine, theirs) in [
             (&mut self.verbatims, other.verbatims),
             (&mut self.others, other.others),
@@ -431,14 +495,18 @@ impl<'a> Aggregator<'a> {
                 .copied()
                 .unwrap_or(false)
         });
+        let review = self.review;
         for &i in &self.with_text {
             let Some(a) = row.answer(i) else { continue };
             let [text, other] = &self.prefixes[i];
             if let Code::Text(s) = a {
-                keep(&mut self.verbatims[i], text, row.text(s), self.limit);
+                let v = &mut self.verbatims[i];
+                let new = keep(v, text, row.text(s), self.limit, review, true);
+                self.unreviewed += u64::from(new);
             }
             if let Some(o) = row.other(i) {
-                keep(&mut self.others[i], other, o, self.limit);
+                let new = keep(&mut self.others[i], other, o, self.limit, review, false);
+                self.unreviewed += u64::from(new);
             }
         }
     }

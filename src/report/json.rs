@@ -134,6 +134,7 @@ pub fn document(f: &Findings, scrub: &dyn Fn(&str) -> String) -> String {
             question_figures(f, q, f.figures(qi, g), &group, &mut figures);
         }
     }
+    theme_figures(f, &mut figures);
     let mut verbatims = Vec::new();
     for (kind, texts) in [("text", &f.verbatims), ("other", &f.others)] {
         for q in &f.questions {
@@ -146,6 +147,7 @@ pub fn document(f: &Findings, scrub: &dyn Fn(&str) -> String) -> String {
                 "question": q.id,
                 "kind": kind,
                 "answers": v.total,
+                "withheld": v.withheld,
                 "texts": quoted,
             }));
         }
@@ -162,6 +164,22 @@ pub fn document(f: &Findings, scrub: &dyn Fn(&str) -> String) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The custodian's theme counts of text questions whose verbatims may be
+/// shown: everyone together, by theme name.
+fn theme_figures(f: &Findings, out: &mut Vec<Value>) {
+    let group = json!({});
+    for qi in 0..f.questions.len() {
+        let Some((mut rows, answered)) = super::review::theme_rows(f, qi) else {
+            continue;
+        };
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        for (theme, c) in rows {
+            let fig = Fig::new(f.questions[qi], "count").classes(vec![format!("theme:{theme}")]);
+            out.push(fig.to_json(&group, c.map(|c| (json!(c), Some(answered)))));
+        }
+    }
 }
 
 /// Every group a figure could be about: everyone, each value of each

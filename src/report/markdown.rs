@@ -218,7 +218,12 @@ impl<'w, 'a> Writer<'w, 'a> {
             let text = fmt::md_escape(q.text.get(self.lang.code()));
             self.para(&format!("### {text}"));
             match self.f.verbatims.get(&q.id) {
-                Some(v) => self.quotes(v),
+                Some(v) => {
+                    if let Some(qi) = self.f.questions.iter().position(|x| x.id == q.id) {
+                        super::review::theme_table(self, qi);
+                    }
+                    self.quotes(v)
+                }
                 None => self.para(self.t("verbatims.none")),
             }
         }
@@ -241,9 +246,18 @@ impl<'w, 'a> Writer<'w, 'a> {
             "verbatims.count",
             &[("total", v.total.to_string()), ("shown", shown.to_string())],
         );
-        if v.total > shown {
+        let rest = v.total.saturating_sub(shown + v.withheld);
+        if rest > 0 {
             s.push(' ');
-            s.push_str(&self.tf("verbatims.rest", &[("rest", (v.total - shown).to_string())]));
+            s.push_str(&self.tf("verbatims.rest", &[("rest", rest.to_string())]));
+        }
+        if v.withheld > 0 {
+            let key = match v.withheld {
+                1 => "verbatims.withheld_one",
+                _ => "verbatims.withheld",
+            };
+            s.push(' ');
+            s.push_str(&self.tf(key, &[("n", v.withheld.to_string())]));
         }
         self.para(&s);
         let quotes: Vec<(String, u64)> = v

@@ -17,6 +17,7 @@ pub mod json;
 pub mod markdown;
 pub mod periods;
 mod questions;
+pub mod review;
 pub mod span;
 pub mod stats;
 mod summary;
@@ -95,7 +96,10 @@ impl crate::responses::Sink for ReportBuilder<'_> {
     }
 
     fn fresh(&self) -> Option<Self> {
-        Some(ReportBuilder::new(self.agg.survey))
+        Some(ReportBuilder::with_review(
+            self.agg.survey,
+            self.agg.review(),
+        ))
     }
 }
 
@@ -109,6 +113,18 @@ impl<'a> ReportBuilder<'a> {
         ReportBuilder {
             agg: aggregate::Aggregator::new(survey, VERBATIM_LIMIT),
         }
+    }
+
+    /// A builder that applies the custodian's review of free text.
+    pub fn with_review(survey: &'a Survey, review: Option<&'a review::Decisions>) -> Self {
+        ReportBuilder {
+            agg: aggregate::Aggregator::new(survey, VERBATIM_LIMIT).with_review(review),
+        }
+    }
+
+    /// Free-text answers so far with no review decision.
+    pub fn unreviewed(&self) -> u64 {
+        self.agg.unreviewed()
     }
 
     /// Add another builder's responses (of the same survey).

@@ -308,6 +308,22 @@ const TEXT: &[(&str, &str, &str)] = &[
         "{rest} more are not shown here.",
         "{rest} til vises ikke her.",
     ),
+    (
+        "verbatims.withheld",
+        "{n} comments were withheld by the custodian.",
+        "{n} kommentarer ble holdt tilbake av mottakeren.",
+    ),
+    (
+        "verbatims.withheld_one",
+        "1 comment was withheld by the custodian.",
+        "1 kommentar ble holdt tilbake av mottakeren.",
+    ),
+    (
+        "verbatims.themes",
+        "Themes, as the custodian tagged the answers (one answer can have several):",
+        "Temaer, slik mottakeren merket svarene (ett svar kan ha flere):",
+    ),
+    ("col.theme", "theme", "tema"),
     ("removed.email", "[e-mail removed]", "[e-post fjernet]"),
     (
         "removed.phone",
@@ -399,6 +415,7 @@ mod tests {
             include_str!("questions.rs"),
             include_str!("summary.rs"),
             include_str!("breakdown.rs"),
+            include_str!("review.rs"),
         ];
         let re = regex::Regex::new(r#""([a-z_0-9]+\.[a-z_0-9.]+|[a-z_]+)""#).unwrap();
         let known: Vec<&str> = TEXT.iter().map(|t| t.0).collect();

@@ -270,6 +270,16 @@ pub fn parse(model: &Model, data: &Data, doc: &Json) -> Parsed {
             .and_then(Json::as_array)
             .map(|c| c.iter().filter_map(Json::as_str).collect())
             .unwrap_or_default();
+        // The custodian's theme counts (docs/report-json.md) count tags on
+        // texts, not answer classes: outside the linear system of cells.
+        if measure == "count"
+            && !classes.is_empty()
+            && classes.iter().all(|c| c.starts_with("theme:"))
+        {
+            out.notes
+                .push(format!("{desc}: a theme count, not in the linear system"));
+            continue;
+        }
         let class_cells = |q: usize| -> Result<Vec<usize>, String> {
             if classes.is_empty() {
                 return Err("no classes".into());
