@@ -415,7 +415,7 @@ mod tests {
             include_str!("questions.rs"),
             include_str!("summary.rs"),
             include_str!("breakdown.rs"),
-            include_str!("review.rs"),
+            include_str!("review/mod.rs"),
         ];
         let re = regex::Regex::new(r#""([a-z_0-9]+\.[a-z_0-9.]+|[a-z_]+)""#).unwrap();
         let known: Vec<&str> = TEXT.iter().map(|t| t.0).collect();
