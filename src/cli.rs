@@ -146,6 +146,11 @@ pub struct ReadArgs {
     /// Day/month order of dates, when a file does not settle it.
     #[arg(long, value_enum)]
     pub date_order: Option<DateOrder>,
+    /// Read rows posted by an earlier version of the survey (its
+    /// fingerprint, 12 to 64 hex digits, as ingest lists it) as this
+    /// version's; repeatable.
+    #[arg(long = "accept-fingerprint", value_name = "HEX")]
+    pub accept_fingerprint: Vec<String>,
 }
 
 #[derive(Debug, Args)]

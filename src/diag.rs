@@ -5,6 +5,25 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// `s` safe to print on a terminal: every control character (C0, DEL,
+/// C1) written as `\u{1b}`, so text from a file (a header name, a cell)
+/// cannot move the cursor, recolour or retitle the terminal. Borrowed
+/// when there is none, as almost always.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,

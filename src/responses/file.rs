@@ -23,7 +23,7 @@ use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
 use super::read::{Batch, Row};
-use super::row::{Interpreter, RowOutcome, Scratch};
+use super::row::{Interpreter, OTHER_VERSION, RowOutcome, Scratch, Version};
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
 /// At most this many row messages per file; the rest are counted.
@@ -230,13 +230,14 @@ impl RowWork<'_, '_, '_> {
         };
         let event = match outcome {
             Outcome::Rejected(why) => Event::Rejected(why),
+            Outcome::OtherVersion(fp) => Event::OtherVersion(fp),
             Outcome::Used(_) if dup => Event::Duplicate,
-            Outcome::Used(mismatch) => {
+            Outcome::Used(version) => {
                 w.sink.push(&sc.coded, cat);
                 // Cloning an empty list allocates nothing.
                 Event::Used {
                     dropped: sc.coded.dropped.clone(),
-                    mismatch,
+                    version,
                 }
             }
         };
@@ -253,7 +254,12 @@ pub(super) struct FileRows<'p> {
     messages: Vec<String>,
     hidden: usize,
     dropped_answers: std::collections::BTreeMap<String, u64>,
-    mismatches: u64,
+    /// Rows used from an accepted earlier version, and rows naming this
+    /// version or an accepted one.
+    accepted: u64,
+    named: u64,
+    /// Rows from another version, by the fingerprint they name.
+    other_versions: std::collections::BTreeMap<String, u64>,
 }
 
 impl<'p> FileRows<'p> {
@@ -268,7 +274,9 @@ impl<'p> FileRows<'p> {
             messages: Vec::new(),
             hidden: 0,
             dropped_answers: Default::default(),
-            mismatches: 0,
+            accepted: 0,
+            named: 0,
+            other_versions: Default::default(),
         }
     }
 
@@ -298,8 +306,17 @@ impl<'p> FileRows<'p> {
                 *self.tally.rejected.entry(why.to_string()).or_default() += 1;
                 self.note(|| format!("{at}: row rejected: {why}"));
             }
+            Event::OtherVersion(fp) => {
+                *self.tally.rejected.entry(OTHER_VERSION.into()).or_default() += 1;
+                let name = fp.map_or_else(
+                    || NOT_A_FINGERPRINT.to_string(),
+                    |f| String::from_utf8_lossy(&f).into_owned(),
+                );
+                *self.other_versions.entry(name).or_default() += 1;
+                self.note(|| format!("{at}: row rejected: {OTHER_VERSION}"));
+            }
             Event::Duplicate => self.tally.duplicates += 1,
-            Event::Used { dropped, mismatch } => {
+            Event::Used { dropped, version } => {
                 for (q, why) in &dropped {
                     *self.dropped_answers.entry(why.to_string()).or_default() += 1;
                     match q.and_then(|q| cat.questions.get(q as usize)) {
@@ -314,7 +331,8 @@ impl<'p> FileRows<'p> {
                         }
                     }
                 }
-                self.mismatches += u64::from(mismatch);
+                self.accepted += u64::from(version == Version::Accepted);
+                self.named += u64::from(version != Version::Unnamed);
                 self.tally.used += 1;
             }
         }
@@ -333,7 +351,11 @@ impl<'p> FileRows<'p> {
         for (why, n) in self.dropped_answers {
             *rec.dropped_answers.entry(why).or_default() += n;
         }
-        rec.fingerprint_mismatches += self.mismatches;
+        rec.fingerprint_mismatches += self.accepted;
+        rec.named_this_version += self.named;
+        for (fp, n) in self.other_versions {
+            *rec.other_versions.entry(fp).or_default() += n;
+        }
         rec.files.push(self.tally);
     }
 }
@@ -353,21 +375,40 @@ impl<S> Worker<S> {
     }
 }
 
-/// A row's outcome without what it borrows: used (with whether its
-/// fingerprint differs) or rejected.
+/// A row's outcome without what it borrows: used (with the version its
+/// fingerprint names), rejected, or from another version.
 enum Outcome {
-    Used(bool),
+    Used(Version),
     Rejected(&'static str),
+    OtherVersion(Fingerprint),
+}
+
+/// The first 12 digits (lowercase) of the fingerprint a row names, or
+/// `None` when its `_survey` cell is no fingerprint at all.
+pub(super) type Fingerprint = Option<[u8; 12]>;
+
+/// How [`Reconciliation::other_versions`] names the `_survey` cells that
+/// are no fingerprint (never their text: it is a value of the file).
+pub const NOT_A_FINGERPRINT: &str = "(not a fingerprint)";
+
+fn fingerprint_of(f: &str) -> Fingerprint {
+    let b = f.as_bytes();
+    if !crate::survey::keys::is_fingerprint(f) {
+        return None;
+    }
+    let mut out = [0u8; 12];
+    for (o, c) in out.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    Some(out)
 }
 
 impl From<RowOutcome<'_>> for Outcome {
     fn from(o: RowOutcome) -> Self {
         match o {
-            RowOutcome::Used {
-                fingerprint_mismatch,
-                ..
-            } => Outcome::Used(fingerprint_mismatch),
+            RowOutcome::Used { version, .. } => Outcome::Used(version),
             RowOutcome::Rejected(why) => Outcome::Rejected(why),
+            RowOutcome::OtherVersion(f) => Outcome::OtherVersion(fingerprint_of(f)),
         }
     }
 }
@@ -375,10 +416,11 @@ impl From<RowOutcome<'_>> for Outcome {
 /// What became of a row, as the worker that read it reports it.
 pub(super) enum Event {
     Rejected(&'static str),
+    OtherVersion(Fingerprint),
     Duplicate,
     Used {
         dropped: Vec<Dropped>,
-        mismatch: bool,
+        version: Version,
     },
 }
 
@@ -414,7 +456,16 @@ pub(super) fn open_sealed(
         return Err("no sealed message in the row");
     }
     let fp = cat.survey.short_fingerprint();
-    match crate::seal::open_envelope(key, fp, envelope) {
+    let mut opened = crate::seal::open_envelope(key, fp, envelope);
+    // Sealed by an accepted earlier version: its tag names that version.
+    for earlier in cat.accepted() {
+        if !matches!(opened, Err(SealError::OtherSurvey)) {
+            break;
+        }
+        let short = earlier.get(..12).unwrap_or(earlier);
+        opened = crate::seal::open_envelope(key, short, envelope);
+    }
+    match opened {
         Ok(mut fields) => {
             if let Some(c) = cols.time_column.filter(|&c| c < cells.len()) {
                 fields.retain(|(k, _)| k != "date");

@@ -61,6 +61,9 @@ pub struct ReadOptions {
     pub progress: bool,
     /// The custodian's private key file, to open sealed responses.
     pub key: Option<PathBuf>,
+    /// Fingerprints of earlier versions of the survey to read as this
+    /// one's (lowercase hex), besides the survey's `accept_fingerprints`.
+    pub accept_fingerprints: Vec<String>,
 }
 
 impl ReadOptions {
@@ -79,6 +82,14 @@ impl ReadOptions {
         if let Some(label) = &read.encoding {
             encoding::parse_label(label)?;
         }
+        for f in &read.accept_fingerprint {
+            if !crate::survey::keys::is_fingerprint(f.trim()) {
+                return Err(Error::msg(format!(
+                    "--accept-fingerprint '{}' is not a survey fingerprint: give 12 to 64 hex digits (0-9, a-f), as ingest lists them",
+                    crate::diag::escape_controls(f)
+                )));
+            }
+        }
         Ok(ReadOptions {
             map: read.map.clone(),
             encoding: read.encoding.clone(),
@@ -87,6 +98,11 @@ impl ReadOptions {
             granularity: g,
             progress: std::io::stderr().is_terminal(),
             key: read.key.clone(),
+            accept_fingerprints: read
+                .accept_fingerprint
+                .iter()
+                .map(|f| f.trim().to_ascii_lowercase())
+                .collect(),
         })
     }
 }
@@ -209,7 +225,8 @@ pub fn read_responses<S: Sink>(
         Some(p) => headers::load_map(p)?,
         None => Default::default(),
     };
-    let catalog = Catalog::new(survey, &extra)?;
+    let mut catalog = Catalog::new(survey, &extra)?;
+    catalog.accept(&opts.accept_fingerprints);
     let encoding = opts
         .encoding
         .as_deref()

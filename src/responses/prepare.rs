@@ -16,7 +16,7 @@ use super::columns::{Columns, plan_columns};
 use super::dedup::Drops;
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
-use super::headers::{Meta, Target};
+use super::headers::{Catalog, Meta, Target};
 use super::read::{Batch, Row};
 use super::row::{RowOutcome, Scratch};
 use super::row_id::RowId;
@@ -112,21 +112,21 @@ impl Run<'_, '_, '_> {
         let assumed = self.opts.date_order;
         let speculating = workers.is_some();
         let rows = Self::row_work(self.catalog, self.opts, self.key.as_ref(), &cols, assumed);
+        let cat = self.catalog;
         // On the workers: the dates' evidence, mojibake, the row's key
         // (`None` when the row is not UTF-8); and pass 2's reading.
         let work = |st: &mut State<S>, row: Row, _: &u64| {
             let cells = Cells::packed(row);
             let (pass1, worker) = (&mut st.0, &mut st.1);
             let Some(w) = worker else {
-                let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, None));
+                let key = cells.map(|c| pass1.key(cat, &cols, c, transcoding, sealed, None));
                 return (key, None);
             };
             let (worked, nonce) = rows.run_cells(w, cells, false);
-            let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, nonce));
+            let key = cells.map(|c| pass1.key(cat, &cols, c, transcoding, sealed, nonce));
             (key, Some(worked))
         };
         let keys = &mut self.keys;
-        let cat = self.catalog;
         let mut counted = FileRows::new(path, cols.targets.len());
         let mut ord = 0u32;
         let mut take = |line: u64, (key, worked): (Option<Option<RowId>>, Option<Worked>)| {
@@ -285,6 +285,7 @@ impl Pass1 {
     /// row's nonce when pass 2 has read it already.
     fn key(
         &mut self,
+        cat: &Catalog,
         cols: &Columns,
         cells: Cells,
         transcoding: bool,
@@ -303,7 +304,7 @@ impl Pass1 {
         match (sealed, nonce) {
             (true, _) => None,
             (false, Some(n)) if !n.is_empty() => Some(RowId::nonce(n)),
-            (false, _) => plain_key(cols, cells, &mut self.order),
+            (false, _) => plain_key(cat, cols, cells, &mut self.order),
         }
     }
 }
@@ -331,14 +332,16 @@ pub(super) struct Plan {
 
 /// The duplicate key of a plain row, read straight from its cells, or
 /// `None` when pass 2 will reject the row (more cells than the header, no
-/// answer). Mirrors what [`Interpreter::interpret_cells`] reads: the last
-/// nonce, else the last id or the first time stamp with every non-blank
-/// answer cell (and `_period`) by target, so column order does not matter.
-fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
+/// answer, another version of the survey). Mirrors what
+/// [`Interpreter::interpret_cells`] reads: the last nonce, else the last id
+/// or the first time stamp with every non-blank answer cell (and
+/// `_period`) by target, so column order does not matter.
+fn plain_key(cat: &Catalog, cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
     if cells.len() > cols.targets.len() {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
+    let mut fingerprint = None;
     order.clear();
     for (c, (t, v)) in cols.targets.iter().zip(cells.iter()).enumerate() {
         let (Some(t), v) = (t, v.trim()) else {
@@ -352,6 +355,7 @@ fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<Row
             Target::Meta(Meta::Id) => id = Some(v),
             Target::Meta(Meta::Time) => time = time.or(Some(v)),
             Target::Meta(Meta::Period) => order.push(c),
+            Target::Meta(Meta::Fingerprint) => fingerprint = Some(v),
             Target::Meta(_) => {}
             _ => {
                 answered = true;
@@ -359,7 +363,7 @@ fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<Row
             }
         }
     }
-    if !answered {
+    if !answered || fingerprint.is_some_and(|f| cat.version_of(f).is_none()) {
         return None;
     }
     if let Some(n) = nonce {
