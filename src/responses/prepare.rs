@@ -246,6 +246,9 @@ impl Run<'_, '_, '_> {
         }
         // Every question travels inside the envelope.
         self.mapped.extend(0..self.catalog.questions.len());
+        if self.key.is_none() && self.opts.key_source == crate::cli::KeySource::EmptyEnv {
+            return Err(super::empty_key_env(path));
+        }
         if self.key.is_none() {
             return Err(Error::Invalid {
                 path: path.to_path_buf(),

@@ -209,6 +209,7 @@ fn write_shape(
         granularity: Granularity::Quarter,
         progress: false,
         key: None,
+        key_source: Default::default(),
         accept_fingerprints: Vec::new(),
     };
     let path = dir.join("export.csv");
