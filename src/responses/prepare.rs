@@ -163,13 +163,22 @@ impl Run<'_, '_, '_> {
                 self.encoding.map_or("UTF-8", |e| e.name())
             ));
         }
-        let date_order = evidence.resolve(self.opts.date_order).map_err(|why| Error::Invalid {
-            path: path.to_path_buf(),
-            diagnostics: vec![
-                Diagnostic::error(path, None, format!("cannot tell the day from the month: {why}"))
-                    .with_hint("pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"),
-            ],
+        let mixed = evidence.dmy > 0 && evidence.mdy > 0;
+        let date_order = evidence.resolve(self.opts.date_order).map_err(|why| {
+            let mut hint = "pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"
+                .to_string();
+            if mixed {
+                hint.push_str("; the dates in the other order are then set aside and counted, and their rows used without them");
+            }
+            Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(path, None, format!("cannot tell the day from the month: {why}"))
+                        .with_hint(hint),
+                ],
+            }
         })?;
+        self.note_date_order(path, &evidence, date_order);
         let plan = Plan { cols, date_order };
         if plan.cols.sealed.is_some() {
             self.sealed_keys(file, path, &plan)?;
@@ -179,6 +188,47 @@ impl Run<'_, '_, '_> {
             workers: states.into_iter().filter_map(|st| st.1).collect(),
         });
         Ok((Some(plan), spec))
+    }
+
+    /// Say how a file's day/month order was settled when its dates did
+    /// not all agree, or when `--date-order` was not what they settle.
+    fn note_date_order(
+        &mut self,
+        path: &Path,
+        evidence: &OrderEvidence,
+        order: Option<crate::cli::DateOrder>,
+    ) {
+        use crate::cli::DateOrder;
+        let name = |o: DateOrder| match o {
+            DateOrder::Dmy => "day/month",
+            DateOrder::Mdy => "month/day",
+        };
+        let (Some(o), forced) = (order, self.opts.date_order) else {
+            return;
+        };
+        let against = evidence.against(order);
+        if against > 0 {
+            let why = match (evidence.settled(), forced) {
+                (Some(s), Some(f)) if s != f => {
+                    "as nine in ten of its dates or more are, whatever --date-order says"
+                }
+                (Some(_), _) => "as nine in ten of its dates or more are",
+                (None, _) => "as --date-order says",
+            };
+            self.rec.messages.push(format!(
+                "{}: warning: {} date(s) are day/month and {} month/day; the file is read as {}, {why}, and the {against} date(s) in the other order are set aside (counted below)",
+                path.display(),
+                evidence.dmy,
+                evidence.mdy,
+                name(o),
+            ));
+        } else if forced.is_some_and(|f| f != o) {
+            self.rec.messages.push(format!(
+                "{}: warning: --date-order is not used for this file: its dates are {}",
+                path.display(),
+                name(o)
+            ));
+        }
     }
 
     /// A sealed file's keys come from inside its envelopes: one more pass

@@ -12,7 +12,7 @@ use super::coded::{Coded, Dropped};
 use super::columns::Columns;
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
-use super::time::{DayPeriods, NaiveZone, Placing, parse_stamp};
+use super::time::{DayPeriods, NaiveZone, Placing, in_the_other_order, parse_stamp};
 use super::validate::check_row;
 use super::values::{read_question, rule};
 
@@ -281,7 +281,14 @@ impl Interpreter<'_, '_> {
                 tz: self.catalog.survey.timezone,
                 granularity: self.granularity,
             };
-            parse_stamp(t).and_then(|st| days.period(&st, placing))
+            let st = parse_stamp(t);
+            let p = st.and_then(|st| days.period(&st, placing));
+            if p.is_none() {
+                let other = st.is_some_and(|st| in_the_other_order(st.date, self.date_order));
+                dropped.push((None, if other { rule::DATE_ORDER } else { rule::TIME }));
+                return None;
+            }
+            p
         };
         if p.is_none() {
             dropped.push((None, rule::TIME));

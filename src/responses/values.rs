@@ -34,6 +34,7 @@ pub mod rule {
     pub const HIDDEN: &str = "answered although hidden";
     pub const OTHER_WITHOUT: &str = "other text without \"other\" chosen";
     pub const TIME: &str = "missing or unreadable submission time";
+    pub const DATE_ORDER: &str = "a date in the other day/month order";
 }
 
 /// A question with what reading its cells needs, prepared once.
@@ -414,7 +415,10 @@ fn read_date(s: &Slot, cells: Cells, order: Option<DateOrder>) -> Read {
     one(s, cells, |v| {
         month_of(v, order)
             .map(|(year, month)| Code::Month { year, month })
-            .ok_or(rule::NOT_DATE)
+            .ok_or_else(|| match super::time::parse_stamp(v) {
+                Some(st) if super::time::in_the_other_order(st.date, order) => rule::DATE_ORDER,
+                _ => rule::NOT_DATE,
+            })
     })
 }
 
