@@ -53,6 +53,7 @@ pub fn plan_columns(
     let mut date_columns = Vec::new();
     let mut time_column = None;
     let mut sealed = None;
+    let mut warned = BTreeSet::new();
     for (c, h) in headers.iter().enumerate() {
         let mut t = cat.map_header(h);
         let repeatable = match t {
@@ -100,7 +101,8 @@ pub fn plan_columns(
                 }
             }
             None => {
-                if !h.trim().is_empty() {
+                // Once per name and file.
+                if !h.trim().is_empty() && warned.insert(h.trim()) {
                     rec.messages.push(format!(
                         "{}: warning: column '{}' matches no question and is ignored",
                         path.display(),

@@ -99,6 +99,7 @@ impl Run<'_, '_, '_> {
             .iter()
             .map(String::from)
             .collect();
+        self.check_header_names(path, &headers)?;
         let cols = plan_columns(
             self.catalog,
             &headers,
@@ -258,6 +259,62 @@ impl Run<'_, '_, '_> {
         Ok(())
     }
 
+    /// A header name given to two columns or more cannot say which
+    /// answers belong to which question (two questions with the same
+    /// title, say), so the file is not read; unless every one of those
+    /// columns is dropped anyway (metadata farvel never keeps, or a column
+    /// that matches no question).
+    fn check_header_names(&self, path: &Path, headers: &[String]) -> Result<()> {
+        let mut at: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (c, h) in headers.iter().enumerate() {
+            at.entry(h.trim()).or_default().push(c);
+        }
+        let mut twice: Vec<(&str, Vec<usize>)> =
+            at.into_iter().filter(|(_, cs)| cs.len() > 1).collect();
+        twice.sort_by_key(|(_, cs)| cs[0]);
+        let dropped_anyway = |h: &str| {
+            matches!(
+                self.catalog.map_header(h),
+                None | Some(Target::Meta(Meta::Dropped))
+            )
+        };
+        let diagnostics: Vec<Diagnostic> = twice
+            .into_iter()
+            .filter(|(h, _)| !h.is_empty() && !dropped_anyway(h))
+            .map(|(h, cs)| {
+                let all = if cs.len() == 2 { "both" } else { "all" };
+                let places: Vec<String> = cs
+                    .iter()
+                    .map(|&c| format!("{} ({})", c + 1, column_letters(c)))
+                    .collect();
+                let places = match places.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => places.join(""),
+                };
+                Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "columns {places} are {all} named '{}': farvel cannot tell which answers belong to which question, so the file is not read",
+                        crate::diag::escape_controls(h)
+                    ),
+                )
+                .with_hint(
+                    "rename all but one of these columns in the export's header (say, add ' 2'), and map each to its question with `columns:` in the survey or --map FILE",
+                )
+            })
+            .collect();
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Invalid {
+            path: path.to_path_buf(),
+            diagnostics,
+        })
+    }
+
     /// A file that answers nothing, or holds sealed rows without a key,
     /// cannot be read.
     fn check_columns(&mut self, path: &Path, headers: &[String], cols: &Columns) -> Result<()> {
@@ -362,6 +419,20 @@ impl Pass1 {
     }
 }
 
+/// A column's letters in a spreadsheet: 0 → `A`, 25 → `Z`, 26 → `AA`.
+fn column_letters(mut c: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Whether `v` starts with a year (`2025-03-14…`, `2025/3/14…`): such a
 /// date is year, month, day, and tells nothing of the day/month order.
 fn year_first(v: &str) -> bool {
@@ -436,5 +507,19 @@ fn row_id(nonce: Option<&str>, stamp: &str, r: &crate::answers::Response) -> Row
     match nonce.filter(|n| !n.is_empty()) {
         Some(n) => RowId::nonce(n),
         None => RowId::row_debug(stamp, &[&r.period, &r.answers, &r.other]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        let got: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(got, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
     }
 }
