@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::survey::{Kind, Service};
 
 use super::Reconciliation;
-use super::cells::Slot;
+use super::cells::{Cells, Slot};
 use super::headers::{Catalog, Meta, Target};
 use super::time::NaiveZone;
 
@@ -37,6 +37,28 @@ pub struct Columns {
     /// The (column, target) pairs gathered per row into slots and
     /// stamps: metadata, and questions spread over several columns.
     pub gathered: Vec<(u32, Target)>,
+    /// The header's cells as read, to know the header when it comes again.
+    pub header: Vec<String>,
+}
+
+/// The reason a record that repeats the header is rejected for.
+pub const REPEATED_HEADER: &str = "a repeated header row";
+
+impl Columns {
+    /// Whether `cells` repeat the header (of two columns or more): two
+    /// exports joined with `cat`, say. A byte order mark before the first
+    /// cell, as each export's first line may carry, is not looked at. Most
+    /// rows differ from the header in their first cell's first bytes.
+    #[inline]
+    pub fn is_header(&self, cells: Cells) -> bool {
+        let h = &self.header;
+        if h.len() < 2 || cells.len() != h.len() {
+            return false;
+        }
+        let first = cells.get(0);
+        let first = first.strip_prefix('\u{feff}').unwrap_or(first);
+        first == h[0] && (1..h.len()).all(|i| cells.get(i) == h[i])
+    }
 }
 
 /// Map a file's header; warnings and dropped columns go to `rec`, mapped
@@ -143,6 +165,7 @@ pub fn plan_columns(
             .collect(),
         direct,
         gathered,
+        header: headers.to_vec(),
     }
 }
 

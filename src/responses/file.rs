@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 use super::cells::Cells;
 use super::coded::Dropped;
-use super::columns::Columns;
+use super::columns::{Columns, REPEATED_HEADER};
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
@@ -211,6 +211,7 @@ impl RowWork<'_, '_, '_> {
             Some(c) if c.len() > cols.targets.len() => {
                 (None, Outcome::Rejected("more cells than the header"))
             }
+            Some(c) if cols.is_header(c) => (None, Outcome::Rejected(REPEATED_HEADER)),
             Some(cells) => (
                 Some(cells.len()),
                 match (cols.sealed, self.key) {

@@ -461,7 +461,7 @@ pub(super) struct Plan {
 /// or the first time stamp with every non-blank answer cell (and
 /// `_period`) by target, so column order does not matter.
 fn plain_key(cat: &Catalog, cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
-    if cells.len() > cols.targets.len() {
+    if cells.len() > cols.targets.len() || cols.is_header(cells) {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
