@@ -39,7 +39,20 @@ pub struct Columns {
     pub gathered: Vec<(u32, Target)>,
     /// The header's cells as read, to know the header when it comes again.
     pub header: Vec<String>,
+    /// Per column: whether its cells may hold line breaks (text, "other"
+    /// text, and columns that are not read); see [`Columns::joined`].
+    pub breaks_ok: Vec<bool>,
+    /// The file's field delimiter (set by the reader of the file).
+    pub delimiter: u8,
 }
+
+/// A record that holds a line break where none belongs: a stray quote
+/// opened a quoted cell that ran on over the lines (and records) after
+/// it, up to the next quote.
+pub const BREAK_IN_CELL: &str = "a line break in a cell that cannot hold one (a stray quote?)";
+/// A text cell whose lines after the first read as whole records of the
+/// file: the same.
+pub const ROWS_IN_CELL: &str = "a text cell holding what look like whole rows (a stray quote?)";
 
 /// The reason a record that repeats the header is rejected for.
 pub const REPEATED_HEADER: &str = "a repeated header row";
@@ -59,6 +72,67 @@ impl Columns {
         let first = first.strip_prefix('\u{feff}').unwrap_or(first);
         first == h[0] && (1..h.len()).all(|i| cells.get(i) == h[i])
     }
+
+    /// Why a record of at most the header's width reads as several
+    /// records joined by a stray quote, and the column where it shows:
+    /// a cell with a line break in a column that cannot hold one, or a
+    /// text cell one of whose later lines has the file's full width of
+    /// cells (and, when the file has a time column, a time stamp in its
+    /// place). Most records hold no line break at all, which one search
+    /// of their bytes tells.
+    #[inline]
+    pub fn joined(&self, cells: Cells) -> Option<(&'static str, usize)> {
+        let Cells::Packed { all, .. } = cells else {
+            return None;
+        };
+        memchr::memchr2(b'\n', b'\r', all.as_bytes())?;
+        self.joined_slowly(cells)
+    }
+
+    #[cold]
+    fn joined_slowly(&self, cells: Cells) -> Option<(&'static str, usize)> {
+        for c in 0..cells.len() {
+            let v = cells.get(c);
+            if memchr::memchr2(b'\n', b'\r', v.as_bytes()).is_none() {
+                continue;
+            }
+            if !self.breaks_ok.get(c).copied().unwrap_or(true) {
+                return Some((BREAK_IN_CELL, c));
+            }
+            if self.holds_rows(v) {
+                return Some((ROWS_IN_CELL, c));
+            }
+        }
+        None
+    }
+
+    /// Whether a line of `v` after its first has as many cells as the
+    /// header (of three columns or more), with a time stamp in the time
+    /// column's place when the file has one.
+    fn holds_rows(&self, v: &str) -> bool {
+        let width = self.targets.len();
+        let d = self.delimiter as char;
+        width >= 3
+            && v.split(['\n', '\r']).skip(1).any(|line| {
+                line.split(d).count() >= width
+                    && self.time_column.is_none_or(|t| {
+                        line.split(d)
+                            .nth(t)
+                            .is_some_and(|f| super::time::parse_stamp(f).is_some())
+                    })
+            })
+    }
+}
+
+/// How many lines of the file a record's text spans: one, plus its line
+/// breaks (`\r\n` once).
+pub fn lines_spanned(text: &str) -> u64 {
+    let b = text.as_bytes();
+    let lf = memchr::memchr_iter(b'\n', b).count();
+    let lone_cr = memchr::memchr_iter(b'\r', b)
+        .filter(|&i| b.get(i + 1) != Some(&b'\n'))
+        .count();
+    1 + (lf + lone_cr) as u64
 }
 
 /// Map a file's header; warnings and dropped columns go to `rec`, mapped
@@ -147,6 +221,19 @@ pub fn plan_columns(
     ) && time_column
         .is_some_and(|c: usize| matches!(lower[c].as_str(), "date" | "_date" | "created_at"));
     let has_time = time_column.is_some() || targets.contains(&Some(Target::Meta(Meta::Period)));
+    // Free text may hold line breaks; so may Google's choice cells, which
+    // hold the "Other" text in place of the option, and columns not read.
+    let breaks_ok = targets
+        .iter()
+        .map(|t| match t {
+            None | Some(Target::Meta(Meta::Dropped) | Target::Other(_)) => true,
+            Some(Target::Main(i)) => {
+                let k = &cat.questions[*i].q.kind;
+                matches!(k, Kind::Text { .. }) || k.allows_other()
+            }
+            Some(_) => false,
+        })
+        .collect();
     let (direct, gathered) = plan_gathering(cat.questions.len(), &targets);
     Columns {
         targets,
@@ -166,6 +253,8 @@ pub fn plan_columns(
         direct,
         gathered,
         header: headers.to_vec(),
+        breaks_ok,
+        delimiter: b',',
     }
 }
 
@@ -217,4 +306,61 @@ fn plan_gathering(n: usize, targets: &[Option<Target>]) -> (Vec<Option<Slot>>, V
         })
         .collect();
     (direct, gathered)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    #[test]
+    fn lines_spanned_counts_every_terminator_once() {
+        for (text, want) in [
+            ("", 1),
+            ("a", 1),
+            ("a\nb", 2),
+            ("a\r\nb", 2),
+            ("a\rb\r", 3),
+            ("\r\n\r\n", 3),
+        ] {
+            assert_eq!(lines_spanned(text), want, "{text:?}");
+        }
+    }
+
+    /// Line breaks where none belongs, or a text cell holding whole rows,
+    /// read as records joined by a stray quote; a text cell of several
+    /// lines, an "other" text and an unread column do not.
+    #[test]
+    fn joined_records_are_told_from_text_of_several_lines() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest/full.yaml");
+        let s = crate::survey::load_survey(&p).unwrap_or_else(|e| panic!("{e}"));
+        let cat = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+        let csv = "Timestamp,team,enps,why_not,reasons_other,notes\n\
+            2025-03-01 10:00:00,red,7,\"two\nlines, one comma\",\"x\ny\",\"a\nb\"\n\
+            2025-03-01 10:00:00,red,\"7\n\",,,\n\
+            2025-03-01 10:00:00,red,7,\"x\n2025-03-02 10:00:00,blue,8,y,,\",,\n\
+            2025-03-01 10:00:00,red,7,\"x\nsome, three, commas, here\",,\n";
+        let batch = crate::responses::read::packed_all(csv.as_bytes());
+        let headers: Vec<String> = Cells::packed(batch.row(0))
+            .map(|c| c.iter().map(String::from).collect())
+            .unwrap_or_default();
+        let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
+        let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
+        let got: Vec<Option<(&str, usize)>> = (1..batch.len())
+            .map(|i| Cells::packed(batch.row(i)).and_then(|c| cols.joined(c)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                None,
+                Some((BREAK_IN_CELL, 2)),
+                Some((ROWS_IN_CELL, 3)),
+                // No time stamp where the time column is: a comment.
+                None,
+            ]
+        );
+        let header = Cells::packed(batch.row(0)).map(|c| cols.is_header(c));
+        assert_eq!(header, Some(true));
+    }
 }

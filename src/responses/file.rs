@@ -47,6 +47,8 @@ pub struct Run<'a, 'c, 's> {
 /// A file being read, with the line numbers of its records.
 pub(super) struct Source {
     rdr: read::Packed<Box<dyn Read + Send>>,
+    /// The field delimiter, given or sniffed.
+    pub(super) delimiter: u8,
 }
 
 impl Source {
@@ -102,6 +104,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
         let input = encoding::open(path, self.encoding, on_read)?;
         Ok(Source {
             rdr: read::Packed::new(input, delimiter),
+            delimiter,
         })
     }
 
@@ -143,7 +146,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
         let path = prep.path.as_path();
         self.rec.messages.extend(prep.messages);
         let Some(plan) = prep.plan else {
-            FileRows::new(path, 0).commit(&mut self.rec);
+            FileRows::new(path, &[]).commit(&mut self.rec);
             return Ok(sinks);
         };
         let mut rdr = self.open(path, true)?;
@@ -156,7 +159,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             plan.date_order,
         );
         let work = |w: &mut Worker<S>, row: Row, &(_, dup): &(u64, bool)| rows.run(w, row, dup);
-        let mut counted = FileRows::new(path, plan.cols.targets.len());
+        let mut counted = FileRows::new(path, &plan.cols.header);
         let cat = self.catalog;
         let mut take = |(line, _): (u64, bool), worked: Worked| {
             counted.take(cat, line, worked);
@@ -208,10 +211,9 @@ impl RowWork<'_, '_, '_> {
         let mut nonce = None;
         let (cells, outcome) = match cells {
             None => (None, Outcome::Rejected("not valid text")),
-            Some(c) if c.len() > cols.targets.len() => {
-                (None, Outcome::Rejected("more cells than the header"))
-            }
+            Some(c) if c.len() > cols.targets.len() => (None, too_long(c)),
             Some(c) if cols.is_header(c) => (None, Outcome::Rejected(REPEATED_HEADER)),
+            Some(c) if cols.joined(c).is_some() => (None, joined(cols, c)),
             Some(cells) => (
                 Some(cells.len()),
                 match (cols.sealed, self.key) {
@@ -231,6 +233,7 @@ impl RowWork<'_, '_, '_> {
         };
         let event = match outcome {
             Outcome::Rejected(why) => Event::Rejected(why),
+            Outcome::Joined { why, column, lines } => Event::Joined { why, column, lines },
             Outcome::OtherVersion(fp) => Event::OtherVersion(fp),
             Outcome::Used(_) if dup => Event::Duplicate,
             Outcome::Used(version) => {
@@ -251,6 +254,8 @@ impl RowWork<'_, '_, '_> {
 pub(super) struct FileRows<'p> {
     path: &'p Path,
     width: usize,
+    /// The header's names, for messages about a column.
+    names: Vec<String>,
     tally: FileTally,
     messages: Vec<String>,
     hidden: usize,
@@ -264,10 +269,11 @@ pub(super) struct FileRows<'p> {
 }
 
 impl<'p> FileRows<'p> {
-    pub(super) fn new(path: &'p Path, width: usize) -> Self {
+    pub(super) fn new(path: &'p Path, header: &[String]) -> Self {
         FileRows {
             path,
-            width,
+            width: header.len(),
+            names: header.to_vec(),
             tally: FileTally {
                 path: path.to_path_buf(),
                 ..FileTally::default()
@@ -306,6 +312,27 @@ impl<'p> FileRows<'p> {
             Event::Rejected(why) => {
                 *self.tally.rejected.entry(why.to_string()).or_default() += 1;
                 self.note(|| format!("{at}: row rejected: {why}"));
+            }
+            Event::Joined { why, column, lines } => {
+                *self.tally.rejected.entry(why.to_string()).or_default() += 1;
+                if lines > 1 {
+                    self.tally.joined += 1;
+                    self.tally.joined_lines += lines;
+                }
+                let place = match column.and_then(|c| Some((c, self.names.get(c)?))) {
+                    Some((c, name)) => format!(
+                        ", in column {} '{}'",
+                        c + 1,
+                        crate::diag::escape_controls(name.trim())
+                    ),
+                    None => String::new(),
+                };
+                let last = line + lines.saturating_sub(1);
+                self.note(|| {
+                    format!(
+                        "{at}: row rejected: {why}{place}; this one record spans lines {line} to {last} ({lines} lines)"
+                    )
+                });
             }
             Event::OtherVersion(fp) => {
                 *self.tally.rejected.entry(OTHER_VERSION.into()).or_default() += 1;
@@ -382,6 +409,49 @@ enum Outcome {
     Used(Version),
     Rejected(&'static str),
     OtherVersion(Fingerprint),
+    /// Several lines read as one record (see [`Event::Joined`]).
+    Joined {
+        why: &'static str,
+        column: Option<usize>,
+        lines: u64,
+    },
+}
+
+/// A record with more cells than the header: when it spans several lines,
+/// as a stray quote makes it, with how many.
+fn too_long(c: Cells) -> Outcome {
+    const WHY: &str = "more cells than the header";
+    match record_lines(c) {
+        1 => Outcome::Rejected(WHY),
+        lines => Outcome::Joined {
+            why: WHY,
+            column: None,
+            lines,
+        },
+    }
+}
+
+/// A record [`Columns::joined`] finds joined, as an outcome.
+#[cold]
+fn joined(cols: &Columns, c: Cells) -> Outcome {
+    let (why, column) = cols
+        .joined(c)
+        .map_or((super::columns::BREAK_IN_CELL, None), |(w, col)| {
+            (w, Some(col))
+        });
+    Outcome::Joined {
+        why,
+        column,
+        lines: record_lines(c),
+    }
+}
+
+/// How many lines of the file a record spans.
+fn record_lines(c: Cells) -> u64 {
+    match c {
+        Cells::Packed { all, .. } => super::columns::lines_spanned(all),
+        Cells::Fields(_) => 1,
+    }
 }
 
 /// The first 12 digits (lowercase) of the fingerprint a row names, or
@@ -417,6 +487,14 @@ impl From<RowOutcome<'_>> for Outcome {
 /// What became of a row, as the worker that read it reports it.
 pub(super) enum Event {
     Rejected(&'static str),
+    /// Rejected: one record whose cells hold what look like several (a
+    /// stray quote), with the column that shows it and how many lines of
+    /// the file the record spans.
+    Joined {
+        why: &'static str,
+        column: Option<usize>,
+        lines: u64,
+    },
     OtherVersion(Fingerprint),
     Duplicate,
     Used {

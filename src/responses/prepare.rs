@@ -89,7 +89,7 @@ impl Run<'_, '_, '_> {
                 .messages
                 .push(format!("{}: warning: the file is empty", path.display()));
             let spec = workers.map(|workers| Speculated {
-                rows: Some(FileRows::new(path, 0)),
+                rows: Some(FileRows::new(path, &[])),
                 workers,
             });
             return Ok((None, spec));
@@ -100,13 +100,14 @@ impl Run<'_, '_, '_> {
             .map(String::from)
             .collect();
         self.check_header_names(path, &headers)?;
-        let cols = plan_columns(
+        let mut cols = plan_columns(
             self.catalog,
             &headers,
             path,
             &mut self.rec,
             &mut self.mapped,
         );
+        cols.delimiter = rdr.delimiter;
         self.check_columns(path, &headers, &cols)?;
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let sealed = cols.sealed.is_some();
@@ -128,7 +129,7 @@ impl Run<'_, '_, '_> {
             (key, Some(worked))
         };
         let keys = &mut self.keys;
-        let mut counted = FileRows::new(path, cols.targets.len());
+        let mut counted = FileRows::new(path, &cols.header);
         let mut ord = 0u32;
         let mut take = |line: u64, (key, worked): (Option<Option<RowId>>, Option<Worked>)| {
             let key = key.ok_or_else(|| encoding::not_utf8(path, line))?;
@@ -461,7 +462,7 @@ pub(super) struct Plan {
 /// or the first time stamp with every non-blank answer cell (and
 /// `_period`) by target, so column order does not matter.
 fn plain_key(cat: &Catalog, cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
-    if cells.len() > cols.targets.len() || cols.is_header(cells) {
+    if cells.len() > cols.targets.len() || cols.is_header(cells) || cols.joined(cells).is_some() {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);

@@ -20,6 +20,11 @@ pub struct FileTally {
     pub duplicates: u64,
     /// Rows shorter than the header, used with empty cells.
     pub short_rows: u64,
+    /// Rejected records that spanned several lines of the file (a stray
+    /// quote joins the lines up to the next quote into one record), and
+    /// how many lines they spanned together.
+    pub joined: u64,
+    pub joined_lines: u64,
 }
 
 /// Totals for a whole run, handed to the report.
@@ -163,6 +168,12 @@ impl Reconciliation {
             ));
             if rejected > 0 {
                 out.push_str(&format!("  rejected: {}\n", counts(&f.rejected)));
+            }
+            if f.joined > 0 {
+                out.push_str(&format!(
+                    "  {} rejected record(s) spanned {} line(s) of the file: a stray quote reads every line up to the next quote as one record, so one such record may hold several respondents\n",
+                    f.joined, f.joined_lines
+                ));
             }
             if f.short_rows > 0 {
                 out.push_str(&format!(
