@@ -78,30 +78,39 @@ impl Columns {
     /// a cell with a line break in a column that cannot hold one, or a
     /// text cell one of whose later lines has the file's full width of
     /// cells (and, when the file has a time column, a time stamp in its
-    /// place). Most records hold no line break at all, which one search
-    /// of their bytes tells.
+    /// place). `spans`: whether the record may span several lines of the
+    /// file ([`super::read::Row::spans`]); most do not, and hold no line
+    /// break at all, so they are not looked into.
     #[inline]
-    pub fn joined(&self, cells: Cells) -> Option<(&'static str, usize)> {
-        let Cells::Packed { all, .. } = cells else {
+    pub fn joined(&self, cells: Cells, spans: bool) -> Option<(&'static str, usize)> {
+        if !spans {
             return None;
-        };
-        memchr::memchr2(b'\n', b'\r', all.as_bytes())?;
+        }
         self.joined_slowly(cells)
     }
 
     #[cold]
     fn joined_slowly(&self, cells: Cells) -> Option<(&'static str, usize)> {
-        for c in 0..cells.len() {
-            let v = cells.get(c);
-            if memchr::memchr2(b'\n', b'\r', v.as_bytes()).is_none() {
+        let Cells::Packed { ends, all } = cells else {
+            return None;
+        };
+        // Each line break's cell, in one pass over the record; a cell
+        // judged once is passed over.
+        let (mut c, mut past) = (0, 0);
+        for at in memchr::memchr2_iter(b'\n', b'\r', all.as_bytes()) {
+            if at < past {
                 continue;
+            }
+            while ends.get(c).is_some_and(|&e| e <= at) {
+                c += 1;
             }
             if !self.breaks_ok.get(c).copied().unwrap_or(true) {
                 return Some((BREAK_IN_CELL, c));
             }
-            if self.holds_rows(v) {
+            if self.holds_rows(cells.get(c)) {
                 return Some((ROWS_IN_CELL, c));
             }
+            past = ends.get(c).copied().unwrap_or(usize::MAX);
         }
         None
     }
@@ -112,9 +121,11 @@ impl Columns {
     fn holds_rows(&self, v: &str) -> bool {
         let width = self.targets.len();
         let d = self.delimiter as char;
+        // A cell of fewer delimiters than one row has holds no row.
         width >= 3
+            && memchr::memchr_iter(self.delimiter, v.as_bytes()).count() + 1 >= width
             && v.split(['\n', '\r']).skip(1).any(|line| {
-                line.split(d).count() >= width
+                memchr::memchr_iter(self.delimiter, line.as_bytes()).count() + 1 >= width
                     && self.time_column.is_none_or(|t| {
                         line.split(d)
                             .nth(t)
@@ -348,8 +359,11 @@ mod tests {
         let (mut rec, mut mapped) = (Reconciliation::default(), BTreeSet::new());
         let cols = plan_columns(&cat, &headers, Path::new("x.csv"), &mut rec, &mut mapped);
         let got: Vec<Option<(&str, usize)>> = (1..batch.len())
-            .map(|i| Cells::packed(batch.row(i)).and_then(|c| cols.joined(c)))
+            .map(|i| Cells::packed(batch.row(i)).and_then(|c| cols.joined(c, batch.row(i).spans)))
             .collect();
+        // A record on one line is not looked into.
+        let first = Cells::packed(batch.row(2)).and_then(|c| cols.joined(c, false));
+        assert_eq!(first, None);
         assert_eq!(
             got,
             [

@@ -196,15 +196,16 @@ pub(super) type Worked = (Option<usize>, Event);
 impl RowWork<'_, '_, '_> {
     /// Read the row; a used row that is not a duplicate goes to the sink.
     pub(super) fn run<S: Sink>(&self, w: &mut Worker<S>, row: Row, dup: bool) -> Worked {
-        self.run_cells(w, Cells::packed(row), dup).0
+        self.run_cells(w, Cells::packed(row), row.spans, dup).0
     }
 
-    /// [`RowWork::run`] on the row's cells (`None`: not UTF-8); also gives
-    /// the nonce of a used row.
+    /// [`RowWork::run`] on the row's cells (`None`: not UTF-8; `spans`:
+    /// the record spans several lines); also gives the nonce of a used row.
     pub(super) fn run_cells<'r, S: Sink>(
         &self,
         w: &mut Worker<S>,
         cells: Option<Cells<'r>>,
+        spans: bool,
         dup: bool,
     ) -> (Worked, Option<&'r str>) {
         let (cols, sc, cat) = (self.cols, &mut w.scratch, self.interp.catalog);
@@ -213,7 +214,7 @@ impl RowWork<'_, '_, '_> {
             None => (None, Outcome::Rejected("not valid text")),
             Some(c) if c.len() > cols.targets.len() => (None, too_long(c)),
             Some(c) if cols.is_header(c) => (None, Outcome::Rejected(REPEATED_HEADER)),
-            Some(c) if cols.joined(c).is_some() => (None, joined(cols, c)),
+            Some(c) if cols.joined(c, spans).is_some() => (None, joined(cols, c)),
             Some(cells) => (
                 Some(cells.len()),
                 match (cols.sealed, self.key) {
@@ -435,7 +436,7 @@ fn too_long(c: Cells) -> Outcome {
 #[cold]
 fn joined(cols: &Columns, c: Cells) -> Outcome {
     let (why, column) = cols
-        .joined(c)
+        .joined(c, true)
         .map_or((super::columns::BREAK_IN_CELL, None), |(w, col)| {
             (w, Some(col))
         });

@@ -111,6 +111,12 @@ impl Run<'_, '_, '_> {
         self.check_columns(path, &headers, &cols)?;
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let sealed = cols.sealed.is_some();
+        let file1 = File1 {
+            cat: self.catalog,
+            cols: &cols,
+            transcoding,
+            sealed,
+        };
         let assumed = self.opts.date_order;
         let speculating = workers.is_some();
         let rows = Self::row_work(self.catalog, self.opts, self.key.as_ref(), &cols, assumed);
@@ -118,14 +124,14 @@ impl Run<'_, '_, '_> {
         // On the workers: the dates' evidence, mojibake, the row's key
         // (`None` when the row is not UTF-8); and pass 2's reading.
         let work = |st: &mut State<S>, row: Row, _: &u64| {
-            let cells = Cells::packed(row);
+            let (cells, spans) = (Cells::packed(row), row.spans);
             let (pass1, worker) = (&mut st.0, &mut st.1);
             let Some(w) = worker else {
-                let key = cells.map(|c| pass1.key(cat, &cols, c, transcoding, sealed, None));
+                let key = cells.map(|c| pass1.key(&file1, c, spans, None));
                 return (key, None);
             };
-            let (worked, nonce) = rows.run_cells(w, cells, false);
-            let key = cells.map(|c| pass1.key(cat, &cols, c, transcoding, sealed, nonce));
+            let (worked, nonce) = rows.run_cells(w, cells, spans, false);
+            let key = cells.map(|c| pass1.key(&file1, c, spans, nonce));
             (key, Some(worked))
         };
         let keys = &mut self.keys;
@@ -390,19 +396,22 @@ struct Pass1 {
     order: Vec<usize>,
 }
 
+/// What pass 1 knows of a file: its survey, its columns, whether its
+/// text is transcoded and whether its rows are sealed.
+struct File1<'x, 's> {
+    cat: &'x Catalog<'s>,
+    cols: &'x Columns,
+    transcoding: bool,
+    sealed: bool,
+}
+
 impl Pass1 {
     /// Pass 1's work on one row: its dates' evidence and mojibake are
-    /// gathered; out comes its duplicate key, if it has one. `nonce`: the
-    /// row's nonce when pass 2 has read it already.
-    fn key(
-        &mut self,
-        cat: &Catalog,
-        cols: &Columns,
-        cells: Cells,
-        transcoding: bool,
-        sealed: bool,
-        nonce: Option<&str>,
-    ) -> Option<RowId> {
+    /// gathered; out comes its duplicate key, if it has one. `spans`: the
+    /// record may span several lines; `nonce`: the row's nonce when pass 2
+    /// has read it already.
+    fn key(&mut self, f: &File1, cells: Cells, spans: bool, nonce: Option<&str>) -> Option<RowId> {
+        let (cat, cols, transcoding, sealed) = (f.cat, f.cols, f.transcoding, f.sealed);
         for &c in &cols.date_columns {
             let v = cells.get(c);
             if !year_first(v)
@@ -415,7 +424,7 @@ impl Pass1 {
         match (sealed, nonce) {
             (true, _) => None,
             (false, Some(n)) if !n.is_empty() => Some(RowId::nonce(n)),
-            (false, _) => plain_key(cat, cols, cells, &mut self.order),
+            (false, _) => plain_key(cat, cols, cells, spans, &mut self.order),
         }
     }
 }
@@ -461,8 +470,17 @@ pub(super) struct Plan {
 /// [`Interpreter::interpret_cells`] reads: the last nonce, else the last id
 /// or the first time stamp with every non-blank answer cell (and
 /// `_period`) by target, so column order does not matter.
-fn plain_key(cat: &Catalog, cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
-    if cells.len() > cols.targets.len() || cols.is_header(cells) || cols.joined(cells).is_some() {
+fn plain_key(
+    cat: &Catalog,
+    cols: &Columns,
+    cells: Cells,
+    spans: bool,
+    order: &mut Vec<usize>,
+) -> Option<RowId> {
+    if cells.len() > cols.targets.len()
+        || cols.is_header(cells)
+        || cols.joined(cells, spans).is_some()
+    {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
