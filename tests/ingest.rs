@@ -314,3 +314,60 @@ fn no_ip_user_agent_email_nonce_or_time_of_day_reaches_the_output() {
         );
     }
 }
+
+/// Text cells a spreadsheet would run as formulas reach `--out` with a
+/// leading `'` (numbers untouched: `-3` stays), and the normalised file
+/// reads back to exactly the same bytes.
+#[test]
+fn formula_cells_are_neutralised_and_read_back_exactly() {
+    let case = fixtures().join("formula-injection");
+    let survey = case.join("survey.yaml").display().to_string();
+    let first = ingest(&case, &[&survey, "input.csv", "--out", "$OUT", "--strict"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let text = first.out.unwrap_or_default();
+    let rows = parse_csv(&text);
+    assert_eq!(
+        rows[0].join(","),
+        "_period,reason,reason_other,change,comment"
+    );
+    for row in &rows[1..] {
+        for (i, cell) in row.iter().enumerate() {
+            let number = i == 3;
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula reached --out: {cell:?}"
+            );
+        }
+    }
+    for want in [
+        "'=HYPERLINK(",
+        "'+cmd|",
+        "'@SUM(",
+        "'-2+3",
+        "'\t=1+1",
+        "''already quoted",
+        "''=kept as typed",
+        "a plain = sign",
+    ] {
+        assert!(
+            rows.iter().flatten().any(|c| c.starts_with(want)),
+            "{want:?} not in:\n{text}"
+        );
+    }
+    assert!(rows.iter().any(|r| r[3] == "-3"), "{text}");
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(tmp.path().join("again.csv"), &text).unwrap_or_else(|e| panic!("{e}"));
+    let second = ingest(
+        tmp.path(),
+        &[&survey, "again.csv", "--out", "$OUT", "--strict"],
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("6 row(s) read = 6 used + 0 rejected + 0 duplicate(s)"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(second.out.as_deref(), Some(text.as_str()));
+}

@@ -44,6 +44,10 @@ pub struct Columns {
     pub breaks_ok: Vec<bool>,
     /// The file's field delimiter (set by the reader of the file).
     pub delimiter: u8,
+    /// Whether the file is a normalised CSV (its first header cell is
+    /// `_period`), whose text cells were neutralised on writing
+    /// ([`super::normal::neutralise`]).
+    pub normalised: bool,
 }
 
 /// A record that holds a line break where none belongs: a stray quote
@@ -266,6 +270,7 @@ pub fn plan_columns(
         header: headers.to_vec(),
         breaks_ok,
         delimiter: b',',
+        normalised: headers.first().is_some_and(|h| h.trim() == "_period"),
     }
 }
 

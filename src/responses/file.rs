@@ -126,6 +126,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             interp: Interpreter {
                 catalog,
                 date_order,
+                unquote: cols.normalised,
                 zone: cols.zone,
                 granularity: opts.granularity,
             },

@@ -14,7 +14,7 @@ use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
 use super::time::{DayPeriods, NaiveZone, Placing, in_the_other_order, parse_stamp};
 use super::validate::check_row;
-use super::values::{read_question, rule};
+use super::values::{How, read_question, rule};
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +54,9 @@ pub const OTHER_VERSION: &str = "from another version of the survey";
 pub struct Interpreter<'c, 's> {
     pub catalog: &'c Catalog<'s>,
     pub date_order: Option<DateOrder>,
+    /// Text cells are neutralised (a normalised CSV): one leading `'` is
+    /// removed before a formula-like start ([`super::normal::unneutralise`]).
+    pub unquote: bool,
     pub zone: NaiveZone,
     pub granularity: Granularity,
 }
@@ -203,7 +206,10 @@ impl Interpreter<'_, '_> {
         // Whether the row holds anything at all; reading touches nothing
         // until a question has a cell.
         let mut any = false;
-        let order = self.date_order;
+        let order = How {
+            order: self.date_order,
+            unquote: self.unquote,
+        };
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots.all).enumerate() {
             if let Some(&Some(cell)) = direct.get(qi) {
                 if let Some(v) = cells.filled(cell as usize) {
@@ -317,6 +323,7 @@ mod tests {
         Interpreter {
             catalog: cat,
             date_order: None,
+            unquote: false,
             zone,
             granularity: Granularity::Quarter,
         }
