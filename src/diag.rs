@@ -123,3 +123,28 @@ impl fmt::Display for Diagnostic {
         f.write_str(self.render(None).trim_end())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_written_out() {
+        let table = [
+            ("plain, ÆØÅ – “quoted”", "plain, ÆØÅ – “quoted”"),
+            ("\u{1b}[31mred\u{1b}[0m", "\\u{1b}[31mred\\u{1b}[0m"),
+            ("\u{1b}]0;title\u{7}", "\\u{1b}]0;title\\u{7}"),
+            ("a\u{7f}b", "a\\u{7f}b"),
+            ("\u{9b}2J", "\\u{9b}2J"),
+            ("tab\there\r\n", "tab\\u{9}here\\u{d}\\u{a}"),
+            ("\u{0}", "\\u{0}"),
+        ];
+        for (raw, shown) in table {
+            assert_eq!(escape_controls(raw), shown, "{raw:?}");
+        }
+        assert!(matches!(
+            escape_controls("nothing to do"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+}

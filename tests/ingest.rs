@@ -371,3 +371,45 @@ fn formula_cells_are_neutralised_and_read_back_exactly() {
     );
     assert_eq!(second.out.as_deref(), Some(text.as_str()));
 }
+
+/// Header names carrying terminal escapes (C0 such as ESC and BEL, C1
+/// such as U+009B, DEL) reach stderr written out as `\u{1b}`, in warnings,
+/// in the lists of dropped and ignored columns, and in errors; no control
+/// character but the line ends is printed.
+#[test]
+fn control_characters_in_header_names_never_reach_the_terminal() {
+    for (case, args, code) in [
+        (
+            "control-characters",
+            &["../full.yaml", "input.csv", "headers.csv"][..],
+            0,
+        ),
+        (
+            "control-characters-duplicate",
+            &["../full.yaml", "input.csv", "--map", "map.yaml"][..],
+            2,
+        ),
+    ] {
+        let r = ingest(&fixtures().join(case), args);
+        assert_eq!(r.code, code, "{case}: {}", r.stderr);
+        let raw: Vec<char> = r
+            .stderr
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{case}: {raw:?} in:\n{}", r.stderr);
+        assert!(r.stderr.contains("\\u{1b}[31m"), "{case}: {}", r.stderr);
+    }
+    let r = ingest(
+        &fixtures().join("control-characters"),
+        &["../full.yaml", "input.csv", "headers.csv"],
+    );
+    for shown in [
+        "\\u{9b}2Jclear",
+        "x\\u{7f}del",
+        "]0;pwned\\u{7}title",
+        "'my_honeypot\\u{1b}[2K'",
+    ] {
+        assert!(r.stderr.contains(shown), "{shown}: {}", r.stderr);
+    }
+}

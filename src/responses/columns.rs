@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::diag::escape_controls;
 use crate::survey::{Kind, Service};
 
 use super::Reconciliation;
@@ -167,6 +168,9 @@ pub fn plan_columns(
     let mut warned = BTreeSet::new();
     for (c, h) in headers.iter().enumerate() {
         let mut t = cat.map_header(h);
+        // How the name is shown: never a control character, which could
+        // steer the terminal (respondents can add fields, and so names).
+        let shown = || escape_controls(h.trim()).into_owned();
         let repeatable = match t {
             Some(Target::Main(i)) => matches!(cat.questions[i].q.kind, Kind::Multi { .. }),
             Some(Target::Meta(Meta::Dropped)) | None => true,
@@ -179,16 +183,18 @@ pub fn plan_columns(
                 && taken.contains_key(&tt)
             {
                 // A second time stamp or id: metadata all the same, dropped.
-                rec.dropped_columns.insert(h.trim().to_string());
+                rec.dropped_columns.insert(shown());
                 targets.push(None);
                 continue;
             }
             if let Some(first) = taken.get(&tt) {
                 rec.messages.push(format!(
-                    "{}: warning: column '{h}' holds the same as column '{first}' and is ignored",
-                    path.display()
+                    "{}: warning: column '{}' holds the same as column '{}' and is ignored",
+                    path.display(),
+                    shown(),
+                    escape_controls(first.trim())
                 ));
-                rec.unmapped_columns.insert(h.clone());
+                rec.unmapped_columns.insert(shown());
                 targets.push(None);
                 continue;
             }
@@ -198,7 +204,7 @@ pub fn plan_columns(
             Some(Target::Meta(Meta::Period)) => {}
             Some(Target::Meta(Meta::Sealed)) => sealed = Some(c),
             Some(Target::Meta(m)) => {
-                rec.dropped_columns.insert(h.trim().to_string());
+                rec.dropped_columns.insert(shown());
                 if m == Meta::Time {
                     date_columns.push(c);
                     time_column.get_or_insert(c);
@@ -217,9 +223,9 @@ pub fn plan_columns(
                     rec.messages.push(format!(
                         "{}: warning: column '{}' matches no question and is ignored",
                         path.display(),
-                        h.trim()
+                        shown()
                     ));
-                    rec.unmapped_columns.insert(h.trim().to_string());
+                    rec.unmapped_columns.insert(shown());
                 }
                 t = None;
             }

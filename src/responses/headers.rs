@@ -150,7 +150,9 @@ impl<'s> Catalog<'s> {
         for (header, target) in survey.columns.iter().chain(extra) {
             let t = c.resolve_field(target).ok_or_else(|| {
                 Error::msg(format!(
-                    "the column map sends '{header}' to '{target}', but {} has no such question, matrix row (q__row) or other-text (q_other)",
+                    "the column map sends '{}' to '{}', but {} has no such question, matrix row (q__row) or other-text (q_other)",
+                    crate::diag::escape_controls(header),
+                    crate::diag::escape_controls(target),
                     survey.path.display()
                 ))
             })?;

@@ -78,7 +78,8 @@ impl ReadOptions {
             Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => Some(c as u8),
             Some(c) => {
                 return Err(Error::msg(format!(
-                    "--delimiter '{c}' is not usable: give one ASCII character such as ',' or ';'"
+                    "--delimiter '{}' is not usable: give one ASCII character such as ',' or ';'",
+                    crate::diag::escape_controls(&c.to_string())
                 )));
             }
         };

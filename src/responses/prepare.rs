@@ -345,11 +345,11 @@ impl Run<'_, '_, '_> {
         if cols.sealed.is_none() {
             return Ok(());
         }
-        let beside: Vec<&str> = headers
+        let beside: Vec<String> = headers
             .iter()
             .zip(&cols.targets)
             .filter(|(_, t)| matches!(t, Some(t) if !matches!(t, Target::Meta(_))))
-            .map(|(h, _)| h.trim())
+            .map(|(h, _)| crate::diag::escape_controls(h.trim()).into_owned())
             .collect();
         if !beside.is_empty() {
             self.rec.messages.push(format!(
