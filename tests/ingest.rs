@@ -413,3 +413,31 @@ fn control_characters_in_header_names_never_reach_the_terminal() {
         assert!(r.stderr.contains(shown), "{shown}: {}", r.stderr);
     }
 }
+
+/// `report` stops like `ingest` when rows name other versions of the
+/// survey and none names this one: exit 1, the fingerprints listed, no
+/// report written.
+#[test]
+fn report_writes_nothing_when_no_row_is_from_this_version() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = tmp.path().join("report.md");
+    let o = Command::cargo_bin("farvel")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(fixtures().join("fingerprint"))
+        .args(["report", "../full.yaml", "input.csv", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    for part in [
+        "3 row(s) read = 1 used + 2 rejected + 0 duplicate(s)",
+        "rejected: from another version of the survey: 2",
+        "  000000000000: 1 row(s)\n  ffffffffffff: 1 row(s)\n",
+        "--accept-fingerprint 000000000000",
+        "no report written",
+    ] {
+        assert!(stderr.contains(part), "missing {part:?} in:\n{stderr}");
+    }
+    assert!(!out.exists() && !tmp.path().join("report.html").exists());
+}
