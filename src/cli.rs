@@ -130,12 +130,31 @@ pub enum ReportPeriod {
     All,
 }
 
+/// Where the private key file of [`ReadArgs::key`] was named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeySource {
+    /// `--key FILE` (or no key at all).
+    #[default]
+    Flag,
+    /// The `FARVEL_KEY_FILE` environment variable.
+    Env,
+    /// `FARVEL_KEY_FILE` is set, but to nothing (or white space): no key.
+    EmptyEnv,
+}
+
+/// The environment variable naming the custodian's private key file.
+pub const KEY_ENV: &str = "FARVEL_KEY_FILE";
+
 /// Options for reading exports, shared by `ingest` and `report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
-    /// The custodian's private key, to open sealed responses (or FARVEL_KEY_FILE).
-    #[arg(long, env = "FARVEL_KEY_FILE")]
+    /// The custodian's private key, to open sealed responses (default: the
+    /// file named by FARVEL_KEY_FILE; two shares as a.key:b.key).
+    #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
+    /// Where `key` came from ([`ReadArgs::resolve_env`]).
+    #[arg(skip)]
+    pub key_source: KeySource,
     /// A YAML file mapping export headers to question ids.
     #[arg(long)]
     pub map: Option<PathBuf>,
@@ -145,9 +164,35 @@ pub struct ReadArgs {
     /// The field delimiter (default: sniffed, ',' or ';').
     #[arg(long)]
     pub delimiter: Option<char>,
-    /// Day/month order of dates, when a file does not settle it.
+    /// Day/month order of dates, when a file's dates do not settle it
+    /// (nine in ten of its telling dates do); a date in the other order is
+    /// then set aside and counted.
     #[arg(long, value_enum)]
     pub date_order: Option<DateOrder>,
+    /// Read rows posted by an earlier version of the survey (its
+    /// fingerprint, 12 to 64 hex digits, as ingest lists it) as this
+    /// version's; repeatable.
+    #[arg(long = "accept-fingerprint", value_name = "HEX")]
+    pub accept_fingerprint: Vec<String>,
+}
+
+impl ReadArgs {
+    /// Without `--key`, take the key file from `FARVEL_KEY_FILE`; a
+    /// variable set to nothing is remembered, so that reading sealed
+    /// answers can say so rather than that no key was given.
+    pub fn resolve_env(&mut self) {
+        if self.key.is_some() {
+            return;
+        }
+        if let Some(v) = std::env::var_os(KEY_ENV) {
+            if v.to_string_lossy().trim().is_empty() {
+                self.key_source = KeySource::EmptyEnv;
+            } else {
+                self.key = Some(PathBuf::from(v));
+                self.key_source = KeySource::Env;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -240,9 +285,18 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schema(a) => cmd::schema::run(&a),
         Command::Build(a) => cmd::build::run(&a),
         Command::Theme(ThemeCommand::Export { dir }) => cmd::build::export_theme(&dir),
-        Command::Ingest(a) => cmd::ingest::run(&a),
-        Command::Report(a) => cmd::report::run(&a),
-        Command::Review(a) => cmd::review::run(&a),
+        Command::Ingest(mut a) => {
+            a.read.resolve_env();
+            cmd::ingest::run(&a)
+        }
+        Command::Report(mut a) => {
+            a.read.resolve_env();
+            cmd::report::run(&a)
+        }
+        Command::Review(mut a) => {
+            a.read.resolve_env();
+            cmd::review::run(&a)
+        }
         Command::Keys(k) => cmd::keys::run(&k),
     }
 }

@@ -5,6 +5,25 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// `s` safe to print on a terminal: every control character (C0, DEL,
+/// C1) written as `\u{1b}`, so text from a file (a header name, a cell)
+/// cannot move the cursor, recolour or retitle the terminal. Borrowed
+/// when there is none, as almost always.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
@@ -102,5 +121,30 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.render(None).trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_written_out() {
+        let table = [
+            ("plain, ÆØÅ – “quoted”", "plain, ÆØÅ – “quoted”"),
+            ("\u{1b}[31mred\u{1b}[0m", "\\u{1b}[31mred\\u{1b}[0m"),
+            ("\u{1b}]0;title\u{7}", "\\u{1b}]0;title\\u{7}"),
+            ("a\u{7f}b", "a\\u{7f}b"),
+            ("\u{9b}2J", "\\u{9b}2J"),
+            ("tab\there\r\n", "tab\\u{9}here\\u{d}\\u{a}"),
+            ("\u{0}", "\\u{0}"),
+        ];
+        for (raw, shown) in table {
+            assert_eq!(escape_controls(raw), shown, "{raw:?}");
+        }
+        assert!(matches!(
+            escape_controls("nothing to do"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -314,3 +314,130 @@ fn no_ip_user_agent_email_nonce_or_time_of_day_reaches_the_output() {
         );
     }
 }
+
+/// Text cells a spreadsheet would run as formulas reach `--out` with a
+/// leading `'` (numbers untouched: `-3` stays), and the normalised file
+/// reads back to exactly the same bytes.
+#[test]
+fn formula_cells_are_neutralised_and_read_back_exactly() {
+    let case = fixtures().join("formula-injection");
+    let survey = case.join("survey.yaml").display().to_string();
+    let first = ingest(&case, &[&survey, "input.csv", "--out", "$OUT", "--strict"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let text = first.out.unwrap_or_default();
+    let rows = parse_csv(&text);
+    assert_eq!(
+        rows[0].join(","),
+        "_period,reason,reason_other,change,comment"
+    );
+    for row in &rows[1..] {
+        for (i, cell) in row.iter().enumerate() {
+            let number = i == 3;
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula reached --out: {cell:?}"
+            );
+        }
+    }
+    for want in [
+        "'=HYPERLINK(",
+        "'+cmd|",
+        "'@SUM(",
+        "'-2+3",
+        "'\t=1+1",
+        "''already quoted",
+        "''=kept as typed",
+        "a plain = sign",
+    ] {
+        assert!(
+            rows.iter().flatten().any(|c| c.starts_with(want)),
+            "{want:?} not in:\n{text}"
+        );
+    }
+    assert!(rows.iter().any(|r| r[3] == "-3"), "{text}");
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(tmp.path().join("again.csv"), &text).unwrap_or_else(|e| panic!("{e}"));
+    let second = ingest(
+        tmp.path(),
+        &[&survey, "again.csv", "--out", "$OUT", "--strict"],
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("6 row(s) read = 6 used + 0 rejected + 0 duplicate(s)"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(second.out.as_deref(), Some(text.as_str()));
+}
+
+/// Header names carrying terminal escapes (C0 such as ESC and BEL, C1
+/// such as U+009B, DEL) reach stderr written out as `\u{1b}`, in warnings,
+/// in the lists of dropped and ignored columns, and in errors; no control
+/// character but the line ends is printed.
+#[test]
+fn control_characters_in_header_names_never_reach_the_terminal() {
+    for (case, args, code) in [
+        (
+            "control-characters",
+            &["../full.yaml", "input.csv", "headers.csv"][..],
+            0,
+        ),
+        (
+            "control-characters-duplicate",
+            &["../full.yaml", "input.csv", "--map", "map.yaml"][..],
+            2,
+        ),
+    ] {
+        let r = ingest(&fixtures().join(case), args);
+        assert_eq!(r.code, code, "{case}: {}", r.stderr);
+        let raw: Vec<char> = r
+            .stderr
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{case}: {raw:?} in:\n{}", r.stderr);
+        assert!(r.stderr.contains("\\u{1b}[31m"), "{case}: {}", r.stderr);
+    }
+    let r = ingest(
+        &fixtures().join("control-characters"),
+        &["../full.yaml", "input.csv", "headers.csv"],
+    );
+    for shown in [
+        "\\u{9b}2Jclear",
+        "x\\u{7f}del",
+        "]0;pwned\\u{7}title",
+        "'my_honeypot\\u{1b}[2K'",
+    ] {
+        assert!(r.stderr.contains(shown), "{shown}: {}", r.stderr);
+    }
+}
+
+/// `report` stops like `ingest` when rows name other versions of the
+/// survey and none names this one: exit 1, the fingerprints listed, no
+/// report written.
+#[test]
+fn report_writes_nothing_when_no_row_is_from_this_version() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = tmp.path().join("report.md");
+    let o = Command::cargo_bin("farvel")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(fixtures().join("fingerprint"))
+        .args(["report", "../full.yaml", "input.csv", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    for part in [
+        "3 row(s) read = 1 used + 2 rejected + 0 duplicate(s)",
+        "rejected: from another version of the survey: 2",
+        "  000000000000: 1 row(s)\n  ffffffffffff: 1 row(s)\n",
+        "--accept-fingerprint 000000000000",
+        "no report written",
+    ] {
+        assert!(stderr.contains(part), "missing {part:?} in:\n{stderr}");
+    }
+    assert!(!out.exists() && !tmp.path().join("report.html").exists());
+}

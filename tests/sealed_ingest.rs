@@ -163,3 +163,71 @@ fn answer_columns_beside_the_envelopes_are_ignored_with_a_warning() {
     assert!(err.contains("beside 'sealed' are ignored: reason"), "{err}");
     assert!(err.contains("6 row(s) read = 6 used"), "{err}");
 }
+
+/// A key file that is not the survey's custodian's stops the run before any
+/// row is read: exit 2, naming the key file, where it was named, and both
+/// public key fingerprints as `farvel keys show` prints them.
+#[test]
+fn another_custodians_key_is_refused_before_reading() {
+    let other = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ingest/sealed-wrong-key/DEMO-other-key.txt");
+    let out = Command::cargo_bin("farvel")
+        .expect("binary")
+        .args([
+            "ingest",
+            fixture("survey.yaml").to_str().expect("path"),
+            fixture("formspree.csv").to_str().expect("path"),
+        ])
+        .env("FARVEL_KEY_FILE", &other)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for part in [
+        "DEMO-other-key.txt: error: this private key (named by FARVEL_KEY_FILE) does not open the answers of",
+        "its public key fingerprint is b65d c57e ebc9 b9a9",
+        "the survey's public_key has fingerprint bfd7 1b49 04ec 2e78",
+        "farvel keys show",
+    ] {
+        assert!(err.contains(part), "missing '{part}' in:\n{err}");
+    }
+    assert!(!err.contains("row(s) read"), "nothing is read: {err}");
+}
+
+/// `FARVEL_KEY_FILE=` (set, to nothing) is said to be empty, not taken for
+/// a missing `--key` value; with the right key in it, the export opens.
+#[test]
+fn an_empty_key_variable_is_a_clear_error() {
+    for empty in ["", "  "] {
+        let out = Command::cargo_bin("farvel")
+            .expect("binary")
+            .args([
+                "ingest",
+                fixture("survey.yaml").to_str().expect("path"),
+                fixture("formspree.csv").to_str().expect("path"),
+            ])
+            .env("FARVEL_KEY_FILE", empty)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains("the answers are sealed, and FARVEL_KEY_FILE is set but empty"),
+            "{err}"
+        );
+        assert!(
+            err.contains("hint: set FARVEL_KEY_FILE to the custodian's private key file"),
+            "{err}"
+        );
+    }
+    let out = Command::cargo_bin("farvel")
+        .expect("binary")
+        .args([
+            "ingest",
+            fixture("survey.yaml").to_str().expect("path"),
+            fixture("formspree.csv").to_str().expect("path"),
+        ])
+        .env("FARVEL_KEY_FILE", fixture("DEMO-custodian-key.txt"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("6 row(s) read = 6 used + 0 rejected"), "{err}");
+}

@@ -1,7 +1,9 @@
 //! `farvel ingest SURVEY CSV… [--out FILE]`: read exports, print the
 //! reconciliation on stderr, and optionally write the normalised CSV.
 //! Exit 0 when the run completed, 1 with `--strict` when anything was set
-//! aside or rejected or a question had no column, 2 when input was unreadable.
+//! aside or rejected or a question had no column, and 1 (writing nothing)
+//! when rows name other versions of the survey and none names this one, 2
+//! when input was unreadable.
 
 use crate::answers::Granularity;
 use crate::cli::{EXIT_OK, EXIT_PROBLEMS, IngestArgs, IngestPeriod};
@@ -71,6 +73,16 @@ pub fn run(args: &IngestArgs) -> u8 {
         Err(e) => return super::fail_reading(&e, &args.survey),
     };
     eprint!("{}", rec.render());
+    if rec.no_version_matches() {
+        eprint!(
+            "{}",
+            rec.other_versions_error(&args.survey, survey.short_fingerprint())
+        );
+        if let Some(path) = &args.out {
+            eprintln!("nothing written to {}", path.display());
+        }
+        return EXIT_PROBLEMS;
+    }
     if let (Some(w), Some(path)) = (writer, &args.out) {
         match w.finish() {
             Ok(n) => eprintln!(

@@ -1,10 +1,11 @@
 //! `farvel report SURVEY INPUT…`: read exports (or normalised CSV) through
 //! ingest, stream the responses into the report builder, and write
 //! report.md, report.html and the charts. Exit codes follow ingest's: 0 the
-//! run completed, 2 unreadable input.
+//! run completed, 1 (no report written) when rows name other versions of
+//! the survey and none names this one, 2 unreadable input.
 
 use crate::answers::Granularity;
-use crate::cli::{EXIT_OK, ReportArgs, ReportPeriod};
+use crate::cli::{EXIT_OK, EXIT_PROBLEMS, ReportArgs, ReportPeriod};
 use crate::error::Result;
 use crate::report::{PeriodChoice, ReportBuilder, ReportOptions};
 use crate::responses::{ReadOptions, read_responses};
@@ -61,6 +62,14 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
         builder.merge(b);
     }
     eprint!("{}", recon.render());
+    if recon.no_version_matches() {
+        eprint!(
+            "{}",
+            recon.other_versions_error(&args.survey, survey.short_fingerprint())
+        );
+        eprintln!("no report written");
+        return Ok(EXIT_PROBLEMS);
+    }
     let applied = review.as_ref().map(|r| r.path.as_path());
     let unreviewed = builder.unreviewed();
     if let Some(code) =

@@ -83,6 +83,7 @@ fn with_rows(
     let interp = Interpreter {
         catalog: &cat,
         date_order: None,
+        unquote: false,
         zone: cols.zone,
         granularity: Granularity::Quarter,
     };

@@ -27,7 +27,8 @@ pub fn parse_label(label: &str) -> Result<&'static Encoding> {
     };
     Encoding::for_label(l.as_bytes()).ok_or_else(|| {
         Error::msg(format!(
-            "unknown encoding '{label}' (use utf-8 or windows-1252)"
+            "unknown encoding '{}' (use utf-8 or windows-1252)",
+            crate::diag::escape_controls(label)
         ))
     })
 }

@@ -18,12 +18,12 @@ use crate::error::{Error, Result};
 
 use super::cells::Cells;
 use super::coded::Dropped;
-use super::columns::Columns;
+use super::columns::{Columns, REPEATED_HEADER};
 use super::dedup::{Drops, Keys};
 use super::headers::Catalog;
 use super::prepare::{Plan, Prepared};
 use super::read::{Batch, Row};
-use super::row::{Interpreter, RowOutcome, Scratch};
+use super::row::{Interpreter, OTHER_VERSION, RowOutcome, Scratch, Version};
 use super::{FileTally, ReadOptions, Reconciliation, Sink, encoding, read};
 
 /// At most this many row messages per file; the rest are counted.
@@ -47,6 +47,8 @@ pub struct Run<'a, 'c, 's> {
 /// A file being read, with the line numbers of its records.
 pub(super) struct Source {
     rdr: read::Packed<Box<dyn Read + Send>>,
+    /// The field delimiter, given or sniffed.
+    pub(super) delimiter: u8,
 }
 
 impl Source {
@@ -102,6 +104,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
         let input = encoding::open(path, self.encoding, on_read)?;
         Ok(Source {
             rdr: read::Packed::new(input, delimiter),
+            delimiter,
         })
     }
 
@@ -123,6 +126,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             interp: Interpreter {
                 catalog,
                 date_order,
+                unquote: cols.normalised,
                 zone: cols.zone,
                 granularity: opts.granularity,
             },
@@ -143,7 +147,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
         let path = prep.path.as_path();
         self.rec.messages.extend(prep.messages);
         let Some(plan) = prep.plan else {
-            FileRows::new(path, 0).commit(&mut self.rec);
+            FileRows::new(path, &[]).commit(&mut self.rec);
             return Ok(sinks);
         };
         let mut rdr = self.open(path, true)?;
@@ -156,7 +160,7 @@ impl<'c, 's> Run<'_, 'c, 's> {
             plan.date_order,
         );
         let work = |w: &mut Worker<S>, row: Row, &(_, dup): &(u64, bool)| rows.run(w, row, dup);
-        let mut counted = FileRows::new(path, plan.cols.targets.len());
+        let mut counted = FileRows::new(path, &plan.cols.header);
         let cat = self.catalog;
         let mut take = |(line, _): (u64, bool), worked: Worked| {
             counted.take(cat, line, worked);
@@ -193,24 +197,25 @@ pub(super) type Worked = (Option<usize>, Event);
 impl RowWork<'_, '_, '_> {
     /// Read the row; a used row that is not a duplicate goes to the sink.
     pub(super) fn run<S: Sink>(&self, w: &mut Worker<S>, row: Row, dup: bool) -> Worked {
-        self.run_cells(w, Cells::packed(row), dup).0
+        self.run_cells(w, Cells::packed(row), row.spans, dup).0
     }
 
-    /// [`RowWork::run`] on the row's cells (`None`: not UTF-8); also gives
-    /// the nonce of a used row.
+    /// [`RowWork::run`] on the row's cells (`None`: not UTF-8; `spans`:
+    /// the record spans several lines); also gives the nonce of a used row.
     pub(super) fn run_cells<'r, S: Sink>(
         &self,
         w: &mut Worker<S>,
         cells: Option<Cells<'r>>,
+        spans: bool,
         dup: bool,
     ) -> (Worked, Option<&'r str>) {
         let (cols, sc, cat) = (self.cols, &mut w.scratch, self.interp.catalog);
         let mut nonce = None;
         let (cells, outcome) = match cells {
             None => (None, Outcome::Rejected("not valid text")),
-            Some(c) if c.len() > cols.targets.len() => {
-                (None, Outcome::Rejected("more cells than the header"))
-            }
+            Some(c) if c.len() > cols.targets.len() => (None, too_long(c)),
+            Some(c) if cols.is_header(c) => (None, Outcome::Rejected(REPEATED_HEADER)),
+            Some(c) if cols.joined(c, spans).is_some() => (None, joined(cols, c)),
             Some(cells) => (
                 Some(cells.len()),
                 match (cols.sealed, self.key) {
@@ -230,13 +235,15 @@ impl RowWork<'_, '_, '_> {
         };
         let event = match outcome {
             Outcome::Rejected(why) => Event::Rejected(why),
+            Outcome::Joined { why, column, lines } => Event::Joined { why, column, lines },
+            Outcome::OtherVersion(fp) => Event::OtherVersion(fp),
             Outcome::Used(_) if dup => Event::Duplicate,
-            Outcome::Used(mismatch) => {
+            Outcome::Used(version) => {
                 w.sink.push(&sc.coded, cat);
                 // Cloning an empty list allocates nothing.
                 Event::Used {
                     dropped: sc.coded.dropped.clone(),
-                    mismatch,
+                    version,
                 }
             }
         };
@@ -249,18 +256,26 @@ impl RowWork<'_, '_, '_> {
 pub(super) struct FileRows<'p> {
     path: &'p Path,
     width: usize,
+    /// The header's names, for messages about a column.
+    names: Vec<String>,
     tally: FileTally,
     messages: Vec<String>,
     hidden: usize,
     dropped_answers: std::collections::BTreeMap<String, u64>,
-    mismatches: u64,
+    /// Rows used from an accepted earlier version, and rows naming this
+    /// version or an accepted one.
+    accepted: u64,
+    named: u64,
+    /// Rows from another version, by the fingerprint they name.
+    other_versions: std::collections::BTreeMap<String, u64>,
 }
 
 impl<'p> FileRows<'p> {
-    pub(super) fn new(path: &'p Path, width: usize) -> Self {
+    pub(super) fn new(path: &'p Path, header: &[String]) -> Self {
         FileRows {
             path,
-            width,
+            width: header.len(),
+            names: header.to_vec(),
             tally: FileTally {
                 path: path.to_path_buf(),
                 ..FileTally::default()
@@ -268,7 +283,9 @@ impl<'p> FileRows<'p> {
             messages: Vec::new(),
             hidden: 0,
             dropped_answers: Default::default(),
-            mismatches: 0,
+            accepted: 0,
+            named: 0,
+            other_versions: Default::default(),
         }
     }
 
@@ -298,8 +315,38 @@ impl<'p> FileRows<'p> {
                 *self.tally.rejected.entry(why.to_string()).or_default() += 1;
                 self.note(|| format!("{at}: row rejected: {why}"));
             }
+            Event::Joined { why, column, lines } => {
+                *self.tally.rejected.entry(why.to_string()).or_default() += 1;
+                if lines > 1 {
+                    self.tally.joined += 1;
+                    self.tally.joined_lines += lines;
+                }
+                let place = match column.and_then(|c| Some((c, self.names.get(c)?))) {
+                    Some((c, name)) => format!(
+                        ", in column {} '{}'",
+                        c + 1,
+                        crate::diag::escape_controls(name.trim())
+                    ),
+                    None => String::new(),
+                };
+                let last = line + lines.saturating_sub(1);
+                self.note(|| {
+                    format!(
+                        "{at}: row rejected: {why}{place}; this one record spans lines {line} to {last} ({lines} lines)"
+                    )
+                });
+            }
+            Event::OtherVersion(fp) => {
+                *self.tally.rejected.entry(OTHER_VERSION.into()).or_default() += 1;
+                let name = fp.map_or_else(
+                    || NOT_A_FINGERPRINT.to_string(),
+                    |f| String::from_utf8_lossy(&f).into_owned(),
+                );
+                *self.other_versions.entry(name).or_default() += 1;
+                self.note(|| format!("{at}: row rejected: {OTHER_VERSION}"));
+            }
             Event::Duplicate => self.tally.duplicates += 1,
-            Event::Used { dropped, mismatch } => {
+            Event::Used { dropped, version } => {
                 for (q, why) in &dropped {
                     *self.dropped_answers.entry(why.to_string()).or_default() += 1;
                     match q.and_then(|q| cat.questions.get(q as usize)) {
@@ -314,7 +361,8 @@ impl<'p> FileRows<'p> {
                         }
                     }
                 }
-                self.mismatches += u64::from(mismatch);
+                self.accepted += u64::from(version == Version::Accepted);
+                self.named += u64::from(version != Version::Unnamed);
                 self.tally.used += 1;
             }
         }
@@ -333,7 +381,11 @@ impl<'p> FileRows<'p> {
         for (why, n) in self.dropped_answers {
             *rec.dropped_answers.entry(why).or_default() += n;
         }
-        rec.fingerprint_mismatches += self.mismatches;
+        rec.fingerprint_mismatches += self.accepted;
+        rec.named_this_version += self.named;
+        for (fp, n) in self.other_versions {
+            *rec.other_versions.entry(fp).or_default() += n;
+        }
         rec.files.push(self.tally);
     }
 }
@@ -353,21 +405,83 @@ impl<S> Worker<S> {
     }
 }
 
-/// A row's outcome without what it borrows: used (with whether its
-/// fingerprint differs) or rejected.
+/// A row's outcome without what it borrows: used (with the version its
+/// fingerprint names), rejected, or from another version.
 enum Outcome {
-    Used(bool),
+    Used(Version),
     Rejected(&'static str),
+    OtherVersion(Fingerprint),
+    /// Several lines read as one record (see [`Event::Joined`]).
+    Joined {
+        why: &'static str,
+        column: Option<usize>,
+        lines: u64,
+    },
+}
+
+/// A record with more cells than the header: when it spans several lines,
+/// as a stray quote makes it, with how many.
+fn too_long(c: Cells) -> Outcome {
+    const WHY: &str = "more cells than the header";
+    match record_lines(c) {
+        1 => Outcome::Rejected(WHY),
+        lines => Outcome::Joined {
+            why: WHY,
+            column: None,
+            lines,
+        },
+    }
+}
+
+/// A record [`Columns::joined`] finds joined, as an outcome.
+#[cold]
+fn joined(cols: &Columns, c: Cells) -> Outcome {
+    let (why, column) = cols
+        .joined(c, true)
+        .map_or((super::columns::BREAK_IN_CELL, None), |(w, col)| {
+            (w, Some(col))
+        });
+    Outcome::Joined {
+        why,
+        column,
+        lines: record_lines(c),
+    }
+}
+
+/// How many lines of the file a record spans.
+fn record_lines(c: Cells) -> u64 {
+    match c {
+        Cells::Packed { all, .. } => super::columns::lines_spanned(all),
+        Cells::Fields(_) => 1,
+    }
+}
+
+/// The first 12 digits (lowercase) of the fingerprint a row names, or
+/// `None` when its `_survey` cell is no fingerprint at all.
+pub(super) type Fingerprint = Option<[u8; 12]>;
+
+/// How [`Reconciliation::other_versions`] names the `_survey` cells that
+/// are no fingerprint (never their text: it is a value of the file).
+pub const NOT_A_FINGERPRINT: &str = "(not a fingerprint)";
+
+fn fingerprint_of(f: &str) -> Fingerprint {
+    let b = f.as_bytes();
+    if !crate::survey::keys::is_fingerprint(f) {
+        return None;
+    }
+    let mut out = [0u8; 12];
+    for (o, c) in out.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    Some(out)
 }
 
 impl From<RowOutcome<'_>> for Outcome {
     fn from(o: RowOutcome) -> Self {
         match o {
-            RowOutcome::Used {
-                fingerprint_mismatch,
-                ..
-            } => Outcome::Used(fingerprint_mismatch),
+            RowOutcome::Used { version, .. } => Outcome::Used(version),
             RowOutcome::Rejected(why) => Outcome::Rejected(why),
+            RowOutcome::OtherVersion(f) => Outcome::OtherVersion(fingerprint_of(f)),
         }
     }
 }
@@ -375,10 +489,19 @@ impl From<RowOutcome<'_>> for Outcome {
 /// What became of a row, as the worker that read it reports it.
 pub(super) enum Event {
     Rejected(&'static str),
+    /// Rejected: one record whose cells hold what look like several (a
+    /// stray quote), with the column that shows it and how many lines of
+    /// the file the record spans.
+    Joined {
+        why: &'static str,
+        column: Option<usize>,
+        lines: u64,
+    },
+    OtherVersion(Fingerprint),
     Duplicate,
     Used {
         dropped: Vec<Dropped>,
-        mismatch: bool,
+        version: Version,
     },
 }
 
@@ -414,7 +537,16 @@ pub(super) fn open_sealed(
         return Err("no sealed message in the row");
     }
     let fp = cat.survey.short_fingerprint();
-    match crate::seal::open_envelope(key, fp, envelope) {
+    let mut opened = crate::seal::open_envelope(key, fp, envelope);
+    // Sealed by an accepted earlier version: its tag names that version.
+    for earlier in cat.accepted() {
+        if !matches!(opened, Err(SealError::OtherSurvey)) {
+            break;
+        }
+        let short = earlier.get(..12).unwrap_or(earlier);
+        opened = crate::seal::open_envelope(key, short, envelope);
+    }
+    match opened {
         Ok(mut fields) => {
             if let Some(c) = cols.time_column.filter(|&c| c < cells.len()) {
                 fields.retain(|(k, _)| k != "date");

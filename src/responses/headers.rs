@@ -58,6 +58,9 @@ pub struct Catalog<'s> {
     pub multi_by_name: Vec<usize>,
     pub conditional_by_name: Vec<usize>,
     by_id: foldhash::HashMap<&'s str, usize>,
+    /// Fingerprints of earlier versions read as this one's (lowercase):
+    /// the survey's `accept_fingerprints`, then `--accept-fingerprint`.
+    accepted: Vec<String>,
     explicit: BTreeMap<String, Target>,
     titles: HashMap<Vec<char>, BTreeSet<usize>>,
     stripped: HashMap<Vec<char>, BTreeSet<usize>>,
@@ -132,6 +135,7 @@ impl<'s> Catalog<'s> {
             multi_by_name,
             conditional_by_name,
             by_id,
+            accepted: survey.accept_fingerprints.clone(),
             explicit: BTreeMap::new(),
             titles: HashMap::new(),
             stripped: HashMap::new(),
@@ -146,7 +150,9 @@ impl<'s> Catalog<'s> {
         for (header, target) in survey.columns.iter().chain(extra) {
             let t = c.resolve_field(target).ok_or_else(|| {
                 Error::msg(format!(
-                    "the column map sends '{header}' to '{target}', but {} has no such question, matrix row (q__row) or other-text (q_other)",
+                    "the column map sends '{}' to '{}', but {} has no such question, matrix row (q__row) or other-text (q_other)",
+                    crate::diag::escape_controls(header),
+                    crate::diag::escape_controls(target),
                     survey.path.display()
                 ))
             })?;
@@ -154,6 +160,40 @@ impl<'s> Catalog<'s> {
         }
         c.conditions = super::conditions::Conditions::new(&c);
         Ok(c)
+    }
+
+    /// Accept these fingerprints (12 to 64 hex digits) too.
+    pub fn accept(&mut self, fingerprints: &[String]) {
+        self.accepted
+            .extend(fingerprints.iter().map(|f| f.to_ascii_lowercase()));
+    }
+
+    /// The accepted fingerprints of earlier versions (lowercase).
+    pub fn accepted(&self) -> &[String] {
+        &self.accepted
+    }
+
+    /// Which version of the survey a row's `_survey` cell `f` (trimmed,
+    /// not blank) names: this one when it is a prefix of the fingerprint
+    /// of at least 12 digits, in either case; an accepted one when it and
+    /// an accepted fingerprint agree on their first 12 digits or more;
+    /// `None` for any other version.
+    pub fn version_of(&self, f: &str) -> Option<super::row::Version> {
+        use super::row::Version;
+        let fp = self.survey.fingerprint.as_bytes();
+        let f = f.as_bytes();
+        // Written as drawn (lowercase) most often: compared byte for byte first.
+        let agree = |a: &[u8], b: &[u8]| a == b || a.eq_ignore_ascii_case(b);
+        if f.len() >= 12 && fp.get(..f.len()).is_some_and(|p| agree(p, f)) {
+            return Some(Version::This);
+        }
+        self.accepted
+            .iter()
+            .any(|a| {
+                let n = a.len().min(f.len());
+                n >= 12 && agree(&a.as_bytes()[..n], &f[..n])
+            })
+            .then_some(Version::Accepted)
     }
 
     fn question(&self, id: &str) -> Option<usize> {
@@ -362,6 +402,31 @@ mod tests {
         ];
         for (h, want) in table {
             assert_eq!(c.map_header(h), want, "{h}");
+        }
+    }
+
+    #[test]
+    fn fingerprints_name_this_version_an_accepted_one_or_another() {
+        use crate::responses::row::Version;
+        let s = survey();
+        let mut c = Catalog::new(&s, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+        c.accept(&["AAAAAAAAAAAA".to_string(), "b".repeat(64)]);
+        let fp = s.fingerprint.clone();
+        let table: Vec<(String, Option<Version>)> = vec![
+            (fp[..12].to_string(), Some(Version::This)),
+            (fp[..12].to_uppercase(), Some(Version::This)),
+            (fp.clone(), Some(Version::This)),
+            (fp[..11].to_string(), None),
+            (format!("{fp}0"), None),
+            ("aaaaaaaaaaaa".into(), Some(Version::Accepted)),
+            ("aaaaaaaaaaaa0123".into(), Some(Version::Accepted)),
+            ("aaaaaaaaaaa".into(), None),
+            ("bbbbbbbbbbbb".into(), Some(Version::Accepted)),
+            ("cccccccccccc".into(), None),
+            ("not hex at all".into(), None),
+        ];
+        for (f, want) in table {
+            assert_eq!(c.version_of(&f), want, "{f}");
         }
     }
 

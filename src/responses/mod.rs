@@ -61,6 +61,12 @@ pub struct ReadOptions {
     pub progress: bool,
     /// The custodian's private key file, to open sealed responses.
     pub key: Option<PathBuf>,
+    /// Where `key` was named (`--key` or `FARVEL_KEY_FILE`), or that
+    /// `FARVEL_KEY_FILE` is set to nothing.
+    pub key_source: crate::cli::KeySource,
+    /// Fingerprints of earlier versions of the survey to read as this
+    /// one's (lowercase hex), besides the survey's `accept_fingerprints`.
+    pub accept_fingerprints: Vec<String>,
 }
 
 impl ReadOptions {
@@ -72,12 +78,21 @@ impl ReadOptions {
             Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => Some(c as u8),
             Some(c) => {
                 return Err(Error::msg(format!(
-                    "--delimiter '{c}' is not usable: give one ASCII character such as ',' or ';'"
+                    "--delimiter '{}' is not usable: give one ASCII character such as ',' or ';'",
+                    crate::diag::escape_controls(&c.to_string())
                 )));
             }
         };
         if let Some(label) = &read.encoding {
             encoding::parse_label(label)?;
+        }
+        for f in &read.accept_fingerprint {
+            if !crate::survey::keys::is_fingerprint(f.trim()) {
+                return Err(Error::msg(format!(
+                    "--accept-fingerprint '{}' is not a survey fingerprint: give 12 to 64 hex digits (0-9, a-f), as ingest lists them",
+                    crate::diag::escape_controls(f)
+                )));
+            }
         }
         Ok(ReadOptions {
             map: read.map.clone(),
@@ -87,6 +102,12 @@ impl ReadOptions {
             granularity: g,
             progress: std::io::stderr().is_terminal(),
             key: read.key.clone(),
+            key_source: read.key_source,
+            accept_fingerprints: read
+                .accept_fingerprint
+                .iter()
+                .map(|f| f.trim().to_ascii_lowercase())
+                .collect(),
         })
     }
 }
@@ -188,6 +209,70 @@ fn read_once<S: Sink>(
     Ok(sinks)
 }
 
+/// A private key that is not the survey's cannot open its answers: said
+/// before any file is read, with both public key fingerprints as `farvel
+/// keys show` prints them.
+fn check_key(
+    survey: &Survey,
+    key: &crate::seal::PrivateKey,
+    path: &std::path::Path,
+    source: crate::cli::KeySource,
+) -> Result<()> {
+    let Some(text) = &survey.public_key else {
+        return Ok(());
+    };
+    let public = crate::seal::parse_public_key(text)
+        .map_err(|e| Error::msg(format!("{}: 'public_key': {e}", survey.path.display())))?;
+    let ours = key.public_key();
+    if ours == public {
+        return Ok(());
+    }
+    let named = match source {
+        crate::cli::KeySource::Env => format!("named by {}", crate::cli::KEY_ENV),
+        _ => "given with --key".to_string(),
+    };
+    Err(Error::Invalid {
+        path: path.to_path_buf(),
+        diagnostics: vec![
+            crate::diag::Diagnostic::error(
+                path,
+                None,
+                format!(
+                    "this private key ({named}) does not open the answers of {}: its public key fingerprint is {}, and the survey's public_key has fingerprint {}",
+                    survey.path.display(),
+                    ours.fingerprint(),
+                    public.fingerprint()
+                ),
+            )
+            .with_hint(format!(
+                "pass the key of the custodian who made the survey's public_key: `farvel keys show FILE` prints a key file's fingerprint, `farvel keys show {}` the survey's",
+                survey.path.display()
+            )),
+        ],
+    })
+}
+
+/// `FARVEL_KEY_FILE` is set to nothing while a key is needed.
+pub(crate) fn empty_key_env(path: &std::path::Path) -> Error {
+    Error::Invalid {
+        path: path.to_path_buf(),
+        diagnostics: vec![
+            crate::diag::Diagnostic::error(
+                path,
+                None,
+                format!(
+                    "the answers are sealed, and {} is set but empty, so no key was given to open them",
+                    crate::cli::KEY_ENV
+                ),
+            )
+            .with_hint(format!(
+                "set {} to the custodian's private key file (two shares: a.key:b.key), or pass --key FILE",
+                crate::cli::KEY_ENV
+            )),
+        ],
+    }
+}
+
 fn ordinal(i: usize) -> Result<u32> {
     u32::try_from(i).map_err(|_| Error::msg("too many input files"))
 }
@@ -209,7 +294,8 @@ pub fn read_responses<S: Sink>(
         Some(p) => headers::load_map(p)?,
         None => Default::default(),
     };
-    let catalog = Catalog::new(survey, &extra)?;
+    let mut catalog = Catalog::new(survey, &extra)?;
+    catalog.accept(&opts.accept_fingerprints);
     let encoding = opts
         .encoding
         .as_deref()
@@ -221,6 +307,15 @@ pub fn read_responses<S: Sink>(
         .as_deref()
         .map(crate::seal::load_private_key)
         .transpose()?;
+    match (&key, opts.key.as_deref()) {
+        (Some(k), Some(path)) => check_key(survey, k, path, opts.key_source)?,
+        _ if survey.collection == crate::survey::Collection::Sealed
+            && opts.key_source == crate::cli::KeySource::EmptyEnv =>
+        {
+            return Err(empty_key_env(&survey.path));
+        }
+        _ => {}
+    }
     let mut run = file::Run {
         catalog: &catalog,
         opts,

@@ -51,9 +51,41 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// Whether a spreadsheet would read a text cell starting this way as a
+/// formula (`=`, `+`, `-`, `@`, and tab or carriage return before one),
+/// or the cell starts with the `'` that neutralises one.
+fn formula_like(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'')
+    )
+}
+
+/// A text as the normalised CSV writes it: with a leading `'` when it
+/// starts with `=`, `+`, `-`, `@`, tab, carriage return or `'`, so that a
+/// spreadsheet opening the file shows it as text and never runs it.
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A text cell of a normalised CSV as it was before [`neutralise`]:
+/// exactly one leading `'` removed when what follows it is formula-like
+/// (or another `'`).
+pub fn unneutralise(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => s,
+    }
+}
+
 fn cell(a: &Answer) -> String {
     match a {
-        Answer::Choice(v) | Answer::Text(v) => v.clone(),
+        Answer::Choice(v) => v.clone(),
+        Answer::Text(v) => neutralise(v).into_owned(),
         Answer::Multi(vs) | Answer::Ranking(vs) => vs.join("|"),
         Answer::YesNo(b) => if *b { "yes" } else { "no" }.into(),
         Answer::Number(x) => format_number(*x),
@@ -81,7 +113,8 @@ pub fn record(survey: &Survey, r: &Response) -> Vec<String> {
             k => {
                 out.push(a.map(cell).unwrap_or_default());
                 if k.allows_other() {
-                    out.push(r.other.get(&q.id).cloned().unwrap_or_default());
+                    let other = r.other.get(&q.id).map(|t| neutralise(t).into_owned());
+                    out.push(other.unwrap_or_default());
                 }
             }
         }
@@ -324,6 +357,109 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         (std::fs::read(&out).unwrap_or_default(), runs)
+    }
+
+    #[test]
+    fn formula_like_texts_are_neutralised_and_back() {
+        let table = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("'quoted'", "''quoted'"),
+            ("''", "'''"),
+            ("plain", "plain"),
+            (" =spaced", " =spaced"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ];
+        for (text, written) in table {
+            assert_eq!(neutralise(text), written, "{text:?}");
+            assert_eq!(unneutralise(written), text, "{written:?}");
+        }
+        // A cell that was never neutralised keeps its `'`.
+        assert_eq!(unneutralise("'plain"), "'plain");
+        // Numbers are not text: -3 stays.
+        assert_eq!(cell(&Answer::Number(-3.0)), "-3");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Text answers and "other" texts, however they start, are written
+        /// neutralised and read back exactly.
+        #[test]
+        fn any_text_survives_write_and_read(
+            texts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["", "=", "+", "-", "@", "\t", "\r", "'", "''", "'=", " =", "-3"]),
+                    proptest::prelude::any::<String>(),
+                    proptest::sample::select(vec!["", "=", "@", "'", "-", "''+"]),
+                    "[a-z =+@'\t\n,\"|;-]{0,12}",
+                ),
+                1..12,
+            )
+        ) {
+            use crate::answers::Granularity;
+            let s = survey();
+            // As ingest keeps them: line ends `\n`; "other" trimmed; never blank.
+            let canonical = |t: String| t.replace("\r\n", "\n").replace('\r', "\n");
+            let people: Vec<(String, String)> = texts
+                .into_iter()
+                .map(|(a, b, c, d)| (canonical(format!("{a}{b}")), canonical(format!("{c}{d}")).trim().to_string()))
+                .filter(|(t, o)| !t.trim().is_empty() && !o.is_empty())
+                .collect();
+            proptest::prop_assume!(!people.is_empty());
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let out = dir.path().join("normal.csv");
+            let mut w = NormalWriter::new(&s, &out);
+            for (text, other) in &people {
+                let mut r = Response {
+                    period: Some(Period::Quarter { year: 2025, quarter: 1 }),
+                    ..Response::default()
+                };
+                r.answers.insert("reason".into(), Answer::Choice("other".into()));
+                r.other.insert("reason".into(), other.clone());
+                r.answers.insert("workload".into(), Answer::Point(4));
+                r.answers.insert("improve".into(), Answer::Text(text.clone()));
+                w.push(&r).unwrap_or_else(|e| panic!("{e}"));
+            }
+            w.finish().unwrap_or_else(|e| panic!("{e}"));
+            let opts = super::super::ReadOptions {
+                map: None,
+                encoding: None,
+                delimiter: None,
+                date_order: None,
+                granularity: Granularity::Quarter,
+                progress: false,
+                key: None,
+                key_source: Default::default(),
+                accept_fingerprints: Vec::new(),
+            };
+            let (rec, sinks) = super::super::read_responses(&s, &[out], &opts, vec![Vec::<Response>::new()])
+                .unwrap_or_else(|e| panic!("{e}"));
+            proptest::prop_assert_eq!(rec.used(), people.len() as u64);
+            proptest::prop_assert!(rec.dropped_answers.is_empty(), "{:?}", rec.dropped_answers);
+            let mut got: Vec<(String, String)> = sinks
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let t = match r.answers.get("improve") {
+                        Some(Answer::Text(t)) => t.clone(),
+                        other => format!("{other:?}"),
+                    };
+                    (t, r.other.get("reason").cloned().unwrap_or_default())
+                })
+                .collect();
+            let mut want = people;
+            got.sort();
+            want.sort();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::columns::{Columns, plan_columns};
 use super::dedup::Drops;
 use super::encoding;
 use super::file::{FileRows, Run, Worked, Worker, next_ordinal, open_sealed, spill_error};
-use super::headers::{Meta, Target};
+use super::headers::{Catalog, Meta, Target};
 use super::read::{Batch, Row};
 use super::row::{RowOutcome, Scratch};
 use super::row_id::RowId;
@@ -89,7 +89,7 @@ impl Run<'_, '_, '_> {
                 .messages
                 .push(format!("{}: warning: the file is empty", path.display()));
             let spec = workers.map(|workers| Speculated {
-                rows: Some(FileRows::new(path, 0)),
+                rows: Some(FileRows::new(path, &[])),
                 workers,
             });
             return Ok((None, spec));
@@ -99,35 +99,43 @@ impl Run<'_, '_, '_> {
             .iter()
             .map(String::from)
             .collect();
-        let cols = plan_columns(
+        self.check_header_names(path, &headers)?;
+        let mut cols = plan_columns(
             self.catalog,
             &headers,
             path,
             &mut self.rec,
             &mut self.mapped,
         );
+        cols.delimiter = rdr.delimiter;
         self.check_columns(path, &headers, &cols)?;
         let transcoding = self.encoding.is_some_and(|e| e != encoding_rs::UTF_8);
         let sealed = cols.sealed.is_some();
+        let file1 = File1 {
+            cat: self.catalog,
+            cols: &cols,
+            transcoding,
+            sealed,
+        };
         let assumed = self.opts.date_order;
         let speculating = workers.is_some();
         let rows = Self::row_work(self.catalog, self.opts, self.key.as_ref(), &cols, assumed);
+        let cat = self.catalog;
         // On the workers: the dates' evidence, mojibake, the row's key
         // (`None` when the row is not UTF-8); and pass 2's reading.
         let work = |st: &mut State<S>, row: Row, _: &u64| {
-            let cells = Cells::packed(row);
+            let (cells, spans) = (Cells::packed(row), row.spans);
             let (pass1, worker) = (&mut st.0, &mut st.1);
             let Some(w) = worker else {
-                let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, None));
+                let key = cells.map(|c| pass1.key(&file1, c, spans, None));
                 return (key, None);
             };
-            let (worked, nonce) = rows.run_cells(w, cells, false);
-            let key = cells.map(|c| pass1.key(&cols, c, transcoding, sealed, nonce));
+            let (worked, nonce) = rows.run_cells(w, cells, spans, false);
+            let key = cells.map(|c| pass1.key(&file1, c, spans, nonce));
             (key, Some(worked))
         };
         let keys = &mut self.keys;
-        let cat = self.catalog;
-        let mut counted = FileRows::new(path, cols.targets.len());
+        let mut counted = FileRows::new(path, &cols.header);
         let mut ord = 0u32;
         let mut take = |line: u64, (key, worked): (Option<Option<RowId>>, Option<Worked>)| {
             let key = key.ok_or_else(|| encoding::not_utf8(path, line))?;
@@ -163,13 +171,22 @@ impl Run<'_, '_, '_> {
                 self.encoding.map_or("UTF-8", |e| e.name())
             ));
         }
-        let date_order = evidence.resolve(self.opts.date_order).map_err(|why| Error::Invalid {
-            path: path.to_path_buf(),
-            diagnostics: vec![
-                Diagnostic::error(path, None, format!("cannot tell the day from the month: {why}"))
-                    .with_hint("pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"),
-            ],
+        let mixed = evidence.dmy > 0 && evidence.mdy > 0;
+        let date_order = evidence.resolve(self.opts.date_order).map_err(|why| {
+            let mut hint = "pass --date-order dmy (10/03 = 10 March) or --date-order mdy (3/10 = 10 March)"
+                .to_string();
+            if mixed {
+                hint.push_str("; the dates in the other order are then set aside and counted, and their rows used without them");
+            }
+            Error::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![
+                    Diagnostic::error(path, None, format!("cannot tell the day from the month: {why}"))
+                        .with_hint(hint),
+                ],
+            }
         })?;
+        self.note_date_order(path, &evidence, date_order);
         let plan = Plan { cols, date_order };
         if plan.cols.sealed.is_some() {
             self.sealed_keys(file, path, &plan)?;
@@ -179,6 +196,47 @@ impl Run<'_, '_, '_> {
             workers: states.into_iter().filter_map(|st| st.1).collect(),
         });
         Ok((Some(plan), spec))
+    }
+
+    /// Say how a file's day/month order was settled when its dates did
+    /// not all agree, or when `--date-order` was not what they settle.
+    fn note_date_order(
+        &mut self,
+        path: &Path,
+        evidence: &OrderEvidence,
+        order: Option<crate::cli::DateOrder>,
+    ) {
+        use crate::cli::DateOrder;
+        let name = |o: DateOrder| match o {
+            DateOrder::Dmy => "day/month",
+            DateOrder::Mdy => "month/day",
+        };
+        let (Some(o), forced) = (order, self.opts.date_order) else {
+            return;
+        };
+        let against = evidence.against(order);
+        if against > 0 {
+            let why = match (evidence.settled(), forced) {
+                (Some(s), Some(f)) if s != f => {
+                    "as nine in ten of its dates or more are, whatever --date-order says"
+                }
+                (Some(_), _) => "as nine in ten of its dates or more are",
+                (None, _) => "as --date-order says",
+            };
+            self.rec.messages.push(format!(
+                "{}: warning: {} date(s) are day/month and {} month/day; the file is read as {}, {why}, and the {against} date(s) in the other order are set aside (counted below)",
+                path.display(),
+                evidence.dmy,
+                evidence.mdy,
+                name(o),
+            ));
+        } else if forced.is_some_and(|f| f != o) {
+            self.rec.messages.push(format!(
+                "{}: warning: --date-order is not used for this file: its dates are {}",
+                path.display(),
+                name(o)
+            ));
+        }
     }
 
     /// A sealed file's keys come from inside its envelopes: one more pass
@@ -208,6 +266,62 @@ impl Run<'_, '_, '_> {
         Ok(())
     }
 
+    /// A header name given to two columns or more cannot say which
+    /// answers belong to which question (two questions with the same
+    /// title, say), so the file is not read; unless every one of those
+    /// columns is dropped anyway (metadata farvel never keeps, or a column
+    /// that matches no question).
+    fn check_header_names(&self, path: &Path, headers: &[String]) -> Result<()> {
+        let mut at: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (c, h) in headers.iter().enumerate() {
+            at.entry(h.trim()).or_default().push(c);
+        }
+        let mut twice: Vec<(&str, Vec<usize>)> =
+            at.into_iter().filter(|(_, cs)| cs.len() > 1).collect();
+        twice.sort_by_key(|(_, cs)| cs[0]);
+        let dropped_anyway = |h: &str| {
+            matches!(
+                self.catalog.map_header(h),
+                None | Some(Target::Meta(Meta::Dropped))
+            )
+        };
+        let diagnostics: Vec<Diagnostic> = twice
+            .into_iter()
+            .filter(|(h, _)| !h.is_empty() && !dropped_anyway(h))
+            .map(|(h, cs)| {
+                let all = if cs.len() == 2 { "both" } else { "all" };
+                let places: Vec<String> = cs
+                    .iter()
+                    .map(|&c| format!("{} ({})", c + 1, column_letters(c)))
+                    .collect();
+                let places = match places.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => places.join(""),
+                };
+                Diagnostic::error(
+                    path,
+                    None,
+                    format!(
+                        "columns {places} are {all} named '{}': farvel cannot tell which answers belong to which question, so the file is not read",
+                        crate::diag::escape_controls(h)
+                    ),
+                )
+                .with_hint(
+                    "rename all but one of these columns in the export's header (say, add ' 2'), and map each to its question with `columns:` in the survey or --map FILE",
+                )
+            })
+            .collect();
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Invalid {
+            path: path.to_path_buf(),
+            diagnostics,
+        })
+    }
+
     /// A file that answers nothing, or holds sealed rows without a key,
     /// cannot be read.
     fn check_columns(&mut self, path: &Path, headers: &[String], cols: &Columns) -> Result<()> {
@@ -231,11 +345,11 @@ impl Run<'_, '_, '_> {
         if cols.sealed.is_none() {
             return Ok(());
         }
-        let beside: Vec<&str> = headers
+        let beside: Vec<String> = headers
             .iter()
             .zip(&cols.targets)
             .filter(|(_, t)| matches!(t, Some(t) if !matches!(t, Target::Meta(_))))
-            .map(|(h, _)| h.trim())
+            .map(|(h, _)| crate::diag::escape_controls(h.trim()).into_owned())
             .collect();
         if !beside.is_empty() {
             self.rec.messages.push(format!(
@@ -246,6 +360,9 @@ impl Run<'_, '_, '_> {
         }
         // Every question travels inside the envelope.
         self.mapped.extend(0..self.catalog.questions.len());
+        if self.key.is_none() && self.opts.key_source == crate::cli::KeySource::EmptyEnv {
+            return Err(super::empty_key_env(path));
+        }
         if self.key.is_none() {
             return Err(Error::Invalid {
                 path: path.to_path_buf(),
@@ -279,18 +396,22 @@ struct Pass1 {
     order: Vec<usize>,
 }
 
+/// What pass 1 knows of a file: its survey, its columns, whether its
+/// text is transcoded and whether its rows are sealed.
+struct File1<'x, 's> {
+    cat: &'x Catalog<'s>,
+    cols: &'x Columns,
+    transcoding: bool,
+    sealed: bool,
+}
+
 impl Pass1 {
     /// Pass 1's work on one row: its dates' evidence and mojibake are
-    /// gathered; out comes its duplicate key, if it has one. `nonce`: the
-    /// row's nonce when pass 2 has read it already.
-    fn key(
-        &mut self,
-        cols: &Columns,
-        cells: Cells,
-        transcoding: bool,
-        sealed: bool,
-        nonce: Option<&str>,
-    ) -> Option<RowId> {
+    /// gathered; out comes its duplicate key, if it has one. `spans`: the
+    /// record may span several lines; `nonce`: the row's nonce when pass 2
+    /// has read it already.
+    fn key(&mut self, f: &File1, cells: Cells, spans: bool, nonce: Option<&str>) -> Option<RowId> {
+        let (cat, cols, transcoding, sealed) = (f.cat, f.cols, f.transcoding, f.sealed);
         for &c in &cols.date_columns {
             let v = cells.get(c);
             if !year_first(v)
@@ -303,9 +424,23 @@ impl Pass1 {
         match (sealed, nonce) {
             (true, _) => None,
             (false, Some(n)) if !n.is_empty() => Some(RowId::nonce(n)),
-            (false, _) => plain_key(cols, cells, &mut self.order),
+            (false, _) => plain_key(cat, cols, cells, spans, &mut self.order),
         }
     }
+}
+
+/// A column's letters in a spreadsheet: 0 → `A`, 25 → `Z`, 26 → `AA`.
+fn column_letters(mut c: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether `v` starts with a year (`2025-03-14…`, `2025/3/14…`): such a
@@ -331,14 +466,25 @@ pub(super) struct Plan {
 
 /// The duplicate key of a plain row, read straight from its cells, or
 /// `None` when pass 2 will reject the row (more cells than the header, no
-/// answer). Mirrors what [`Interpreter::interpret_cells`] reads: the last
-/// nonce, else the last id or the first time stamp with every non-blank
-/// answer cell (and `_period`) by target, so column order does not matter.
-fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<RowId> {
-    if cells.len() > cols.targets.len() {
+/// answer, another version of the survey). Mirrors what
+/// [`Interpreter::interpret_cells`] reads: the last nonce, else the last id
+/// or the first time stamp with every non-blank answer cell (and
+/// `_period`) by target, so column order does not matter.
+fn plain_key(
+    cat: &Catalog,
+    cols: &Columns,
+    cells: Cells,
+    spans: bool,
+    order: &mut Vec<usize>,
+) -> Option<RowId> {
+    if cells.len() > cols.targets.len()
+        || cols.is_header(cells)
+        || cols.joined(cells, spans).is_some()
+    {
         return None;
     }
     let (mut nonce, mut id, mut time, mut answered) = (None, None, None, false);
+    let mut fingerprint = None;
     order.clear();
     for (c, (t, v)) in cols.targets.iter().zip(cells.iter()).enumerate() {
         let (Some(t), v) = (t, v.trim()) else {
@@ -352,6 +498,7 @@ fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<Row
             Target::Meta(Meta::Id) => id = Some(v),
             Target::Meta(Meta::Time) => time = time.or(Some(v)),
             Target::Meta(Meta::Period) => order.push(c),
+            Target::Meta(Meta::Fingerprint) => fingerprint = Some(v),
             Target::Meta(_) => {}
             _ => {
                 answered = true;
@@ -359,7 +506,7 @@ fn plain_key(cols: &Columns, cells: Cells, order: &mut Vec<usize>) -> Option<Row
             }
         }
     }
-    if !answered {
+    if !answered || fingerprint.is_some_and(|f| cat.version_of(f).is_none()) {
         return None;
     }
     if let Some(n) = nonce {
@@ -379,5 +526,19 @@ fn row_id(nonce: Option<&str>, stamp: &str, r: &crate::answers::Response) -> Row
     match nonce.filter(|n| !n.is_empty()) {
         Some(n) => RowId::nonce(n),
         None => RowId::row_debug(stamp, &[&r.period, &r.answers, &r.other]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        let got: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(got, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
     }
 }

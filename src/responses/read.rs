@@ -81,6 +81,8 @@ impl<R: Read> Packed<R> {
         let (mut out, mut ends) = (0, 0);
         loop {
             let input = self.input.fill_buf()?;
+            // At the end of the input, the last record has no terminator.
+            let end_of_input = input.is_empty();
             let (res, nin, nout, nend) = self.core.read_record(
                 input,
                 &mut batch.bytes[b0 + out..],
@@ -97,7 +99,13 @@ impl<R: Read> Packed<R> {
                 R::OutputEndsFull => grow(&mut batch.ends),
                 R::Record => {
                     self.line = line;
+                    // The line the reader is on now: one past the record's
+                    // first line (the same line, for a last record without
+                    // a terminator), unless line breaks lie inside its cells.
+                    let now = self.core.line() + self.crs.lone;
+                    let next = line + u64::from(!end_of_input);
                     batch.rows.push((b0, e0));
+                    batch.spans.push(now > next);
                     batch.used += out;
                     batch.nends += ends;
                     return Ok(Some(start));
@@ -139,6 +147,9 @@ pub struct Batch {
     nends: usize,
     /// Per record: where its bytes and its ends start.
     rows: Vec<(usize, usize)>,
+    /// Per record: whether it may span several lines of the input (line
+    /// breaks inside quoted cells, or blank lines skipped before it).
+    spans: Vec<bool>,
 }
 
 impl Batch {
@@ -146,6 +157,7 @@ impl Batch {
         self.used = 0;
         self.nends = 0;
         self.rows.clear();
+        self.spans.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -173,6 +185,7 @@ impl Batch {
         Row {
             bytes: &self.bytes[b..b_end],
             ends: &self.ends[e..e_end],
+            spans: self.spans.get(i).copied().unwrap_or(true),
             // `None` when the record starts or ends inside a character.
             text: all.and_then(|t| t.get(b..b_end)),
         }
@@ -193,6 +206,10 @@ impl Batch {
 pub struct Row<'a> {
     pub bytes: &'a [u8],
     pub ends: &'a [usize],
+    /// Whether the record may span several lines of the input: only then
+    /// may its cells hold line breaks (blank lines skipped before it set
+    /// it too).
+    pub spans: bool,
     /// The bytes as text, when known to be UTF-8 already; `None` says
     /// only that they have not been checked.
     pub text: Option<&'a str>,
@@ -323,6 +340,11 @@ mod tests {
     /// A record read: its offset, its line and its cells.
     type Read1 = (u64, u64, Vec<Vec<u8>>);
 
+    /// Whether a record's cells hold a line break.
+    fn has_break(cells: &[Vec<u8>]) -> bool {
+        cells.iter().flatten().any(|&b| b == b'\n' || b == b'\r')
+    }
+
     /// Records as the csv reader reads them, and as [`Packed`] does from
     /// input arriving in pieces of `chunk` bytes.
     fn both(data: &[u8], chunk: usize) -> [Vec<Read1>; 2] {
@@ -348,6 +370,12 @@ mod tests {
         let mut got = Vec::new();
         while let Ok(Some(at)) = p.read(&mut batch) {
             let row = batch.row(batch.len() - 1);
+            let cells: Vec<Vec<u8>> = (0..row.len())
+                .filter_map(|i| row.cell(i))
+                .map(<[u8]>::to_vec)
+                .collect();
+            // Blank lines skipped before a record may flag it too.
+            assert!(row.spans || !has_break(&cells), "{cells:?}");
             got.push((
                 at,
                 p.line(),

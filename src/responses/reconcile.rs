@@ -4,6 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+pub use super::file::NOT_A_FINGERPRINT;
+
+/// At most this many other versions' fingerprints are listed.
+pub const LISTED: usize = 5;
+
 /// Per input file: rows read = used + rejected + duplicates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileTally {
@@ -15,6 +20,11 @@ pub struct FileTally {
     pub duplicates: u64,
     /// Rows shorter than the header, used with empty cells.
     pub short_rows: u64,
+    /// Rejected records that spanned several lines of the file (a stray
+    /// quote joins the lines up to the next quote into one record), and
+    /// how many lines they spanned together.
+    pub joined: u64,
+    pub joined_lines: u64,
 }
 
 /// Totals for a whole run, handed to the report.
@@ -30,8 +40,16 @@ pub struct Reconciliation {
     pub unmapped_columns: BTreeSet<String>,
     /// Questions that no column of any file mapped to.
     pub questions_without_column: Vec<String>,
-    /// Rows whose `_survey` fingerprint differs from the survey's.
+    /// Rows used whose `_survey` fingerprint is an accepted earlier
+    /// version's (`accept_fingerprints`, `--accept-fingerprint`).
     pub fingerprint_mismatches: u64,
+    /// Rows whose `_survey` fingerprint names this version of the survey
+    /// or an accepted one.
+    pub named_this_version: u64,
+    /// Rows rejected as from another version of the survey, by the first
+    /// 12 digits of the fingerprint they name (or
+    /// `"(not a fingerprint)"`).
+    pub other_versions: BTreeMap<String, u64>,
     /// Warnings about single rows and columns (`file:line: …`), a bounded
     /// number per file; never an answer's value.
     pub messages: Vec<String>,
@@ -50,6 +68,63 @@ impl Reconciliation {
     pub fn rejected(&self) -> u64 {
         self.files.iter().flat_map(|f| f.rejected.values()).sum()
     }
+    /// Whether rows name other versions of the survey and none names this
+    /// one or an accepted one: then the exports are most likely of another
+    /// version, and the run stops short of its output (exit 1).
+    pub fn no_version_matches(&self) -> bool {
+        !self.other_versions.is_empty() && self.named_this_version == 0
+    }
+
+    /// The error for [`Reconciliation::no_version_matches`]: the
+    /// fingerprints found (at most [`LISTED`], most rows first) and how to
+    /// accept one. `short` is the survey's short fingerprint.
+    pub fn other_versions_error(&self, survey: &std::path::Path, short: &str) -> String {
+        let rows: u64 = self.other_versions.values().sum();
+        let mut out = format!(
+            "error: no row is from this version of {} (fingerprint {short}): {rows} row(s) name other versions and were rejected\n",
+            survey.display()
+        );
+        out.push_str(&self.other_versions_list());
+        let accept = self
+            .by_rows()
+            .into_iter()
+            .map(|(fp, _)| fp)
+            .find(|fp| fp.as_str() != NOT_A_FINGERPRINT);
+        match accept {
+            Some(fp) => out.push_str(&format!(
+                "  = hint: if these answers were given to an earlier version of this survey and still fit it, accept that version: pass --accept-fingerprint {fp}, or add `accept_fingerprints: ['{fp}']` to the survey; if they are another survey's, ingest them with that survey\n"
+            )),
+            None => out.push_str(
+                "  = hint: the `_survey` column holds no fingerprint farvel can accept (12 to 64 hex digits); is it an export of this survey?\n",
+            ),
+        }
+        out
+    }
+
+    /// The other versions, most rows first (then by name).
+    fn by_rows(&self) -> Vec<(&String, u64)> {
+        let mut v: Vec<(&String, u64)> = self.other_versions.iter().map(|(f, n)| (f, *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v
+    }
+
+    /// One line per other version (at most [`LISTED`]), indented.
+    fn other_versions_list(&self) -> String {
+        let v = self.by_rows();
+        let mut out = String::new();
+        for (fp, n) in v.iter().take(LISTED) {
+            out.push_str(&format!("  {fp}: {n} row(s)\n"));
+        }
+        if v.len() > LISTED {
+            let rest: u64 = v[LISTED..].iter().map(|(_, n)| n).sum();
+            out.push_str(&format!(
+                "  … and {} more fingerprint(s): {rest} row(s)\n",
+                v.len() - LISTED
+            ));
+        }
+        out
+    }
+
     /// Whether read = used + rejected + duplicates holds for every file.
     pub fn adds_up(&self) -> bool {
         self.files
@@ -94,6 +169,12 @@ impl Reconciliation {
             if rejected > 0 {
                 out.push_str(&format!("  rejected: {}\n", counts(&f.rejected)));
             }
+            if f.joined > 0 {
+                out.push_str(&format!(
+                    "  {} rejected record(s) spanned {} line(s) of the file: a stray quote reads every line up to the next quote as one record, so one such record may hold several respondents\n",
+                    f.joined, f.joined_lines
+                ));
+            }
             if f.short_rows > 0 {
                 out.push_str(&format!(
                     "  {} short row(s) read with empty cells\n",
@@ -137,9 +218,16 @@ impl Reconciliation {
         }
         if self.fingerprint_mismatches > 0 {
             out.push_str(&format!(
-                "warning: {} row(s) were posted by another version of the survey (their fingerprint differs)\n",
+                "note: {} row(s) were posted by an earlier version of the survey whose fingerprint is accepted\n",
                 self.fingerprint_mismatches
             ));
+        }
+        if !self.other_versions.is_empty() && !self.no_version_matches() {
+            out.push_str(&format!(
+                "warning: rows from other versions of the survey were rejected; the fingerprints they name:\n{}",
+                self.other_versions_list()
+            ));
+            out.push_str("  = hint: to read one version's answers as this version's, pass --accept-fingerprint HEX or list it in the survey's `accept_fingerprints`\n");
         }
         out
     }

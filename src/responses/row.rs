@@ -12,16 +12,17 @@ use super::coded::{Coded, Dropped};
 use super::columns::Columns;
 use super::headers::{Catalog, Meta, Target, meta_of};
 use super::memo::Memos;
-use super::time::{DayPeriods, NaiveZone, Placing, parse_stamp};
+use super::time::{DayPeriods, NaiveZone, Placing, in_the_other_order, parse_stamp};
 use super::validate::check_row;
-use super::values::{read_question, rule};
+use super::values::{How, read_question, rule};
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RowOutcome<'a> {
     /// Read into the [`Scratch`]'s [`Coded`] (with what was set aside).
     Used {
-        fingerprint_mismatch: bool,
+        /// Which version of the survey the row's `_survey` cell names.
+        version: Version,
         /// The submission's nonce, trimmed, when it has one.
         nonce: Option<&'a str>,
         /// The service's id or time stamp as written (for duplicates).
@@ -29,12 +30,33 @@ pub enum RowOutcome<'a> {
     },
     /// The row could not be read at all: a fixed reason.
     Rejected(&'static str),
+    /// The row's `_survey` cell (trimmed) names neither this version of
+    /// the survey nor an accepted one: rejected, and counted by that cell.
+    OtherVersion(&'a str),
 }
+
+/// The version of the survey a row names in its `_survey` cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// No fingerprint (no `_survey` column, or a blank cell).
+    Unnamed,
+    /// This version's fingerprint.
+    This,
+    /// An earlier version's, accepted (`accept_fingerprints`,
+    /// `--accept-fingerprint`).
+    Accepted,
+}
+
+/// The reason a row from another version of the survey is rejected for.
+pub const OTHER_VERSION: &str = "from another version of the survey";
 
 /// The per-row reader: the catalog plus what is known about the file.
 pub struct Interpreter<'c, 's> {
     pub catalog: &'c Catalog<'s>,
     pub date_order: Option<DateOrder>,
+    /// Text cells are neutralised (a normalised CSV): one leading `'` is
+    /// removed before a formula-like start ([`super::normal::unneutralise`]).
+    pub unquote: bool,
     pub zone: NaiveZone,
     pub granularity: Granularity,
 }
@@ -184,7 +206,10 @@ impl Interpreter<'_, '_> {
         // Whether the row holds anything at all; reading touches nothing
         // until a question has a cell.
         let mut any = false;
-        let order = self.date_order;
+        let order = How {
+            order: self.date_order,
+            unquote: self.unquote,
+        };
         for (qi, (info, slot)) in self.catalog.questions.iter().zip(&sc.slots.all).enumerate() {
             if let Some(&Some(cell)) = direct.get(qi) {
                 if let Some(v) = cells.filled(cell as usize) {
@@ -221,21 +246,20 @@ impl Interpreter<'_, '_> {
         if !any {
             return RowOutcome::Rejected("no answers");
         }
+        let version = match m.fingerprint {
+            None => Version::Unnamed,
+            Some(f) => {
+                let f = trim(f);
+                match self.catalog.version_of(f) {
+                    Some(v) => v,
+                    None => return RowOutcome::OtherVersion(f),
+                }
+            }
+        };
         check_row(self.catalog, c);
         c.period = self.period(&m, has_time, &mut sc.days, &mut c.dropped);
-        let fp = self.catalog.survey.fingerprint.as_str();
-        // A prefix of the fingerprint (lowercase hex), in either case.
-        let fingerprint_mismatch = m.fingerprint.is_some_and(|f| {
-            let f = trim(f);
-            f.len() < 12
-                || !fp.as_bytes().get(..f.len()).is_some_and(|p| {
-                    // Written as drawn (lowercase) most often: compared
-                    // byte for byte first.
-                    p == f.as_bytes() || p.eq_ignore_ascii_case(f.as_bytes())
-                })
-        });
         RowOutcome::Used {
-            fingerprint_mismatch,
+            version,
             nonce: m.nonce.map(trim),
             stamp: trim(m.id.or(m.time).unwrap_or("")),
         }
@@ -263,7 +287,14 @@ impl Interpreter<'_, '_> {
                 tz: self.catalog.survey.timezone,
                 granularity: self.granularity,
             };
-            parse_stamp(t).and_then(|st| days.period(&st, placing))
+            let st = parse_stamp(t);
+            let p = st.and_then(|st| days.period(&st, placing));
+            if p.is_none() {
+                let other = st.is_some_and(|st| in_the_other_order(st.date, self.date_order));
+                dropped.push((None, if other { rule::DATE_ORDER } else { rule::TIME }));
+                return None;
+            }
+            p
         };
         if p.is_none() {
             dropped.push((None, rule::TIME));
@@ -292,6 +323,7 @@ mod tests {
         Interpreter {
             catalog: cat,
             date_order: None,
+            unquote: false,
             zone,
             granularity: Granularity::Quarter,
         }
@@ -331,6 +363,7 @@ mod tests {
     ) -> (String, Vec<String>) {
         match outcome {
             RowOutcome::Rejected(why) => (format!("rejected: {why}"), vec![]),
+            RowOutcome::OtherVersion(_) => (format!("rejected: {OTHER_VERSION}"), vec![]),
             RowOutcome::Used { .. } => (
                 record(s, &sc.coded.to_response(cat)).join(";"),
                 sc.coded
@@ -407,6 +440,7 @@ mod tests {
             let cells = Cells::packed(*r).unwrap_or_else(|| panic!("not UTF-8"));
             match interp.interpret_cells(&cols, cells, sc) {
                 RowOutcome::Rejected(why) => format!("rejected: {why}"),
+                RowOutcome::OtherVersion(_) => format!("rejected: {OTHER_VERSION}"),
                 RowOutcome::Used { .. } => format!(
                     "{:?} {:?}",
                     record(&s, &sc.coded.to_response(&cat)),

@@ -195,19 +195,63 @@ impl OrderEvidence {
         }
     }
 
-    /// The order to use; `Err` when the file does not settle it (mixed, or
-    /// only ambiguous dates and no `forced` order).
-    pub fn resolve(&self, forced: Option<DateOrder>) -> Result<Option<DateOrder>, &'static str> {
-        match (self.dmy > 0, self.mdy > 0) {
-            (true, true) => Err("the file mixes day/month and month/day dates"),
-            (true, false) => Ok(Some(DateOrder::Dmy)),
-            (false, true) => Ok(Some(DateOrder::Mdy)),
-            (false, false) if self.ambiguous > 0 && forced.is_none() => {
-                Err("every date in the file could be day/month or month/day")
-            }
-            (false, false) => Ok(forced),
+    /// The order the file's dates settle by themselves: the one all its
+    /// telling dates show, or that at least nine in ten of them show (the
+    /// others are then dates in the other order, set aside one by one).
+    pub fn settled(&self) -> Option<DateOrder> {
+        let (d, m) = (self.dmy, self.mdy);
+        let most = |few: u64| few.saturating_mul(10) <= d.saturating_add(m);
+        match (d, m) {
+            (0, 0) => None,
+            (_, 0) => Some(DateOrder::Dmy),
+            (0, _) => Some(DateOrder::Mdy),
+            _ if most(m) => Some(DateOrder::Dmy),
+            _ if most(d) => Some(DateOrder::Mdy),
+            _ => None,
         }
     }
+
+    /// The order to use: the one the file settles ([`OrderEvidence::settled`]),
+    /// else `forced` (`--date-order`). `Err` only when neither tells it:
+    /// the file mixes both orders with no clear majority, or holds only
+    /// dates that could be either.
+    pub fn resolve(&self, forced: Option<DateOrder>) -> Result<Option<DateOrder>, String> {
+        match (self.settled(), forced) {
+            (Some(o), _) => Ok(Some(o)),
+            (None, Some(f)) => Ok(Some(f)),
+            (None, None) if self.dmy > 0 && self.mdy > 0 => Err(format!(
+                "the file mixes day/month dates ({}) and month/day dates ({})",
+                self.dmy, self.mdy
+            )),
+            (None, None) if self.ambiguous > 0 => {
+                Err("every date in the file could be day/month or month/day".into())
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// How many of the file's dates show the order other than `order`.
+    pub fn against(&self, order: Option<DateOrder>) -> u64 {
+        match order {
+            Some(DateOrder::Dmy) => self.mdy,
+            Some(DateOrder::Mdy) => self.dmy,
+            None => 0,
+        }
+    }
+}
+
+/// Whether the date `d`, which does not read under `order`, would read
+/// under the other order: a date in the other day/month order (`4/13/2025`
+/// in a day/month file), not a date that is no date at all.
+pub fn in_the_other_order(d: DateParts, order: Option<DateOrder>) -> bool {
+    let flipped = match order {
+        Some(DateOrder::Dmy) => DateOrder::Mdy,
+        Some(DateOrder::Mdy) => DateOrder::Dmy,
+        None => return false,
+    };
+    let valid =
+        |o| ymd(d, Some(o)).is_some_and(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).is_some());
+    matches!(d, DateParts::Slash { .. }) && valid(flipped) && order.is_some_and(|o| !valid(o))
 }
 
 /// Year, month, day of `d` under `order`.
@@ -497,7 +541,35 @@ mod tests {
             b: 14,
             year: 2025,
         });
-        assert!(mixed.resolve(Some(DateOrder::Dmy)).is_err());
+        // One day/month date and one month/day: no order settles, but
+        // --date-order does.
+        assert!(mixed.resolve(None).is_err());
+        assert_eq!(
+            mixed.resolve(Some(DateOrder::Dmy)),
+            Ok(Some(DateOrder::Dmy))
+        );
+        assert_eq!(mixed.against(Some(DateOrder::Dmy)), 1);
+        // Nine in ten settle it, whatever --date-order says.
+        for _ in 0..8 {
+            mixed.add(DateParts::Slash {
+                a: 13,
+                b: 3,
+                year: 2025,
+            });
+        }
+        assert_eq!((mixed.dmy, mixed.mdy), (9, 1));
+        assert_eq!(mixed.resolve(None), Ok(Some(DateOrder::Dmy)));
+        assert_eq!(
+            mixed.resolve(Some(DateOrder::Mdy)),
+            Ok(Some(DateOrder::Dmy))
+        );
+        let other = |a, b| DateParts::Slash { a, b, year: 2025 };
+        assert!(in_the_other_order(other(4, 13), Some(DateOrder::Dmy)));
+        assert!(in_the_other_order(other(13, 4), Some(DateOrder::Mdy)));
+        assert!(!in_the_other_order(other(13, 4), Some(DateOrder::Dmy)));
+        assert!(!in_the_other_order(other(13, 13), Some(DateOrder::Dmy)));
+        assert!(!in_the_other_order(other(31, 2), Some(DateOrder::Dmy)));
+        assert!(!in_the_other_order(other(4, 13), None));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod rule {
     pub const HIDDEN: &str = "answered although hidden";
     pub const OTHER_WITHOUT: &str = "other text without \"other\" chosen";
     pub const TIME: &str = "missing or unreadable submission time";
+    pub const DATE_ORDER: &str = "a date in the other day/month order";
 }
 
 /// A question with what reading its cells needs, prepared once.
@@ -68,19 +69,32 @@ impl<'s> QInfo<'s> {
     }
 }
 
+/// How a file's cells are read beyond the question: its day/month order,
+/// and whether its text cells are neutralised (a normalised CSV).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct How {
+    pub order: Option<DateOrder>,
+    pub unquote: bool,
+}
+
+impl How {
+    /// A text cell as written before the normalised CSV neutralised it.
+    #[inline]
+    fn text<'a>(&self, v: &'a str) -> &'a str {
+        if self.unquote {
+            super::normal::unneutralise(v)
+        } else {
+            v
+        }
+    }
+}
+
 /// What one question's cells read as: the answer and the "other" text.
 type Read = Result<(Option<Code>, Option<Span>), &'static str>;
 
 /// Read question `qi`'s slot into `c` (answer, other text, and every
 /// answer set aside in `c.dropped`).
-pub fn read_question(
-    info: &QInfo,
-    qi: usize,
-    s: &Slot,
-    cells: Cells,
-    order: Option<DateOrder>,
-    c: &mut Coded,
-) {
+pub fn read_question(info: &QInfo, qi: usize, s: &Slot, cells: Cells, how: How, c: &mut Coded) {
     let q = info.q;
     let at = Some(qi as u32);
     let r: Read = match &q.kind {
@@ -94,8 +108,8 @@ pub fn read_question(
         Kind::Nps => one(s, cells, |v| read_point(&NPS, v).map(Code::Point)),
         Kind::Matrix { rows, scale, .. } => Ok((read_matrix(rows, scale, qi, s, cells, c), None)),
         Kind::Number { .. } => one(s, cells, |v| read_number(&q.kind, v).map(Code::Number)),
-        Kind::Date { .. } => read_date(s, cells, order),
-        Kind::Text { .. } => read_text(info, s, cells, c),
+        Kind::Date { .. } => read_date(s, cells, how.order),
+        Kind::Text { .. } => read_text(info, s, cells, how, c),
         Kind::Info => Ok((None, None)),
     };
     let (answer, mut other) = r.unwrap_or_else(|rule| {
@@ -112,7 +126,7 @@ pub fn read_question(
             _ => false,
         };
         if has_other && other.is_none() {
-            other = Some(c.push_text(t.trim()));
+            other = Some(c.push_text(how.text(t.trim())));
         } else if !has_other && q.kind.allows_other() {
             c.dropped.push((at, rule::OTHER_WITHOUT));
         }
@@ -414,14 +428,17 @@ fn read_date(s: &Slot, cells: Cells, order: Option<DateOrder>) -> Read {
     one(s, cells, |v| {
         month_of(v, order)
             .map(|(year, month)| Code::Month { year, month })
-            .ok_or(rule::NOT_DATE)
+            .ok_or_else(|| match super::time::parse_stamp(v) {
+                Some(st) if super::time::in_the_other_order(st.date, order) => rule::DATE_ORDER,
+                _ => rule::NOT_DATE,
+            })
     })
 }
 
-fn read_text(info: &QInfo, s: &Slot, cells: Cells, c: &mut Coded) -> Read {
+fn read_text(info: &QInfo, s: &Slot, cells: Cells, how: How, c: &mut Coded) -> Read {
     let v = match s.values.as_slice() {
         [] => return Ok((None, None)),
-        [v] => cells.get(*v as usize),
+        [v] => how.text(cells.get(*v as usize)),
         _ => return Err(rule::SEVERAL),
     };
     let span = c.push_text(v);

@@ -52,6 +52,8 @@ pub enum Ty {
     Endpoint,
     /// The anonymity block.
     Anonymity,
+    /// A list of survey fingerprints: 12 to 64 hex digits each.
+    Fingerprints,
 }
 
 /// One key of one level.
@@ -121,6 +123,16 @@ pub const RESERVED_IDS: &[&str] = &[
 /// The slug rule for ids, option values and row ids.
 pub const ID_PATTERN: &str = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$";
 
+/// A survey fingerprint as `accept_fingerprints` and
+/// `--accept-fingerprint` take it: the short form (12 hex digits, as the
+/// page posts it in `_survey`) up to the whole (64).
+pub const FINGERPRINT_PATTERN: &str = "^[0-9a-fA-F]{12,64}$";
+
+/// Whether `s` is a fingerprint by [`FINGERPRINT_PATTERN`].
+pub fn is_fingerprint(s: &str) -> bool {
+    (12..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 pub const TOP_KEYS: &[Key] = &[
     opt("id", Ty::Str, "The survey id; defaults to the file name."),
     opt(
@@ -170,6 +182,11 @@ pub const TOP_KEYS: &[Key] = &[
         "public_key",
         Ty::Str,
         "The custodian's public key, for sealed responses.",
+    ),
+    opt(
+        "accept_fingerprints",
+        Ty::Fingerprints,
+        "Fingerprints of earlier versions whose answers are read as this version's.",
     ),
     req("sections", Ty::Sections, "The survey's sections, in order."),
 ];

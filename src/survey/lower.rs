@@ -101,6 +101,12 @@ pub fn lower(raw: RawSurvey, path: &Path) -> Result<Survey> {
         ui: raw.ui.unwrap_or_default(),
         collection,
         public_key: raw.public_key,
+        accept_fingerprints: raw
+            .accept_fingerprints
+            .unwrap_or_default()
+            .iter()
+            .map(|f| f.trim().to_ascii_lowercase())
+            .collect(),
         sections,
         fingerprint: String::new(),
     };

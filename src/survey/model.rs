@@ -62,6 +62,9 @@ pub struct Survey {
     pub collection: Collection,
     /// The custodian's public key (sealed collection), as written in the file.
     pub public_key: Option<String>,
+    /// Fingerprints (lowercase hex, 12 to 64 digits) of earlier versions of
+    /// the survey whose answers are read as this version's.
+    pub accept_fingerprints: Vec<String>,
     pub sections: Vec<Section>,
     /// sha256 over the canonical structure (see [`crate::survey::fingerprint`]), hex.
     pub fingerprint: String,

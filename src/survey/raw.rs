@@ -47,6 +47,7 @@ pub struct RawSurvey {
     pub ui: Option<BTreeMap<String, BTreeMap<String, String>>>,
     pub collection: Option<String>,
     pub public_key: Option<String>,
+    pub accept_fingerprints: Option<Vec<String>>,
     pub sections: Vec<RawSection>,
 }
 

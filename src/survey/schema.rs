@@ -141,6 +141,10 @@ fn value(ty: Ty) -> Json {
         }),
         Ty::Endpoint => json!({"$ref": "#/$defs/endpoint"}),
         Ty::Anonymity => json!({"$ref": "#/$defs/anonymity"}),
+        Ty::Fingerprints => json!({
+            "type": "array",
+            "items": {"type": "string", "pattern": FINGERPRINT_PATTERN}
+        }),
     }
 }
 

@@ -209,6 +209,8 @@ fn write_shape(
         granularity: Granularity::Quarter,
         progress: false,
         key: None,
+        key_source: Default::default(),
+        accept_fingerprints: Vec::new(),
     };
     let path = dir.join("export.csv");
     let mut rows: Vec<Vec<String>> = Vec::new();

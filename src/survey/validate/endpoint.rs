@@ -272,6 +272,37 @@ pub fn collection(ctx: &mut Ctx, root: &Node) {
     }
 }
 
+/// `accept_fingerprints`: fingerprints of earlier versions, 12 to 64 hex
+/// digits each, written as text (an unquoted `123456789012` is a number to
+/// YAML, and to every other reader of the file).
+pub fn accept_fingerprints(ctx: &mut Ctx, root: &Node) {
+    let Some(v) = root.get("accept_fingerprints") else {
+        return;
+    };
+    let Some(items) = seq_of(ctx, v, "accept_fingerprints") else {
+        return;
+    };
+    for item in items {
+        let Some(t) = str_of(ctx, item, "a fingerprint") else {
+            continue;
+        };
+        if !crate::survey::keys::is_fingerprint(t.trim()) {
+            ctx.error(
+                item,
+                format!("'{t}' is not a survey fingerprint: give 12 to 64 hex digits (0-9, a-f)"),
+            );
+            ctx.hint("the rows' `_survey` column holds the short fingerprint (12 hex digits); `farvel ingest` lists those it finds");
+        } else if item.style() == Some(super::tree::Style::Plain) && t.parse::<f64>().is_ok() {
+            ctx.error(
+                item,
+                format!(
+                    "write the fingerprint in quotes, '{t}': unquoted, YAML reads it as a number"
+                ),
+            );
+        }
+    }
+}
+
 /// `columns`: export header → question id (or `q_other`, `q__row`, `q__option`).
 pub fn columns(ctx: &mut Ctx, root: &Node, qs: &[Q]) {
     let Some(c) = root.get("columns") else {

@@ -149,6 +149,7 @@ fn survey(ctx: &mut Ctx, root: &Node) {
     endpoint::endpoint(ctx, root, &qs);
     endpoint::anonymity(ctx, root);
     endpoint::collection(ctx, root);
+    endpoint::accept_fingerprints(ctx, root);
     endpoint::columns(ctx, root, &qs);
     endpoint::ui(ctx, root);
     warnings::warnings(ctx, root, &qs);

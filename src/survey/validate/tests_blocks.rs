@@ -80,6 +80,18 @@ fn endpoint_and_survey_blocks() {
             "3:13: error: 'public_key' is not a farvel public key: a public key starts with `farvel-pk1:` (copy the line from survey.pub, made by `farvel keys new`)",
         ),
         (
+            "title: T\naccept_fingerprints: ['3f2a9b0c1d4']\n".into(),
+            "2:23: error: '3f2a9b0c1d4' is not a survey fingerprint: give 12 to 64 hex digits (0-9, a-f)",
+        ),
+        (
+            "title: T\naccept_fingerprints: [123456789012]\n".into(),
+            "2:23: error: write the fingerprint in quotes, '123456789012': unquoted, YAML reads it as a number",
+        ),
+        (
+            "title: T\naccept_fingerprints: 3f2a9b0c1d4e\n".into(),
+            "2:22: error: 'accept_fingerprints' must be a list, found '3f2a9b0c1d4e'",
+        ),
+        (
             "title: T\ncollection: open\n".into(),
             "2:13: error: 'collection' must be plain or sealed, found 'open'",
         ),
