@@ -52,6 +52,8 @@ pub enum Ty {
     Endpoint,
     /// The anonymity block.
     Anonymity,
+    /// Expected shares: segment question id → (option value → share in (0, 1]).
+    Expected,
 }
 
 /// One key of one level.
@@ -236,6 +238,11 @@ pub const ANONYMITY_KEYS: &[Key] = &[
         "expected_respondents",
         Ty::Int(1),
         "How many answers you expect, to warn about small segments.",
+    ),
+    opt(
+        "expected",
+        Ty::Expected,
+        "Per segment question: option value → expected share of respondents (for `farvel plan`).",
     ),
 ];
 

@@ -141,6 +141,13 @@ fn value(ty: Ty) -> Json {
         }),
         Ty::Endpoint => json!({"$ref": "#/$defs/endpoint"}),
         Ty::Anonymity => json!({"$ref": "#/$defs/anonymity"}),
+        Ty::Expected => json!({
+            "type": "object", "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+            }
+        }),
     }
 }
 
