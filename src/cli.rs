@@ -43,6 +43,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Write or update the custodian's review file of every free-text answer.
     Review(ReviewArgs),
+    /// Forecast, before any answers exist, what the first report can show and when.
+    Plan(PlanArgs),
     /// Create and inspect the custodian's keys for sealed responses.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -262,6 +264,45 @@ pub struct ReviewArgs {
     pub read: ReadArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The survey file.
+    pub survey: PathBuf,
+    /// How many people leave a year (a whole number, 1 or more).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_leavers)]
+    pub leavers_per_year: u32,
+    /// The share of leavers expected to answer: above 0, at most 1.
+    #[arg(long, value_name = "RATE", default_value = "0.6", allow_negative_numbers = true, value_parser = parse_rate)]
+    pub response_rate: f64,
+    /// The report's period setting to forecast for.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub period: ReportPeriod,
+    /// Print the forecast as JSON (docs/plan.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_leavers(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => {
+            u32::try_from(n).map_err(|_| format!("at most {} leavers a year", u32::MAX))
+        }
+        Ok(_) => Err("the number of leavers a year must be 1 or more".into()),
+        Err(_) => Err("the number of leavers a year must be a whole number, 1 or more".into()),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
+        Ok(r) if (2.0..=100.0).contains(&r) => Err(format!(
+            "the response rate must be above 0 and at most 1 (write {r} % as {})",
+            r / 100.0
+        )),
+        _ => Err("the response rate must be a number above 0 and at most 1 (0.6 for 60 %)".into()),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Create a key pair: custodian.key (private) and survey.pub.
@@ -297,6 +338,7 @@ pub fn run(cli: Cli) -> u8 {
             a.read.resolve_env();
             cmd::review::run(&a)
         }
+        Command::Plan(a) => cmd::plan::run(&a),
         Command::Keys(k) => cmd::keys::run(&k),
     }
 }

@@ -19,6 +19,7 @@ pub mod form;
 pub mod fsutil;
 pub mod i18n;
 pub mod markdown;
+pub mod plan;
 pub mod report;
 pub mod responses;
 pub mod seal;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod ingest;
 pub mod keys;
 pub mod new;
+pub mod plan;
 pub mod report;
 pub mod review;
 pub mod schema;

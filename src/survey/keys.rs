@@ -54,6 +54,8 @@ pub enum Ty {
     Anonymity,
     /// A list of survey fingerprints: 12 to 64 hex digits each.
     Fingerprints,
+    /// Expected shares: segment question id → (option value → share in (0, 1]).
+    Expected,
 }
 
 /// One key of one level.
@@ -253,6 +255,11 @@ pub const ANONYMITY_KEYS: &[Key] = &[
         "expected_respondents",
         Ty::Int(1),
         "How many answers you expect, to warn about small segments.",
+    ),
+    opt(
+        "expected",
+        Ty::Expected,
+        "Per segment question: option value → expected share of respondents (for `farvel plan`).",
     ),
 ];
 

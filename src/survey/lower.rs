@@ -81,6 +81,7 @@ pub fn lower(raw: RawSurvey, path: &Path) -> Result<Survey> {
         .map_or_else(Anonymity::default, |a| Anonymity {
             min_group: a.min_group.unwrap_or(5).max(5),
             expected_respondents: a.expected_respondents,
+            expected: a.expected.unwrap_or_default(),
         });
     let collection = match raw.collection.as_deref() {
         Some("sealed") => Collection::Sealed,

@@ -103,6 +103,10 @@ pub struct Anonymity {
     /// k: the smallest group any report figure may describe (≥ 5).
     pub min_group: u32,
     pub expected_respondents: Option<u32>,
+    /// Segment question id → option value → the share of respondents
+    /// expected to give it (`farvel plan`); each in (0, 1], at most 1 in
+    /// all, the rest "not answered".
+    pub expected: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 impl Default for Anonymity {
@@ -110,6 +114,7 @@ impl Default for Anonymity {
         Anonymity {
             min_group: 5,
             expected_respondents: None,
+            expected: BTreeMap::new(),
         }
     }
 }

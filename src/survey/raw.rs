@@ -68,6 +68,7 @@ pub struct RawEndpoint {
 pub struct RawAnonymity {
     pub min_group: Option<u32>,
     pub expected_respondents: Option<u32>,
+    pub expected: Option<BTreeMap<String, BTreeMap<String, f64>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

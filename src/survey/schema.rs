@@ -145,6 +145,13 @@ fn value(ty: Ty) -> Json {
             "type": "array",
             "items": {"type": "string", "pattern": FINGERPRINT_PATTERN}
         }),
+        Ty::Expected => json!({
+            "type": "object", "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+            }
+        }),
     }
 }
 

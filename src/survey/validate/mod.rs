@@ -6,6 +6,7 @@
 
 mod condition;
 mod endpoint;
+mod expected;
 mod keys;
 mod kinds;
 mod lenient;
@@ -148,6 +149,9 @@ fn survey(ctx: &mut Ctx, root: &Node) {
     let qs = questions::sections(ctx, root);
     endpoint::endpoint(ctx, root, &qs);
     endpoint::anonymity(ctx, root);
+    if let Some(a) = root.get("anonymity").filter(|a| a.entries().is_some()) {
+        expected::expected(ctx, a, &qs);
+    }
     endpoint::collection(ctx, root);
     endpoint::accept_fingerprints(ctx, root);
     endpoint::columns(ctx, root, &qs);

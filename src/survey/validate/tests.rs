@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::validate;
 
-fn run(src: &str) -> Vec<String> {
+pub(super) fn run(src: &str) -> Vec<String> {
     validate(src, Path::new("t.yaml"))
         .iter()
         .map(|d| {
@@ -48,7 +48,7 @@ fn two(questions: &str) -> String {
 }
 
 /// Check that every expected line is among the diagnostics.
-fn table(cases: &[(String, &str)]) {
+pub(super) fn table(cases: &[(String, &str)]) {
     let mut wrong = Vec::new();
     for (src, want) in cases {
         let got = run(src);

@@ -91,7 +91,7 @@ fn groups(q: &Q) -> u64 {
 }
 
 /// The segment questions (`segment: true` on a choice or yesno).
-fn segment_questions<'q, 'a>(qs: &'q [Q<'a>]) -> Vec<&'q Q<'a>> {
+pub(super) fn segment_questions<'q, 'a>(qs: &'q [Q<'a>]) -> Vec<&'q Q<'a>> {
     qs.iter()
         .filter(|q| q.node.get("segment").and_then(as_bool) == Some(true))
         .filter(|q| matches!(q.kind, Some("choice" | "yesno")))
