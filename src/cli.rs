@@ -236,7 +236,7 @@ pub struct ReportArgs {
     /// show, marked so) as JSON: docs/report-json.md.
     #[arg(long)]
     pub json: Option<PathBuf>,
-    /// The custodian's review of free text (default: reports/<survey id>.review.yaml, when it exists).
+    /// The custodian's review of free text (default: `reports/<survey id>.review.yaml`, when it exists).
     #[arg(long)]
     pub review: Option<PathBuf>,
     /// Exit 1, writing nothing, when a free-text answer has no review decision.
@@ -251,7 +251,7 @@ pub struct ReviewArgs {
     pub survey: PathBuf,
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// The review file, created or updated (default: reports/<survey id>.review.yaml).
+    /// The review file, created or updated (default: `reports/<survey id>.review.yaml`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Language of the replacement texts: nb or en (default: as `report`).

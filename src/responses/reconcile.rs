@@ -76,7 +76,7 @@ impl Reconciliation {
     }
 
     /// The error for [`Reconciliation::no_version_matches`]: the
-    /// fingerprints found (at most [`LISTED`], most rows first) and how to
+    /// fingerprints found (at most `LISTED`, most rows first) and how to
     /// accept one. `short` is the survey's short fingerprint.
     pub fn other_versions_error(&self, survey: &std::path::Path, short: &str) -> String {
         let rows: u64 = self.other_versions.values().sum();
