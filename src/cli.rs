@@ -132,6 +132,20 @@ pub enum ReportPeriod {
     All,
 }
 
+impl From<ReportPeriod> for crate::report::PeriodChoice {
+    fn from(p: ReportPeriod) -> Self {
+        use crate::answers::Granularity;
+        use crate::report::PeriodChoice;
+        match p {
+            ReportPeriod::Auto => PeriodChoice::Auto,
+            ReportPeriod::Quarter => PeriodChoice::Fixed(Granularity::Quarter),
+            ReportPeriod::Half => PeriodChoice::Fixed(Granularity::Half),
+            ReportPeriod::Year => PeriodChoice::Fixed(Granularity::Year),
+            ReportPeriod::All => PeriodChoice::All,
+        }
+    }
+}
+
 /// Where the private key file of [`ReadArgs::key`] was named.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum KeySource {

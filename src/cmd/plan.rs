@@ -3,11 +3,9 @@
 //! a table, or JSON with `--json`. Exit 0 when the forecast was made, 2
 //! when it could not be (the survey does not load, bad numbers).
 
-use crate::answers::Granularity;
-use crate::cli::{EXIT_OK, PlanArgs, ReportPeriod};
+use crate::cli::{EXIT_OK, PlanArgs};
 use crate::error::Result;
 use crate::plan::{Inputs, plan, text};
-use crate::report::PeriodChoice;
 
 pub fn run(args: &PlanArgs) -> u8 {
     match run_inner(args) {
@@ -21,13 +19,7 @@ fn run_inner(args: &PlanArgs) -> Result<u8> {
     let inputs = Inputs {
         leavers_per_year: args.leavers_per_year,
         response_rate: args.response_rate,
-        period: match args.period {
-            ReportPeriod::Auto => PeriodChoice::Auto,
-            ReportPeriod::Quarter => PeriodChoice::Fixed(Granularity::Quarter),
-            ReportPeriod::Half => PeriodChoice::Fixed(Granularity::Half),
-            ReportPeriod::Year => PeriodChoice::Fixed(Granularity::Year),
-            ReportPeriod::All => PeriodChoice::All,
-        },
+        period: args.period.into(),
     };
     let forecast = plan(&survey, &inputs)?;
     if args.json {

@@ -5,9 +5,9 @@
 //! the survey and none names this one, 2 unreadable input.
 
 use crate::answers::Granularity;
-use crate::cli::{EXIT_OK, EXIT_PROBLEMS, ReportArgs, ReportPeriod};
+use crate::cli::{EXIT_OK, EXIT_PROBLEMS, ReportArgs};
 use crate::error::Result;
-use crate::report::{PeriodChoice, ReportBuilder, ReportOptions};
+use crate::report::{ReportBuilder, ReportOptions};
 use crate::responses::{ReadOptions, read_responses};
 
 pub fn run(args: &ReportArgs) -> u8 {
@@ -21,25 +21,13 @@ fn run_inner(args: &ReportArgs) -> Result<u8> {
     guard(args)?;
     let survey = crate::survey::load_survey(&args.survey)?;
     let names = match &args.names {
-        Some(p) => crate::fsutil::read_to_string(p)?
-            .trim_start_matches('\u{feff}')
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect(),
+        Some(p) => super::review::read_names(p)?,
         None => Vec::new(),
     };
     let opts = ReportOptions {
         out: args.out.clone(),
         lang: args.lang.clone(),
-        period: match args.period {
-            ReportPeriod::Auto => PeriodChoice::Auto,
-            ReportPeriod::Quarter => PeriodChoice::Fixed(Granularity::Quarter),
-            ReportPeriod::Half => PeriodChoice::Fixed(Granularity::Half),
-            ReportPeriod::Year => PeriodChoice::Fixed(Granularity::Year),
-            ReportPeriod::All => PeriodChoice::All,
-        },
+        period: args.period.into(),
         invited: args.invited,
         names,
         json: args.json.clone(),
